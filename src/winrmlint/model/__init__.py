@@ -1,0 +1,1 @@
+"""The host model: format-independent values with their provenance."""

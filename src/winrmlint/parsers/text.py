@@ -1,0 +1,80 @@
+"""Line-level helpers that every text parser shares: prompts, elisions and Format-List records."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from winrmlint.source import SourceText
+
+# `PS C:\…>`, `[PS] C:\scripts>`, `C:\Windows\system32>   `, `$ `, `> ` before a command
+PROMPT = re.compile(r"^\s*(?:\[?PS\]?\s*[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|PS>|\$ |> )")
+# hand-made elisions: `(...)`, `[snip]`, `⋮`, `...`, "rest omitted" in any words
+ELISION = re.compile(
+    r"^\s*(?:\(\s*(?:\.\.\.|…)\s*\)|\[\s*(?:snip|snipped|\.\.\.|…|truncated|omitted)[^\]]*\]|⋮|\.{3,}|…)\s*$",
+    re.IGNORECASE,
+)
+
+
+def is_prompt(line: str) -> bool:
+    return bool(PROMPT.match(line))
+
+
+def is_elision(line: str) -> bool:
+    return bool(ELISION.match(line))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One `Name : value` line of a Format-List record, with its continuation lines joined."""
+
+    name: str
+    value: str
+    line: int
+    truncated: bool = False
+
+
+_FL_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z_][\w .\-]*?)\s*:(?:[ \t](?P<value>.*))?$")
+
+
+def format_list_records(source: SourceText, start: int = 0, stop: int | None = None) -> list[list[Field]]:
+    """Split PowerShell Format-List output into records (blank-line separated).
+
+    A line indented past the name column continues the previous field's value (PowerShell
+    wraps long values to the value column); `...` or `…` at the end marks a value cut short.
+    """
+    records: list[list[Field]] = []
+    current: list[Field] = []
+    value_column = 0
+    for number, raw in enumerate(source.lines[start:stop], start=start + 1):
+        line = raw.expandtabs(4).rstrip()
+        if not line.strip():
+            if current:
+                records.append(current)
+                current = []
+            continue
+        indent = len(line) - len(line.lstrip())
+        if current and indent >= value_column:
+            last = current[-1]
+            current[-1] = Field(last.name, _join_wrapped(last.value, line.strip()), last.line, _is_cut(line))
+            continue
+        match = _FL_FIELD.match(line)
+        if match is None:
+            continue
+        value = (match.group("value") or "").strip()
+        value_column = line.index(":") + 2
+        current.append(Field(match.group("name").strip(), value, number, _is_cut(value)))
+    if current:
+        records.append(current)
+    return records
+
+
+def _join_wrapped(head: str, tail: str) -> str:
+    # PowerShell wraps lists after `, ` and long words anywhere: keep one space after a comma
+    return f"{head} {tail}" if head.endswith(",") else head + tail
+
+
+def _is_cut(value: str) -> bool:
+    # PowerShell cuts lists as `{a, b, c, d...}`: the closing brace follows the ellipsis
+    stripped = value.rstrip().removesuffix("}").rstrip()
+    return stripped.endswith("...") or stripped.endswith("…")
