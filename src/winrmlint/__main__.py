@@ -1,0 +1,5 @@
+"""`python -m winrmlint`."""
+
+from winrmlint.cli import main
+
+main()

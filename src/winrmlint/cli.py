@@ -1,0 +1,176 @@
+"""The command line: flags in, engine run, one output module, exit code out. Nothing else."""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from winrmlint import __version__
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Lint WinRM configuration dumps: findings with their documented cause and the exact fix.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class ParseFormat(str, Enum):
+    json = "json"
+    jsonl = "jsonl"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warning = "warning"
+    note = "note"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"winrmlint {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Lint WinRM configuration dumps collected from Windows hosts."""
+
+
+Paths = Annotated[
+    Optional[list[Path]],
+    typer.Argument(help="Dump files, bundles (a folder or .zip per host) or folders of bundles. Default: .", show_default=False),
+]
+
+
+def _check_paths(paths: list[Path] | None) -> list[str]:
+    chosen = paths or [Path(".")]
+    missing = [str(p) for p in chosen if not p.exists()]
+    if missing:
+        typer.echo(f"winrmlint: no such file or folder: {', '.join(missing)}", err=True)
+        raise typer.Exit(2)
+    return [str(p) for p in chosen]
+
+
+def _open_output(output: Path | None):
+    return open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+
+
+@app.command()
+def lint(
+    paths: Paths = None,
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this level.")] = FailOn.warning,
+    select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
+    jobs: Annotated[int, typer.Option(help="Worker processes for large fleets (0: one per CPU).", min=0)] = 0,
+    max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.", min=1)] = 32 * 1024 * 1024,
+) -> None:
+    """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
+    from winrmlint import engine
+    from winrmlint.bundle import Limits
+    from winrmlint.findings import Level
+
+    bad = engine.unknown_selectors([*(select or []), *(ignore or [])])
+    if bad:
+        typer.echo(f"winrmlint: unknown rule selector: {', '.join(bad)} (see `winrmlint rules`)", err=True)
+        raise typer.Exit(2)
+    targets = _check_paths(paths)
+    run = engine.lint(
+        targets,
+        rules=engine.select_rules(select or (), ignore or ()),
+        limits=Limits(max_file_bytes=max_file_size),
+        jobs=jobs,
+    )
+    stream = _open_output(output)
+    try:
+        if output_format is OutputFormat.sarif:
+            from winrmlint.output import sarif
+
+            sarif.write(run, stream)
+        elif output_format is OutputFormat.json:
+            from winrmlint.output import json as json_output
+
+            json_output.write(run, stream)
+        else:
+            from winrmlint.output import text
+
+            text.write(run, stream, colour=text.use_colour(stream))
+    finally:
+        if output:
+            stream.close()
+    if not any(f.error is None for f in run.files):
+        typer.echo("winrmlint: nothing readable in the given paths", err=True)
+        raise typer.Exit(2)
+    threshold = Level(fail_on.value).rank
+    raise typer.Exit(1 if any(f.level.rank >= threshold for f in run.findings) else 0)
+
+
+@app.command()
+def parse(
+    paths: Paths = None,
+    output_format: Annotated[ParseFormat, typer.Option("--format", "-f", help="json: the host models; jsonl: one line per setting.")] = ParseFormat.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+) -> None:
+    """Print the normalised host model that the rules see."""
+    from winrmlint import engine
+    from winrmlint.output import model
+
+    run = engine.lint(_check_paths(paths), rules=())
+    stream = _open_output(output)
+    try:
+        if output_format is ParseFormat.jsonl:
+            model.write_jsonl(run, stream)
+        else:
+            model.write_json(run, stream)
+    finally:
+        if output:
+            stream.close()
+    if not any(f.error is None for f in run.files):
+        typer.echo("winrmlint: nothing readable in the given paths", err=True)
+        raise typer.Exit(2)
+
+
+@app.command()
+def rules() -> None:
+    """List the rules: code, name, level and summary."""
+    from winrmlint.rules import RULES
+
+    for r in RULES:
+        typer.echo(f"{r.code}  {r.name:<40} {r.level.value:<8} {r.summary}")
+
+
+@app.command()
+def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -> None:
+    """Show a rule's documentation: what it finds, why it matters, an example, the fix."""
+    from winrmlint.rules import BY_CODE, BY_NAME
+
+    found = BY_CODE.get(rule.upper()) or BY_NAME.get(rule.lower())
+    if found is None:
+        typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
+        raise typer.Exit(2)
+    typer.echo(f"{found.code} {found.name} ({found.level.value})\n\n{found.summary}\n\n{found.help_markdown}")
+
+
+def main() -> None:
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except BrokenPipeError:
+        sys.exit(1)

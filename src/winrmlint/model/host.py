@@ -1,0 +1,173 @@
+"""The host model: every setting with all its readings, defaults where an input speaks for them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from winrmlint.model import catalog, paths
+from winrmlint.model.values import Note, ParsedDump, Reading, Source, SpnEntry, SpnQuery, Value
+from winrmlint.source import Location
+
+# Group Policy supersedes local values (winrm-reference.md §0); compatibility listeners are
+# created by policy or by the service flag, and a local reading is the weakest.
+_PRECEDENCE = {Source.GPO: 0, Source.COMPATIBILITY: 1, Source.LOCAL: 2, Source.DEFAULT: 3}
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting of a host: its effective value and every reading that reports it.
+
+    `readings` is sorted by precedence, the effective one first; a setting that no input shows
+    but one input speaks for is at its Windows default, located at that input's section.
+    """
+
+    path: str
+    readings: tuple[Reading, ...]
+    default: Value = None
+    default_at: Location | None = None
+
+    @property
+    def effective(self) -> Reading | None:
+        return self.readings[0] if self.readings else None
+
+    @property
+    def value(self) -> Value:
+        return self.readings[0].value if self.readings else self.default
+
+    @property
+    def source(self) -> Source:
+        return self.readings[0].source if self.readings else Source.DEFAULT
+
+    @property
+    def is_default(self) -> bool:
+        return not self.readings
+
+    @property
+    def valid(self) -> bool:
+        return all(r.valid for r in self.readings)
+
+    @property
+    def location(self) -> Location:
+        if self.readings:
+            return self.readings[0].location
+        assert self.default_at is not None
+        return self.default_at
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass
+class ParsedFile:
+    """A file of a bundle and what became of it: its format, or the error that stopped it."""
+
+    uri: str
+    format: str | None
+    error: str | None = None
+    error_line: int = 1
+    notes: list[Note] = field(default_factory=list)
+
+
+@dataclass
+class Host:
+    """Everything one bundle says about one host."""
+
+    name: str
+    bundle: str
+    settings: dict[str, Setting] = field(default_factory=dict)
+    coverage: dict[str, Location] = field(default_factory=dict)
+    spns: list[SpnEntry] = field(default_factory=list)
+    spn_queries: list[SpnQuery] = field(default_factory=list)
+    files: list[ParsedFile] = field(default_factory=list)
+
+    def get(self, path: str) -> Setting | None:
+        """The setting at a logical path (any case), or None when no input tells it."""
+        return self.settings.get(path.lower())
+
+    def value(self, path: str, fallback: Value = None) -> Value:
+        setting = self.get(path)
+        return fallback if setting is None else setting.value
+
+    def covers(self, prefix: str) -> Location | None:
+        """Where an input showed this part of the configuration completely, if one did."""
+        low = prefix.lower()
+        for key, location in self.coverage.items():
+            k = key.lower()
+            if low == k or low.startswith(k + "/") or low.startswith(k + "\\"):
+                return location
+        return None
+
+    def knows(self, prefix: str) -> bool:
+        """Whether any input said anything under this prefix."""
+        low = prefix.lower()
+        return self.covers(prefix) is not None or any(
+            key == low or key.startswith(low + "/") or key.startswith(low + "\\") for key in self.settings
+        )
+
+    def under(self, prefix: str) -> Iterator[Setting]:
+        low = prefix.lower().rstrip("/") + "/"
+        return (s for key, s in sorted(self.settings.items()) if key.startswith(low))
+
+    def listeners(self) -> dict[str, dict[str, Setting]]:
+        """Listeners keyed `Address+Transport`, each a map of property name to setting."""
+        found: dict[str, dict[str, Setting]] = {}
+        for setting in self.under(catalog.LISTENERS):
+            rest = setting.path[len(catalog.LISTENERS) + 1 :]
+            key, _, prop = rest.rpartition("/")
+            if key:
+                found.setdefault(key, {})[prop] = setting
+        return found
+
+    @property
+    def join_state(self) -> str | None:
+        """`domain`, `hybrid`, `entra` or `workgroup` from dsregcmd, or None if not collected."""
+        entra, domain = self.value(paths.AZURE_AD_JOINED), self.value(paths.DOMAIN_JOINED)
+        if entra is None and domain is None:
+            return None
+        if domain is True:
+            return "hybrid" if entra is True else "domain"
+        return "entra" if entra is True else "workgroup"
+
+    @property
+    def readable_files(self) -> list[ParsedFile]:
+        return [f for f in self.files if f.error is None]
+
+
+def build_host(name: str, bundle: str, dumps: Iterable[ParsedDump], files: list[ParsedFile]) -> Host:
+    """Merge the dumps of one bundle: group readings by path, order by precedence, add defaults."""
+    host = Host(name=name, bundle=bundle, files=files)
+    grouped: dict[str, list[Reading]] = {}
+    spelled: dict[str, str] = {}
+    for dump in dumps:
+        for reading in dump.readings:
+            key = reading.path.lower()
+            grouped.setdefault(key, []).append(reading)
+            spelled.setdefault(key, reading.path)
+        for prefix, location in dump.coverage.items():
+            host.coverage.setdefault(prefix, location)
+        host.spns.extend(dump.spns)
+        host.spn_queries.extend(dump.spn_queries)
+    for key, readings in grouped.items():
+        # stable: among equal sources the first file read (sorted by path) wins
+        ordered = tuple(sorted(readings, key=lambda r: _PRECEDENCE[r.source]))
+        host.settings[key] = Setting(spelled[key], ordered)
+    for known in catalog.SETTINGS:
+        key = known.path.lower()
+        if key in host.settings or known.default is None:
+            continue
+        at = host.covers(known.path)
+        if at is not None:
+            host.settings[key] = Setting(known.path, (), known.default, at)
+    return host
+
+
+def host_name(dumps: Iterable[ParsedDump], fallback: str) -> str:
+    """The host's name as the dumps state it (short name first), else the bundle's name."""
+    names = [r for d in dumps for r in d.host_names]
+    for path in (paths.HOST_NAME, paths.HOST_FQDN):
+        for reading in names:
+            if reading.path == path and isinstance(reading.value, str) and reading.value:
+                return reading.value.split(".")[0] if path == paths.HOST_FQDN else reading.value
+    return fallback

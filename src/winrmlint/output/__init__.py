@@ -1,0 +1,3 @@
+"""Output formats: one module each, every one receiving the whole run."""
+
+FORMATS = ("text", "json", "sarif")

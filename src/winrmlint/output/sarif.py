@@ -1,0 +1,177 @@
+"""SARIF 2.1.0, built with sarif-om, ready for GitHub code scanning.
+
+sarif-om has no serialiser: `_plain` walks its attrs classes, writes the schema's camelCase
+names and drops unset members. It keeps `level` even at its default: a result without `level`
+would take its rule's level in some consumers and `warning` in others.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+from urllib.parse import quote
+
+import attr
+import sarif_om as om
+
+from winrmlint import __version__
+from winrmlint.engine import RunResult
+from winrmlint.findings import Finding
+from winrmlint.rules.base import Rule
+from winrmlint.source import Location
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+INFORMATION_URI = "https://github.com/winrmlint/winrmlint"
+SRCROOT = "%SRCROOT%"
+FINGERPRINT = "winrmlint/v1"
+_PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
+_KEEP_DEFAULT = {"level"}
+
+
+def pascal(name: str) -> str:
+    """`client-allow-unencrypted` → `ClientAllowUnencrypted` (SARIF tools want PascalCase names)."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
+
+
+def artifact_location(uri: str, index: int | None = None) -> om.ArtifactLocation:
+    # relative URIs are resolved against %SRCROOT% (the folder winrmlint ran in, a repo's root in
+    # CI); an absolute path outside it becomes a file: URI
+    if uri.startswith("/"):
+        return om.ArtifactLocation(uri="file://" + quote(uri), index=index)
+    return om.ArtifactLocation(uri=quote(uri), uri_base_id=SRCROOT, index=index)
+
+
+def physical(location: Location, index: int | None) -> om.PhysicalLocation:
+    return om.PhysicalLocation(
+        artifact_location=artifact_location(location.uri, index),
+        region=om.Region(start_line=max(1, location.line)),
+    )
+
+
+def reporting_descriptor(rule: Rule) -> om.ReportingDescriptor:
+    properties: dict[str, Any] = {
+        "tags": list(rule.tags) or ["correctness"],
+        "precision": "high",
+        "problem.severity": _PROBLEM_SEVERITY[rule.level.value],
+        "kebabName": rule.name,
+    }
+    if rule.security_severity is not None:
+        properties["security-severity"] = f"{rule.security_severity:.1f}"
+    return om.ReportingDescriptor(
+        id=rule.code,
+        name=pascal(rule.name),
+        short_description=om.MultiformatMessageString(text=rule.summary),
+        full_description=om.MultiformatMessageString(text=rule.section("What it finds") or rule.summary),
+        help=om.MultiformatMessageString(text=rule.help_text, markdown=rule.help_markdown),
+        help_uri=rule.help_uri,
+        default_configuration=om.ReportingConfiguration(level=rule.level.value),
+        properties=properties,
+    )
+
+
+def result(finding: Finding, rule_index: int, artifact_index: dict[str, int]) -> om.Result:
+    leaf = finding.path.replace("\\", "/").rsplit("/", 1)[-1]
+    logical = om.LogicalLocation(
+        name=leaf or finding.path,
+        fully_qualified_name=f"{finding.host}/{finding.path}" if finding.path else finding.host,
+        kind="property" if finding.path else "module",
+    )
+    properties: dict[str, Any] = {"host": finding.host, "logicalPath": finding.path}
+    if finding.fix:
+        properties["fix"] = finding.fix
+    return om.Result(
+        rule_id=finding.code,
+        rule_index=rule_index,
+        level=finding.level.value,
+        message=om.Message(text=finding.message),
+        locations=[
+            om.Location(
+                physical_location=physical(finding.location, artifact_index.get(finding.location.uri)),
+                logical_locations=[logical],
+            )
+        ],
+        related_locations=[
+            om.Location(id=i, physical_location=physical(loc, artifact_index.get(loc.uri)))
+            for i, loc in enumerate(finding.related, start=1)
+        ]
+        or None,
+        partial_fingerprints={FINGERPRINT: finding.fingerprint},
+        properties=properties,
+    )
+
+
+def log(run: RunResult) -> om.SarifLog:
+    files = sorted({f.uri for f in run.files} | {f.location.uri for f in run.findings})
+    artifact_index = {uri: i for i, uri in enumerate(files)}
+    formats = {f.uri: f.format for f in run.files}
+    rule_index = {r.code: i for i, r in enumerate(run.rules)}
+    notifications = [
+        om.Notification(
+            level="error",
+            message=om.Message(text=f"{f.uri}:{f.error_line}: {f.error}"),
+            locations=[om.Location(physical_location=physical(Location(f.uri, f.error_line), artifact_index[f.uri]))],
+            descriptor=om.ReportingDescriptorReference(id="WRM001"),
+        )
+        for f in sorted(run.files, key=lambda f: f.uri)
+        if f.error
+    ]
+    artifacts = [
+        om.Artifact(
+            location=artifact_location(uri),
+            roles=["analysisTarget"],
+            properties={"format": formats[uri]} if formats.get(uri) else None,
+        )
+        for uri in files
+    ]
+    return om.SarifLog(
+        version="2.1.0",
+        schema_uri=SCHEMA_URI,
+        runs=[
+            om.Run(
+                tool=om.Tool(
+                    driver=om.ToolComponent(
+                        name="winrmlint",
+                        version=__version__,
+                        semantic_version=__version__,
+                        information_uri=INFORMATION_URI,
+                        rules=[reporting_descriptor(r) for r in run.rules],
+                    )
+                ),
+                invocations=[
+                    om.Invocation(
+                        execution_successful=not notifications,
+                        tool_execution_notifications=notifications or None,
+                    )
+                ],
+                artifacts=artifacts,
+                results=[result(f, rule_index[f.code], artifact_index) for f in run.findings],
+                column_kind="unicodeCodePoints",
+            )
+        ],
+    )
+
+
+def _plain(value: Any) -> Any:
+    if attr.has(type(value)):
+        out: dict[str, Any] = {}
+        for field in attr.fields(type(value)):
+            item = getattr(value, field.name)
+            name = field.metadata.get("schema_property_name", field.name)
+            if item is None or (item == field.default and name not in _KEEP_DEFAULT):
+                continue
+            out[name] = _plain(item)
+        return out
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    return value
+
+
+def document(run: RunResult) -> dict[str, Any]:
+    return _plain(log(run))
+
+
+def write(run: RunResult, stream: TextIO) -> None:
+    json.dump(document(run), stream, indent=2, sort_keys=True, ensure_ascii=False)
+    stream.write("\n")

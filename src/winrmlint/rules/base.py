@@ -1,0 +1,232 @@
+"""What a rule is: metadata in a decorator, documentation in the docstring, logic in a generator."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from winrmlint.findings import Finding, Level
+from winrmlint.model import catalog
+from winrmlint.model.host import Host, Setting
+from winrmlint.model.values import Source, Value
+from winrmlint.source import Location
+
+
+@dataclass(frozen=True)
+class Doc:
+    """A document behind a rule's cause: its title and public address."""
+
+    title: str
+    uri: str
+
+
+ENTRA = Doc(
+    "Can't establish a PowerShell remote session using WinRM (Microsoft Entra joined machines)",
+    "https://learn.microsoft.com/troubleshoot/windows-client/system-management-components/"
+    "can-not-establish-ps-remote-session-winrm-aad-only-joined-machines",
+)
+SPN = Doc(
+    "Error 0x80090322 when connecting PowerShell to remote server via WinRM",
+    "https://learn.microsoft.com/troubleshoot/windows-server/system-management-components/"
+    "error-0x80090322-when-connecting-powershell-to-remote-server-via-winrm",
+)
+TROUBLE = Doc(
+    "about_Remote_Troubleshooting",
+    "https://learn.microsoft.com/powershell/module/microsoft.powershell.core/about/about_remote_troubleshooting",
+)
+AUTH = Doc(
+    "Authentication for Remote Connections",
+    "https://learn.microsoft.com/windows/win32/winrm/authentication-for-remote-connections",
+)
+INSTALL = Doc(
+    "Installation and configuration for Windows Remote Management",
+    "https://learn.microsoft.com/windows/win32/winrm/installation-and-configuration-for-windows-remote-management",
+)
+PROJECT = Doc("winrmlint rules", "https://github.com/winrmlint/winrmlint#rules")
+
+Check = Callable[[Host, "Context"], Iterator[Finding]]
+
+_SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
+REQUIRED_SECTIONS = ("What it finds", "Why it matters", "Example", "Fix")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule: its public contract (code, name, level), its documentation and its check.
+
+    `needs` lists the logical prefixes one of which some input must speak to before the rule can
+    judge a host; with none of them collected, the host is reported as not evaluated.
+    `fleet` rules see every host of the run at once (SPNs live in one directory).
+    """
+
+    code: str
+    name: str
+    level: Level
+    check: Check
+    docs: tuple[Doc, ...]
+    needs: tuple[str, ...]
+    security_severity: float | None = None
+    cwe: tuple[str, ...] = ()
+    baselines: tuple[str, ...] = ()
+    fleet: bool = False
+    doc: str = field(default="", repr=False)
+
+    @property
+    def summary(self) -> str:
+        return self.doc.strip().splitlines()[0].strip() if self.doc.strip() else self.name
+
+    @property
+    def help_markdown(self) -> str:
+        body = inspect.cleandoc(self.doc).split("\n", 1)[1].strip() if "\n" in self.doc.strip() else ""
+        refs = "\n".join(f"- [{d.title}]({d.uri})" for d in self.docs)
+        tail = []
+        if self.baselines:
+            tail.append("Baselines: " + ", ".join(self.baselines))
+        if self.cwe:
+            tail.append("Weakness: " + ", ".join(self.cwe))
+        parts = [body, "## References\n" + refs if refs else "", "\n\n".join(tail)]
+        return "\n\n".join(p for p in parts if p)
+
+    @property
+    def help_text(self) -> str:
+        """The help as plain text: Markdown headings and fences stripped, content kept."""
+        text = re.sub(r"^## ", "", self.help_markdown, flags=re.MULTILINE)
+        text = re.sub(r"^```[\w-]*\n?", "", text, flags=re.MULTILINE)
+        return re.sub(r"\[([^\]]+)\]\(([^)]+)\)", r"\1 <\2>", text)
+
+    @property
+    def help_uri(self) -> str:
+        return self.docs[0].uri if self.docs else PROJECT.uri
+
+    def section(self, title: str) -> str:
+        """The body of one `## title` section of the docstring."""
+        doc = inspect.cleandoc(self.doc)
+        parts = _SECTION.split(doc)
+        for heading, body in zip(parts[1::2], parts[2::2]):
+            if heading.strip() == title:
+                return body.strip()
+        return ""
+
+    @property
+    def tags(self) -> tuple[str, ...]:
+        security = ("security",) if self.security_severity is not None else ()
+        return security + tuple(f"external/cwe/{c.lower()}" for c in self.cwe)
+
+
+def rule(
+    *,
+    code: str,
+    name: str,
+    level: str,
+    needs: Sequence[str],
+    docs: Sequence[Doc] = (),
+    security_severity: float | None = None,
+    cwe: Sequence[str] = (),
+    baselines: Sequence[str] = (),
+    fleet: bool = False,
+) -> Callable[[Check], Rule]:
+    """Turn a check function and its docstring into a Rule (registration is explicit, elsewhere)."""
+
+    def wrap(check: Check) -> Rule:
+        return Rule(
+            code=code,
+            name=name,
+            level=Level(level),
+            check=check,
+            docs=tuple(docs),
+            needs=tuple(needs),
+            security_severity=security_severity,
+            cwe=tuple(cwe),
+            baselines=tuple(baselines),
+            fleet=fleet,
+            doc=check.__doc__ or "",
+        )
+
+    return wrap
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a check may use besides its host: the rule itself and, for fleet rules, every host."""
+
+    rule: Rule
+    hosts: Sequence[Host] = ()
+
+    def finding(
+        self,
+        host: Host,
+        at: Setting | Location,
+        message: str,
+        *,
+        path: str | None = None,
+        fix: str = "",
+        key: str = "",
+        related: Sequence[Location] = (),
+    ) -> Finding:
+        location = at.location if isinstance(at, Setting) else at
+        logical = path or (at.path if isinstance(at, Setting) else "")
+        return Finding(
+            code=self.rule.code,
+            level=self.rule.level,
+            message=message,
+            host=host.name,
+            path=logical,
+            location=location,
+            fix=fix,
+            key=key,
+            related=tuple(related),
+        )
+
+
+def shown(setting: Setting) -> str:
+    """A value as a message shows it, with where it comes from: `` `true` (set by GPO) ``."""
+    text = f"`{literal(setting.value)}`"
+    if setting.is_default:
+        return f"{text} (the Windows default)"
+    if setting.source is Source.GPO:
+        return f"{text} (set by Group Policy)"
+    return text
+
+
+def literal(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, tuple):
+        return ", ".join(value) if value else "{}"
+    return "" if value is None else str(value)
+
+
+def remedy(setting: Setting, expected: Value) -> str:
+    """The fix for one setting, with the tool its source calls for.
+
+    A value set by Group Policy cannot be changed with `winrm set` (0x8033808A): name the policy.
+    """
+    known = catalog.BY_PATH.get(setting.path)
+    if setting.source is Source.GPO:
+        policy = known.policy if known else None
+        if policy is None:
+            return (
+                f"Group Policy sets `{setting.name}`: change it in the GPO that applies it "
+                "(`gpresult /h gp.html` names it), not with `winrm set`"
+            )
+        if isinstance(expected, bool):
+            state = policy.state_for(expected)
+            return f'Group Policy: set "{policy.gpo_path}" to {state}, then `gpupdate /force`'
+        return (
+            f'Group Policy: set "{policy.gpo_path}" to Enabled with `{literal(expected)}`, '
+            "then `gpupdate /force`"
+        )
+    if setting.path.startswith(catalog.ROOT + "/"):
+        return f"`{catalog.winrm_set_command(setting.path, expected)}`"
+    if setting.path.upper().startswith("HKLM\\"):
+        return reg_add(setting.path, expected)
+    return ""
+
+
+def reg_add(path: str, expected: Value) -> str:
+    key, _, name = path.rpartition("\\")
+    if isinstance(expected, bool | int):
+        return f'`reg add "{key}" /v {name} /t REG_DWORD /d {int(expected)} /f`'
+    return f'`reg add "{key}" /v {name} /t REG_SZ /d "{literal(expected)}" /f`'

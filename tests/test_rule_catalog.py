@@ -1,0 +1,74 @@
+"""The catalog stays honest: codes, registration, documentation, examples, README."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from pathlib import Path
+
+import pytest
+
+import winrmlint.rules as rules_package
+from conftest import ROOT
+from winrmlint import engine
+from winrmlint.rules import RULES, Rule
+from winrmlint.rules.base import REQUIRED_SECTIONS
+from winrmlint.rules.base import Rule as RuleType
+
+FENCE = re.compile(r"```([\w-]*)\n(.*?)```", re.DOTALL)
+COMMAND_FENCES = {"console", "powershell", "cmd", "shell", "bat"}
+
+
+def test_registry_is_sorted_and_unique() -> None:
+    codes = [r.code for r in RULES]
+    assert codes == sorted(codes)
+    assert len(set(codes)) == len(codes)
+    assert len({r.name for r in RULES}) == len(RULES)
+
+
+def test_every_rule_in_the_rule_modules_is_registered() -> None:
+    defined = set()
+    for module in pkgutil.iter_modules(rules_package.__path__):
+        loaded = importlib.import_module(f"winrmlint.rules.{module.name}")
+        defined |= {v.code for v in vars(loaded).values() if isinstance(v, RuleType)}
+    assert defined == {r.code for r in RULES}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_rule_metadata(rule: Rule) -> None:
+    assert re.fullmatch(r"WRM\d{3}", rule.code)
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", rule.name)
+    assert rule.summary and not rule.summary.endswith(" ")
+    for title in REQUIRED_SECTIONS:
+        assert rule.section(title), f"{rule.code}: docstring lacks '## {title}'"
+    assert rule.help_uri.startswith("https://")
+    if rule.security_severity is not None:
+        assert 0.1 <= rule.security_severity <= 10
+
+
+def write_blocks(folder: Path, section: str) -> int:
+    blocks = [(lang, body) for lang, body in FENCE.findall(section) if lang not in COMMAND_FENCES]
+    folder.mkdir()
+    for i, (_, body) in enumerate(blocks):
+        (folder / f"dump{i}.txt").write_text(body, encoding="utf-8")
+    return len(blocks)
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
+def test_documented_example_triggers_and_documented_fix_does_not(rule: Rule, tmp_path: Path) -> None:
+    chosen = engine.select_rules([rule.code])
+    example = tmp_path / "example"
+    assert write_blocks(example, rule.section("Example")), f"{rule.code}: no dump in '## Example'"
+    run = engine.lint([str(example)], rules=chosen)
+    assert any(f.code == rule.code for f in run.findings), f"{rule.code}: its own example does not trigger it"
+    fixed = tmp_path / "fixed"
+    if write_blocks(fixed, rule.section("Fix")):
+        run = engine.lint([str(fixed)], rules=chosen)
+        assert not any(f.code == rule.code for f in run.findings), f"{rule.code}: the fixed state still triggers it"
+
+
+def test_readme_rule_table_matches_the_registry() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (WRM\d{3}) \| `([a-z0-9-]+)` \| (\w+) \|", readme, re.MULTILINE)
+    assert rows == [(r.code, r.name, r.level.value) for r in RULES]
