@@ -24,6 +24,15 @@ def is_elision(line: str) -> bool:
     return bool(ELISION.match(line))
 
 
+# hand-added trailing comments (`# should be true`, `// --> …`, `<- wrong`): always after a space
+TRAILING_COMMENT = re.compile(r"(?<=\S)\s+(?:#|//|<-).*$")
+
+
+def strip_comment(line: str) -> str:
+    """The line without a hand-added trailing comment (formats.md, "Hand edits")."""
+    return TRAILING_COMMENT.sub("", line)
+
+
 @dataclass(frozen=True)
 class Field:
     """One `Name : value` line of a Format-List record, with its continuation lines joined."""
