@@ -78,6 +78,25 @@ def format_list_records(source: SourceText, start: int = 0, stop: int | None = N
     return records
 
 
+def rejoin_double_spaced(records: list[list[Field]]) -> list[list[Field]]:
+    """Undo a Q&A paste's blank line after every line (formats.md, "Hand edits").
+
+    There, one blank line separates the fields of a record and two or more separate records. It is
+    recognised when no two fields are on adjacent lines and at least three are one blank line apart.
+    """
+    fields = [entry for record in records for entry in record]
+    gaps = [after.line - before.line - 1 for before, after in zip(fields, fields[1:])]
+    if 0 in gaps or gaps.count(1) < 3:
+        return records
+    merged = [[fields[0]]]
+    for gap, entry in zip(gaps, fields[1:]):
+        if gap == 1:
+            merged[-1].append(entry)
+        else:
+            merged.append([entry])
+    return merged
+
+
 def _join_wrapped(head: str, tail: str) -> str:
     # PowerShell wraps lists after `, ` and long words anywhere: keep one space after a comma
     return f"{head} {tail}" if head.endswith(",") else head + tail
