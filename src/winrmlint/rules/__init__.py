@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from winrmlint.rules import inputs, transport
+from winrmlint.rules import access, inputs, listeners, quotas, transport
 from winrmlint.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (
     inputs.input_unreadable,
     transport.client_allow_unencrypted,
     transport.service_allow_unencrypted,
+    listeners.no_enabled_listener,
+    listeners.listener_listening_nowhere,
+    listeners.ip_filters_empty,
+    listeners.https_listener_incomplete,
+    listeners.listener_nondefault_port,
+    listeners.service_remote_access_disabled,
+    listeners.remote_shell_disabled,
+    access.rootsddl_broad_access,
+    quotas.envelope_size_too_small,
+    quotas.quota_below_default,
+    quotas.timeout_below_default,
+    quotas.envelope_size_unsupported,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}
