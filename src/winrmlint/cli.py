@@ -110,7 +110,7 @@ def lint(
         else:
             from winrmlint.output import text
 
-            text.write(run, stream, colour=text.use_colour(stream))
+            text.write(run, stream, colour=text.use_colour(stream), width=text.terminal_width(stream))
     finally:
         if output:
             stream.close()
@@ -146,13 +146,25 @@ def parse(
         raise typer.Exit(2)
 
 
+class RulesFormat(str, Enum):
+    text = "text"
+    markdown = "markdown"
+
+
 @app.command()
-def rules() -> None:
+def rules(
+    output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, or a Markdown table for docs.")] = RulesFormat.text,
+) -> None:
     """List the rules: code, name, level and summary."""
     from winrmlint.rules import RULES
 
+    if output_format is RulesFormat.markdown:
+        typer.echo("| code | name | level | summary |\n| --- | --- | --- | --- |")
+        for r in RULES:
+            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.summary} |")
+        return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<40} {r.level.value:<8} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.summary}")
 
 
 @app.command()

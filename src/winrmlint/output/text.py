@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import textwrap
 from typing import TextIO
 
 from winrmlint.engine import RunResult
@@ -18,9 +20,21 @@ def use_colour(stream: TextIO) -> bool:
     return stream.isatty() and not os.environ.get("NO_COLOR")
 
 
-def write(run: RunResult, stream: TextIO, colour: bool = False) -> None:
+def terminal_width(stream: TextIO) -> int | None:
+    return shutil.get_terminal_size((80, 24)).columns if stream.isatty() else None
+
+
+def write(run: RunResult, stream: TextIO, colour: bool = False, width: int | None = None) -> None:
+    """Write the report; with `width` (a terminal's), wrap messages and fixes to fit it."""
+
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
+
+    def fit(text: str, indent: str) -> str:
+        # one finding per line when piped (grep-able); wrapped under its location on a terminal
+        if not width:
+            return text
+        return textwrap.fill(text, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
 
     by_host: dict[str, list] = {}
     for finding in run.findings:
@@ -34,10 +48,10 @@ def write(run: RunResult, stream: TextIO, colour: bool = False) -> None:
         if not findings:
             stream.write("  no findings\n")
         for f in findings:
-            where = f"{safe(f.location.uri)}:{f.location.line}:"
-            stream.write(f"  {where} {paint(f.code, _COLOURS[f.level])} {safe(f.message)}\n")
+            line = fit(f"  {safe(f.location.uri)}:{f.location.line}: {f.code} {safe(f.message)}", "      ")
+            stream.write(line.replace(f" {f.code} ", f" {paint(f.code, _COLOURS[f.level])} ", 1) + "\n")
             if f.fix:
-                stream.write(paint(f"      fix: {safe(f.fix)}", _DIM) + "\n")
+                stream.write(paint(fit(f"      fix: {safe(f.fix)}", "           "), _DIM) + "\n")
         if result.not_evaluated:
             stream.write(paint(f"  not evaluated (input not collected): {', '.join(result.not_evaluated)}", _DIM) + "\n")
         stream.write("\n")

@@ -1,0 +1,139 @@
+"""The command line as a user runs it: arguments, exit codes, output."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from conftest import FIXTURES, ROOT, assert_valid_sarif
+from winrmlint import __version__
+from winrmlint.cli import app
+from winrmlint.rules import RULES
+
+CLEAN = FIXTURES / "bundles" / "srv-clean-2022"
+LEGACY = FIXTURES / "bundles" / "web01-legacy"
+MODEL_SCHEMA = json.loads((ROOT / "schemas" / "host-model.schema.json").read_text())
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def test_version() -> None:
+    result = invoke("--version")
+    assert result.exit_code == 0
+    assert result.stdout.strip() == f"winrmlint {__version__}"
+
+
+def test_rules_lists_every_registered_rule() -> None:
+    result = invoke("rules")
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == [r.code for r in RULES]
+
+
+def test_clean_server_has_no_error_or_warning() -> None:
+    result = invoke("lint", "--format", "json", str(CLEAN))
+    doc = json.loads(result.stdout)
+    levels = {f["level"] for h in doc["hosts"] for f in h["findings"]}
+    assert levels <= {"note"}, doc
+    assert result.exit_code == 0
+    assert doc["hosts"][0]["files"] and all(f["error"] is None for f in doc["hosts"][0]["files"])
+
+
+def test_text_output_names_file_line_code_and_fix() -> None:
+    result = invoke("lint", str(LEGACY))
+    assert result.exit_code == 1
+    assert "\x1b[" not in result.stdout  # not a terminal: no colour
+    lines = result.stdout.splitlines()
+    assert any(":" in l and " WRM102 " in l and "AllowUnencrypted" in l for l in lines)
+    assert any(l.strip().startswith("fix: `winrm set winrm/config/service @{AllowUnencrypted=\"false\"}`") for l in lines)
+    assert lines[-1].startswith(f"{sum(1 for l in lines if ' WRM' in l)} findings")
+
+
+def test_fail_on_threshold() -> None:
+    assert invoke("lint", "--select", "WRM701", "--fail-on", "error", str(LEGACY)).exit_code == 0
+    assert invoke("lint", "--select", "WRM102", "--fail-on", "error", str(LEGACY)).exit_code == 1
+
+
+def test_sarif_to_file_is_valid(tmp_path: Path) -> None:
+    out = tmp_path / "results.sarif"
+    result = invoke("lint", "--format", "sarif", "-o", str(out), str(LEGACY))
+    assert result.exit_code == 1
+    doc = json.loads(out.read_text())
+    assert_valid_sarif(doc)
+    run = doc["runs"][0]
+    assert run["invocations"][0]["executionSuccessful"] is True
+    assert {r["ruleId"] for r in run["results"]} >= {"WRM101", "WRM102"}
+    for res in run["results"]:
+        assert res["partialFingerprints"]["winrmlint/v1"]
+        assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("web01-legacy/")
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert invoke("lint", str(tmp_path / "missing")).exit_code == 2
+    assert invoke("lint", "--select", "WRM999", str(LEGACY)).exit_code == 2
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert invoke("lint", str(empty)).exit_code == 2
+
+
+def test_unreadable_file_is_reported_and_the_rest_is_linted(tmp_path: Path) -> None:
+    bundle = tmp_path / "web01"
+    shutil.copytree(LEGACY, bundle)
+    (bundle / "capture.bin").write_bytes(b"\x00\x01\x02\xff" * 64)
+    # PowerShell 5.1 `>` writes UTF-16LE; a copy cut mid-character leaves an odd byte count
+    utf16 = b"\xff\xfe" + (LEGACY / "winrm-config.txt").read_text().encode("utf-16-le")
+    (bundle / "truncated.txt").write_bytes(utf16[:301])
+    result = invoke("lint", "--format", "sarif", str(bundle))
+    assert result.exit_code == 1
+    doc = json.loads(result.stdout)
+    assert_valid_sarif(doc)
+    run = doc["runs"][0]
+    unreadable = [r for r in run["results"] if r["ruleId"] == "WRM001"]
+    assert {r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].rsplit("/", 1)[1] for r in unreadable} == {
+        "capture.bin",
+        "truncated.txt",
+    }
+    assert any(r["ruleId"] == "WRM102" for r in run["results"])
+    assert run["invocations"][0]["executionSuccessful"] is False
+    assert len(run["invocations"][0]["toolExecutionNotifications"]) == 2
+
+
+def test_parse_json_validates_against_the_published_schema() -> None:
+    result = invoke("parse", str(LEGACY))
+    assert result.exit_code == 0
+    doc = json.loads(result.stdout)
+    jsonschema.validate(doc, MODEL_SCHEMA)
+    settings = {s["path"]: s for s in doc["hosts"][0]["settings"]}
+    assert settings["winrm/config/MaxEnvelopeSizekb"]["value"] == 150
+    assert settings["winrm/config/client/TrustedHosts"]["value"] == "*"
+    assert settings["winrm/config/listener/*+HTTP/ListeningOn"]["value"][-1] == "fe80::b1c9:4e2a:9f03:d7a6%10"
+
+
+def test_parse_jsonl_one_setting_per_line() -> None:
+    result = invoke("parse", "--format", "jsonl", str(CLEAN))
+    assert result.exit_code == 0
+    line_schema = {**MODEL_SCHEMA["$defs"]["setting_line"], "$defs": MODEL_SCHEMA["$defs"]}
+    lines = [json.loads(l) for l in result.stdout.splitlines()]
+    for line in lines:
+        jsonschema.validate(line, line_schema)
+    by_path = {l["path"]: l for l in lines}
+    basic = by_path["winrm/config/client/auth/Basic"]
+    assert (basic["value"], basic["source"], basic["file"].endswith("winrm-config.txt")) == (False, "gpo", True)
+    assert by_path["winrm/config/client/TrustedHosts"]["value"] == ""
+    assert by_path["winrm/config/listener/*+HTTPS/Port"]["value"] == 5986
+
+
+@pytest.mark.parametrize("rule", ["WRM102", "service-allow-unencrypted"])
+def test_explain(rule: str) -> None:
+    result = invoke("explain", rule)
+    assert result.exit_code == 0
+    assert "## Fix" in result.stdout and "winrm set winrm/config/service" in result.stdout
