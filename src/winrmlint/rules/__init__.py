@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from winrmlint.rules import access, inputs, listeners, quotas, transport
+from winrmlint.rules import access, authentication, inputs, listeners, quotas, transport, trusted_hosts
 from winrmlint.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (
     inputs.input_unreadable,
     transport.client_allow_unencrypted,
     transport.service_allow_unencrypted,
+    transport.basic_over_http,
+    transport.compatibility_listener,
+    authentication.client_basic_auth,
+    authentication.service_basic_auth,
+    authentication.client_digest_auth,
+    authentication.credssp_enabled,
+    authentication.certificate_auth_without_https,
+    authentication.cbt_hardening_none,
+    trusted_hosts.trustedhosts_wildcard,
+    trusted_hosts.trustedhosts_malformed,
+    trusted_hosts.trustedhosts_ip_entries,
     listeners.no_enabled_listener,
     listeners.listener_listening_nowhere,
     listeners.ip_filters_empty,

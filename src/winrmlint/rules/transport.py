@@ -3,14 +3,99 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from winrmlint.findings import Finding
-from winrmlint.model.host import Host
+from winrmlint.model import catalog
+from winrmlint.model.host import Host, Setting
+from winrmlint.model.values import Source
 from winrmlint.rules.base import AUTH, INSTALL, Context, remedy, rule, shown
 
 CLIENT_UNENCRYPTED = "winrm/config/client/AllowUnencrypted"
 SERVICE_UNENCRYPTED = "winrm/config/service/AllowUnencrypted"
 SERVICE_BASIC = "winrm/config/service/auth/Basic"
+SERVICE_COMPAT_HTTP = "winrm/config/service/EnableCompatibilityHttpListener"
+SERVICE_COMPAT_HTTPS = "winrm/config/service/EnableCompatibilityHttpsListener"
+# The service flag behind each compatibility listener, and the port it adds (reference §1.3, §7).
+COMPATIBILITY_FLAGS = {"HTTP": (SERVICE_COMPAT_HTTP, 80), "HTTPS": (SERVICE_COMPAT_HTTPS, 443)}
+
+
+@dataclass(frozen=True)
+class Listener:
+    """One listener of a host as the model holds it: its `Address+Transport` key and properties."""
+
+    key: str
+    props: dict[str, Setting]
+
+    @property
+    def path(self) -> str:
+        return f"{catalog.LISTENERS}/{self.key}"
+
+    @property
+    def transport(self) -> str:
+        setting = self.props.get("Transport")
+        if setting is not None and isinstance(setting.value, str) and setting.value:
+            return setting.value.upper()
+        # the key is `Address+Transport`, with `+Compatibility` or `#2` (a doubled listener) after it
+        parts = self.key.split("#")[0].split("+")
+        return parts[1].upper() if len(parts) > 1 else ""
+
+    @property
+    def address(self) -> str:
+        setting = self.props.get("Address")
+        if setting is not None and isinstance(setting.value, str) and setting.value:
+            return setting.value
+        return self.key.split("+")[0]
+
+    @property
+    def enabled(self) -> bool:
+        # a listener is enabled unless it says otherwise (reference §1.5: Enabled defaults to true)
+        setting = self.props.get("Enabled")
+        return setting is None or setting.value is not False
+
+    @property
+    def compatibility(self) -> bool:
+        return "+compatibility" in self.key.lower() or any(
+            s.source is Source.COMPATIBILITY for s in self.props.values()
+        )
+
+    @property
+    def port(self) -> int | None:
+        setting = self.props.get("Port")
+        return setting.value if setting is not None and isinstance(setting.value, int) else None
+
+    @property
+    def anchor(self) -> Setting:
+        """The setting a finding on the whole listener points at: `Enabled`, else `Port`."""
+        for name in ("Enabled", "Port", "Transport", "Address"):
+            if name in self.props:
+                return self.props[name]
+        return next(iter(self.props.values()))
+
+    def label(self) -> str:
+        port = f" (port `{self.port}`)" if self.port is not None else ""
+        return f"`{self.key}`{port}"
+
+
+def listeners_collected(host: Host) -> bool:
+    """Whether an input enumerated the listeners: otherwise listener rules stay silent.
+
+    Not `host.covers(LISTENERS)`: a complete `winrm get winrm/config` covers `winrm/config`,
+    a prefix of the listener path, yet it never prints listeners. Only an enumeration (even an
+    empty one) or listener readings tell which listeners exist.
+    """
+    low = catalog.LISTENERS.lower()
+    enumerated = any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage)
+    return enumerated or bool(host.listeners())
+
+
+def listeners_of(host: Host) -> list[Listener]:
+    return [Listener(key, props) for key, props in sorted(host.listeners().items()) if props]
+
+
+def enumerate_words(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def flag_is(host: Host, ctx: Context, path: str, bad: bool, label: str) -> Iterator[Finding]:
@@ -109,3 +194,181 @@ def service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     """
     yield from flag_is(host, ctx, SERVICE_UNENCRYPTED, True, "Service")
+
+
+@rule(
+    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS,),
+    docs=(AUTH,), security_severity=9.1, cwe=("CWE-523",),
+)
+def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM service accepts Basic authentication over unencrypted HTTP.
+
+    ## What it finds
+    Service `Auth/Basic` and service `AllowUnencrypted` are both `true` (set locally, in the
+    WinRM registry store or by Group Policy) and an HTTP listener is enabled, the compatibility
+    listener on port 80 included. It needs `winrm get winrm/config` and
+    `winrm enumerate winrm/config/listener`: without a listener enumeration it stays silent.
+
+    ## Why it matters
+    Basic authentication sends the user name and password in every request, only base64-encoded.
+    WinRM refuses it over HTTP as long as unencrypted traffic is off (the client then reports "The
+    WinRM client cannot process the request. The authentication mechanism requested by the client
+    is not supported by the server or unencrypted traffic is disabled in the service
+    configuration"). With `AllowUnencrypted = true` the service takes it, and anyone on the path
+    reads the password of an account that can run commands on the host, then the commands and
+    their output. Bootstrap scripts for Packer, Vagrant or Ansible often leave this state behind.
+
+    ## Example
+    ```winrm-config
+    Service
+        AllowUnencrypted = true
+        Auth
+            Basic = true
+            Kerberos = true
+    ```
+    ```winrm-listener
+    Listener
+        Address = *
+        Transport = HTTP
+        Port = 5985
+        Hostname
+        Enabled = true
+        URLPrefix = wsman
+        CertificateThumbprint
+        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```
+
+    ## Fix
+    Turn off unencrypted traffic (Basic then works only over HTTPS) and, unless a non-Windows
+    client needs it, Basic authentication:
+    ```console
+    winrm set winrm/config/service @{AllowUnencrypted="false"}
+    winrm set winrm/config/service/auth @{Basic="false"}
+    ```
+    If Group Policy sets them: Computer Configuration > Administrative Templates > Windows
+    Components > Windows Remote Management (WinRM) > WinRM Service > Allow unencrypted traffic:
+    Disabled, and Allow Basic authentication: Disabled. A client that must use Basic gets an
+    HTTPS listener (`winrm quickconfig -transport:https`).
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Kerberos = true
+    ```
+    ```winrm-listener
+    Listener
+        Address = *
+        Transport = HTTP
+        Port = 5985
+        Hostname
+        Enabled = true
+        URLPrefix = wsman
+        CertificateThumbprint
+        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```
+    """
+    basic, unencrypted = host.get(SERVICE_BASIC), host.get(SERVICE_UNENCRYPTED)
+    if basic is None or unencrypted is None or basic.value is not True or unencrypted.value is not True:
+        return
+    if not listeners_collected(host):
+        return
+    http = [lst for lst in listeners_of(host) if lst.transport == "HTTP" and lst.enabled]
+    if not http:
+        return
+    which = enumerate_words([lst.label() for lst in http])
+    noun = "HTTP listener" if len(http) == 1 else "HTTP listeners"
+    verb = "is" if len(http) == 1 else "are"
+    yield ctx.finding(
+        host,
+        basic,
+        f"Service Auth `Basic` is {shown(basic)} and `AllowUnencrypted` is {shown(unencrypted)} "
+        f"while {noun} {which} {verb} enabled: Basic passwords cross the network in clear text; "
+        "expected `AllowUnencrypted` `false` (and `Basic` `false` unless a client needs it)",
+        fix=f"{remedy(unencrypted, False)}; {remedy(basic, False)}",
+        related=[unencrypted.location, *(lst.anchor.location for lst in http)],
+    )
+
+
+@rule(
+    code="WRM104", name="compatibility-listener", level="note",
+    needs=("winrm/config/service", catalog.LISTENERS), docs=(INSTALL,), security_severity=3.1,
+)
+def compatibility_listener(host: Host, ctx: Context) -> Iterator[Finding]:
+    """A compatibility listener is enabled: WinRM also listens on port 80 or 443.
+
+    ## What it finds
+    Service `EnableCompatibilityHttpListener` or `EnableCompatibilityHttpsListener` is `true`
+    (set locally, in the WinRM registry store, or by the policies "Turn On Compatibility HTTP
+    Listener" and "Turn On Compatibility HTTPS Listener"), or `winrm enumerate
+    winrm/config/listener` shows an enabled `Listener [Source="Compatibility"]`. When the config
+    dump shows the flag, the finding is on the flag and the listener is a related location; a
+    compatibility listener is reported on its own only when no config dump explains it.
+
+    ## Why it matters
+    Compatibility listeners exist for WinRM 1.1-era clients that used the old ports: "If this
+    setting is True, then the listener will listen on port 80 in addition to port 5985" (and on
+    443 in addition to 5986 for HTTPS). Every supported Windows client uses 5985 and 5986, so the
+    extra listener only widens the attack surface: WinRM answers on ports that firewalls and
+    load balancers open for web servers, and shares them with IIS through HTTP.sys. Microsoft's
+    WinRM-Diag script warns when either compatibility policy is on.
+
+    ## Example
+    ```winrm-config
+    Service
+        IPv4Filter = *
+        IPv6Filter = *
+        EnableCompatibilityHttpListener = true
+        EnableCompatibilityHttpsListener = false
+    ```
+
+    ## Fix
+    ```console
+    winrm set winrm/config/service @{EnableCompatibilityHttpListener="false"}
+    winrm set winrm/config/service @{EnableCompatibilityHttpsListener="false"}
+    ```
+    If Group Policy sets them: Computer Configuration > Administrative Templates > Windows
+    Components > Windows Remote Management (WinRM) > WinRM Service > Turn On Compatibility HTTP
+    Listener (and Turn On Compatibility HTTPS Listener): Disabled. Clients keep using 5985/5986.
+    ```winrm-config
+    Service
+        IPv4Filter = *
+        IPv6Filter = *
+        EnableCompatibilityHttpListener = false
+        EnableCompatibilityHttpsListener = false
+    ```
+    """
+    shown_listeners = [lst for lst in listeners_of(host) if lst.compatibility and lst.enabled]
+    for transport, (path, port) in COMPATIBILITY_FLAGS.items():
+        flag = host.get(path)
+        mirrors = [lst for lst in shown_listeners if lst.transport == transport]
+        if flag is not None and flag.value is True:
+            yield ctx.finding(
+                host,
+                flag,
+                f"Service `{flag.name}` is {shown(flag)}: WinRM also listens for {transport} on port "
+                f"`{port}`; expected `false`",
+                fix=remedy(flag, False),
+                related=[lst.anchor.location for lst in mirrors],
+            )
+            continue
+        for lst in mirrors:
+            yield ctx.finding(
+                host,
+                lst.anchor,
+                f"Compatibility {transport} listener {lst.label()} is enabled; expected "
+                f"`{path.rsplit('/', 1)[1]}` `false` (no listener on port `{port}`)",
+                path=lst.path,
+                key=lst.key,
+                fix=_compatibility_fix(path),
+            )
+
+
+def _compatibility_fix(path: str) -> str:
+    """Turning the flag off removes the listener; the listener alone does not say who set it."""
+    known = catalog.BY_PATH[path]
+    local = f"`{catalog.winrm_set_command(path, False)}`"
+    policy = known.policy
+    if policy is None:
+        return local
+    return f'{local}, or if Group Policy turns it on: set "{policy.gpo_path}" to Disabled, then `gpupdate /force`'

@@ -1,0 +1,463 @@
+"""WRM2xx: which authentication schemes the WinRM client and service accept."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from winrmlint.findings import Finding
+from winrmlint.model import catalog
+from winrmlint.model.host import Host, Setting
+from winrmlint.model.values import Source
+from winrmlint.rules.base import AUTH, INSTALL, Context, remedy, rule, shown
+from winrmlint.rules.transport import (
+    SERVICE_BASIC,
+    enumerate_words,
+    flag_is,
+    listeners_collected,
+    listeners_of,
+)
+
+CLIENT_BASIC = "winrm/config/client/auth/Basic"
+CLIENT_DIGEST = "winrm/config/client/auth/Digest"
+CLIENT_CREDSSP = "winrm/config/client/auth/CredSSP"
+SERVICE_CREDSSP = "winrm/config/service/auth/CredSSP"
+SERVICE_CERTIFICATE = "winrm/config/service/auth/Certificate"
+SERVICE_CBT = "winrm/config/service/auth/CbtHardeningLevel"
+
+
+@rule(
+    code="WRM201", name="client-basic-auth", level="warning", needs=("winrm/config/client",),
+    docs=(AUTH,), security_severity=7.0, cwe=("CWE-522",),
+    baselines=("STIG WN10-CC-000330", "WN11-CC-000330", "WN16-CC-000500", "WN19-CC-000470",
+               "WN22-CC-000470", "CIS 18.10.88.1.1"),
+)
+def client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM client may use Basic authentication.
+
+    ## What it finds
+    Client `Auth/Basic` is `true`, in `winrm get winrm/config`, the WinRM registry store, or the
+    Group Policy value `AllowBasic` under `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client`.
+    Windows ships the client with `Basic = true` (every `winrm get` dump shows it, although
+    "Authentication for Remote Connections" says otherwise), so an untouched client is reported,
+    as the STIG reports it.
+
+    ## Why it matters
+    With Basic the client sends the user name and password to the server in every request, only
+    base64-encoded: over HTTP (with `AllowUnencrypted`) anyone on the path reads them, and over
+    HTTPS any server that can present a trusted certificate receives the plain password. The
+    DISA STIG (CAT I) requires "Allow Basic authentication" to be Disabled for the WinRM client.
+
+    ## Example
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        Auth
+            Basic = true
+            Digest = true
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+    ```
+
+    ## Fix
+    ```console
+    winrm set winrm/config/client/auth @{Basic="false"}
+    ```
+    Or by Group Policy, as the STIG checks it: Computer Configuration > Administrative Templates >
+    Windows Components > Windows Remote Management (WinRM) > WinRM Client > Allow Basic
+    authentication: Disabled.
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        Auth
+            Basic = false [Source="GPO"]
+            Digest = true
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+    ```
+    """
+    yield from flag_is(host, ctx, CLIENT_BASIC, True, "Client Auth")
+
+
+@rule(
+    code="WRM202", name="service-basic-auth", level="error", needs=("winrm/config/service",),
+    docs=(AUTH,), security_severity=8.1, cwe=("CWE-522",),
+    baselines=("STIG WN10-CC-000345", "WN11-CC-000345", "WN16-CC-000530", "WN19-CC-000500",
+               "WN22-CC-000500", "CIS 18.10.88.2.1"),
+)
+def service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM service accepts Basic authentication.
+
+    ## What it finds
+    Service `Auth/Basic` is `true`, in `winrm get winrm/config`, the WinRM registry store, or the
+    Group Policy value `AllowBasic` under
+    `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service`. The Windows default is `false`.
+
+    ## Why it matters
+    The service then accepts a local account's user name and password sent with every request,
+    only base64-encoded: a password captured once (over HTTP, or by anything that terminates the
+    TLS connection) gives remote command execution on the host, and the service can be attacked
+    by password guessing without Kerberos or NTLM in the way. When `AllowUnencrypted` is also
+    `true`, WRM103 reports the clear-text case. The DISA STIG (CAT I) requires "Allow Basic
+    authentication" to be Disabled for the WinRM service.
+
+    ## Example
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = true
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+
+    ## Fix
+    ```console
+    winrm set winrm/config/service/auth @{Basic="false"}
+    ```
+    Or by Group Policy: Computer Configuration > Administrative Templates > Windows Components >
+    Windows Remote Management (WinRM) > WinRM Service > Allow Basic authentication: Disabled.
+    Tools that relied on Basic (Ansible, Packer) can use NTLM, Kerberos or certificates instead.
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+    """
+    yield from flag_is(host, ctx, SERVICE_BASIC, True, "Service Auth")
+
+
+@rule(
+    code="WRM203", name="client-digest-auth", level="warning", needs=("winrm/config/client",),
+    docs=(AUTH,), security_severity=5.3,
+    baselines=("STIG WN10-CC-000360", "WN11-CC-000360", "WN16-CC-000520", "WN19-CC-000490",
+               "WN22-CC-000490", "CIS 18.10.88.1.3"),
+)
+def client_digest_auth(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM client may use Digest authentication.
+
+    ## What it finds
+    Client `Auth/Digest` is `true`, in `winrm get winrm/config`, the WinRM registry store, or the
+    Group Policy value `AllowDigest` under `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client`.
+    Mind the inverted policy: "Disallow Digest authentication" **Enabled** writes `AllowDigest = 0`,
+    which is the hardened state; Disabled writes `AllowDigest = 1`. Windows ships the client with
+    `Digest = true`, so an untouched client is reported, as the STIG reports it.
+
+    ## Why it matters
+    Digest is an old MD5-based challenge-response scheme that sends credential material
+    derived from the password to whichever server asks for it, and it does not authenticate the
+    server. Windows' own WinRM service does not accept it ("Digest is not supported. It cannot be
+    configured, for the WinRM server component"), so leaving it on only serves third-party
+    endpoints, or an attacker posing as one. The DISA STIG requires the policy "Disallow Digest
+    authentication" to be Enabled for the WinRM client.
+
+    ## Example
+    ```winrm-config
+    Client
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Digest = true
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+    ```
+
+    ## Fix
+    ```console
+    winrm set winrm/config/client/auth @{Digest="false"}
+    ```
+    Or by Group Policy, as the STIG checks it: Computer Configuration > Administrative Templates >
+    Windows Components > Windows Remote Management (WinRM) > WinRM Client > Disallow Digest
+    authentication: **Enabled** (the policy is worded as a prohibition: Enabled turns Digest off).
+    ```winrm-config
+    Client
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Digest = false [Source="GPO"]
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+    ```
+    """
+    # remedy() knows the policy is inverted: for `false` it names "Disallow Digest…" Enabled
+    yield from flag_is(host, ctx, CLIENT_DIGEST, True, "Client Auth")
+
+
+@rule(
+    code="WRM204", name="credssp-enabled", level="warning",
+    needs=("winrm/config/client", "winrm/config/service"), docs=(INSTALL,), security_severity=6.5,
+    cwe=("CWE-522",),
+)
+def credssp_enabled(host: Host, ctx: Context) -> Iterator[Finding]:
+    """CredSSP authentication is enabled on the WinRM client or service.
+
+    ## What it finds
+    Client `Auth/CredSSP` or service `Auth/CredSSP` is `true` (set by `Enable-WSManCredSSP`,
+    `winrm set`, the WinRM registry store, or the policies "Allow CredSSP authentication").
+    Each side is a finding of its own. The Windows default is `false` on both.
+
+    ## Why it matters
+    CredSSP delegates the user's full credentials to the server so that it can reach a second
+    hop. A client with CredSSP on hands the password to every server it delegates to (the
+    "Allow delegating fresh credentials" list, often `WSMAN/*`), and a compromised server
+    harvests it; a service with CredSSP on receives and caches the credentials of everyone who
+    connects that way, so whoever controls the server can reuse them anywhere. Kerberos
+    constrained delegation or resource-based delegation, or passing `-Credential` on the second
+    hop, avoids exposing the password.
+
+    ## Example
+    ```winrm-config
+    Client
+        Auth
+            Basic = false
+            Digest = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = true
+    ```
+    ```winrm-config
+    Service
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = true
+            CbtHardeningLevel = Relaxed
+    ```
+
+    ## Fix
+    ```powershell
+    Disable-WSManCredSSP -Role Client
+    Disable-WSManCredSSP -Role Server
+    ```
+    `Disable-WSManCredSSP -Role Client` also removes the credential delegation it configured.
+    The same with `winrm`: `winrm set winrm/config/client/auth @{CredSSP="false"}` and
+    `winrm set winrm/config/service/auth @{CredSSP="false"}`. If Group Policy sets it:
+    Computer Configuration > Administrative Templates > Windows Components > Windows Remote
+    Management (WinRM) > WinRM Client (or WinRM Service) > Allow CredSSP authentication: Disabled.
+    ```winrm-config
+    Client
+        Auth
+            Basic = false
+            Digest = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+    ```
+    ```winrm-config
+    Service
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+    """
+    for path, side, role in ((CLIENT_CREDSSP, "Client", "Client"), (SERVICE_CREDSSP, "Service", "Server")):
+        setting = host.get(path)
+        if setting is None or setting.value is not True:
+            continue
+        yield ctx.finding(
+            host,
+            setting,
+            f"{side} Auth `CredSSP` is {shown(setting)}; expected `false`",
+            fix=_credssp_fix(setting, role),
+        )
+
+
+def _credssp_fix(setting: Setting, role: str) -> str:
+    if setting.source is Source.GPO:
+        return remedy(setting, False)
+    # Disable-WSManCredSSP also undoes the delegation policy Enable-WSManCredSSP wrote
+    return f"`Disable-WSManCredSSP -Role {role}` (or {remedy(setting, False)})"
+
+
+@rule(
+    code="WRM205", name="certificate-auth-without-https", level="error",
+    needs=(catalog.LISTENERS,), docs=(AUTH,),
+)
+def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The service accepts certificate authentication but has no enabled HTTPS listener.
+
+    ## What it finds
+    Service `Auth/Certificate` is `true` while the listener enumeration (`winrm enumerate
+    winrm/config/listener`) shows no enabled HTTPS listener. Without a listener enumeration in
+    the bundle the rule stays silent.
+
+    ## Why it matters
+    Client certificate authentication happens in the TLS handshake, so it only works over HTTPS;
+    it also needs an entry in the service's CertMapping table that maps the certificate to a
+    local account. With HTTP listeners only, every client that tries it fails, and the setting
+    usually marks a half-finished set-up (the HTTPS listener was removed, never created, or is
+    disabled): the automation that was meant to use certificates falls back to, or is
+    reconfigured with, weaker schemes.
+
+    ## Example
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+    ```winrm-listener
+    Listener
+        Address = *
+        Transport = HTTP
+        Port = 5985
+        Hostname
+        Enabled = true
+        URLPrefix = wsman
+        CertificateThumbprint
+        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```
+
+    ## Fix
+    Create an HTTPS listener with a Server Authentication certificate whose CN matches the host
+    name (or enable the HTTPS listener that is there):
+    ```console
+    winrm create winrm/config/Listener?Address=*+Transport=HTTPS @{Hostname="<host FQDN>";CertificateThumbprint="<thumbprint>"}
+    ```
+    If no client uses certificates, turn certificate authentication off instead:
+    `winrm set winrm/config/service/auth @{Certificate="false"}`.
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = true
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+    ```winrm-listener
+    Listener
+        Address = *
+        Transport = HTTPS
+        Port = 5986
+        Hostname = web01.contoso.com
+        Enabled = true
+        URLPrefix = wsman
+        CertificateThumbprint = 3B9C2F0A8E1D7C6B5A4F3E2D1C0B9A8F7E6D5C4B
+        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```
+    """
+    certificate = host.get(SERVICE_CERTIFICATE)
+    if certificate is None or certificate.value is not True or not listeners_collected(host):
+        return
+    listeners = listeners_of(host)
+    https = [lst for lst in listeners if lst.transport == "HTTPS"]
+    if any(lst.enabled for lst in https):
+        return
+    if https:
+        found = f"HTTPS listener {enumerate_words([lst.label() for lst in https])} is disabled"
+        first = https[0]
+        create = (
+            f"`winrm set winrm/config/Listener?Address={first.address}+Transport=HTTPS "
+            '@{Enabled="true"}`'
+        )
+    else:
+        found = "no HTTPS listener is configured" if listeners else "no listener is configured"
+        create = (
+            "`winrm create winrm/config/Listener?Address=*+Transport=HTTPS "
+            '@{Hostname="<host FQDN>";CertificateThumbprint="<thumbprint>"}`'
+        )
+    yield ctx.finding(
+        host,
+        certificate,
+        f"Service Auth `Certificate` is {shown(certificate)} but {found}: certificate "
+        "authentication works only over HTTPS; expected an enabled HTTPS listener, or `Certificate` `false`",
+        fix=f"{create}; or, if no client uses certificates, {remedy(certificate, False)}",
+        related=[lst.anchor.location for lst in listeners],
+    )
+
+
+@rule(
+    code="WRM207", name="cbt-hardening-none", level="warning", needs=("winrm/config/service",),
+    docs=(INSTALL,), security_severity=5.9,
+)
+def cbt_hardening_none(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM service does not check channel binding tokens.
+
+    ## What it finds
+    Service `Auth/CbtHardeningLevel` is `None`, set locally, in the WinRM registry store or by
+    the policy "Specify channel binding token hardening level" (value `CbtHardeningLevel` under
+    `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service`). The Windows default is `Relaxed`.
+
+    ## Why it matters
+    A channel binding token ties a Kerberos or NTLM authentication to the TLS channel it was sent
+    on, so it matters on HTTPS listeners. With `None` the service accepts every request, with or
+    without a valid token: an attacker who relays a client's authentication from another TLS
+    session (an NTLM relay to the HTTPS listener) is let in. `Relaxed`, the default, rejects
+    invalid tokens and accepts requests without one; `Strict` requires a valid token.
+
+    ## Example
+    ```winrm-config
+    Service
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = None
+    ```
+
+    ## Fix
+    ```console
+    winrm set winrm/config/service/auth @{CbtHardeningLevel="Relaxed"}
+    ```
+    Use `Strict` once every client that connects over HTTPS sends channel binding tokens.
+    If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
+    Components > Windows Remote Management (WinRM) > WinRM Service > Specify channel binding
+    token hardening level: Enabled, with `Relaxed` or `Strict`.
+    ```winrm-config
+    Service
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = Strict
+    ```
+    """
+    setting = host.get(SERVICE_CBT)
+    if setting is None or not isinstance(setting.value, str) or setting.value.strip().lower() != "none":
+        return
+    yield ctx.finding(
+        host,
+        setting,
+        f"Service Auth `CbtHardeningLevel` is {shown(setting)}; expected `Relaxed` or `Strict`",
+        fix=f"{remedy(setting, 'Relaxed')} (or `Strict` once every client sends channel binding tokens)",
+    )

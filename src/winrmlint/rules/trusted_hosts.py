@@ -1,0 +1,373 @@
+"""WRM3xx: the client's TrustedHosts list — what it trusts and whether WinRM can read it."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from winrmlint.findings import Finding
+from winrmlint.model.host import Host, Setting
+from winrmlint.model.values import Source
+from winrmlint.rules.base import ENTRA, TROUBLE, Context, remedy, rule
+
+TRUSTED_HOSTS = "winrm/config/client/TrustedHosts"
+# The "Trusted Hosts" policy stores the list in TrustedHostsList, maxLength 1024 (reference §1.2)
+GPO_MAX_LENGTH = 1024
+PLACEHOLDER = "<the hosts you connect to, or *.<your domain>>"
+
+# A name, an IPv4 address or a wildcard pattern: letters, digits, `-`, `_`, `.` and `*`
+# (about_Remote_Troubleshooting: "computer names, IP addresses, and fully-qualified domain names.
+# Wildcards are permitted."); IPv6 addresses go in brackets (reference §1.2).
+_NAME = re.compile(r"^[\w.*-]+$")
+_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_WITH_PORT = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]+):(?P<port>\d+)$")
+_IPV4_PATTERN = re.compile(r"^(?:\d{1,3}|\*)(?:\.(?:\d{1,3}|\*)){1,3}$")
+_QUOTES = "\"'\u2018\u2019\u201c\u201d"
+
+
+def entries(value: str) -> list[str]:
+    """The comma-separated entries, stripped: `a, b` is what the documented `"$cur, $new"` makes."""
+    return [part.strip() for part in value.split(",")]
+
+
+def trusted_hosts(host: Host) -> Setting | None:
+    setting = host.get(TRUSTED_HOSTS)
+    if setting is None or not isinstance(setting.value, str) or not setting.value.strip():
+        return None
+    return setting
+
+
+def subject(setting: Setting) -> str:
+    return "Client `TrustedHosts`" + (" (set by Group Policy)" if setting.source is Source.GPO else "")
+
+
+def is_ipv6(text: str) -> bool:
+    try:
+        ipaddress.IPv6Address(text)
+    except ValueError:
+        return False
+    return True
+
+
+def is_ip_entry(entry: str) -> bool:
+    """An IPv4 address or pattern (`10.0.0.*`), or an IPv6 address with or without brackets."""
+    if _IPV4_PATTERN.match(entry) and any(c.isdigit() for c in entry):
+        return True
+    inner = entry[1:-1] if entry.startswith("[") and entry.endswith("]") else entry
+    return ":" in inner and is_ipv6(inner)
+
+
+@dataclass(frozen=True)
+class Flaw:
+    """What is wrong with one entry, and the entries it should have been (empty: not repairable)."""
+
+    problem: str
+    repaired: tuple[str, ...]
+
+
+def flaw(entry: str) -> Flaw | None:
+    """Why WinRM would not read this entry as a name, IP or wildcard pattern, if it would not."""
+    if any(q in entry for q in _QUOTES):
+        inner = entry.translate({ord(q): None for q in _QUOTES}).strip()
+        return Flaw("contains quotes", repair(inner))
+    if ";" in entry:
+        return Flaw("separates hosts with `;`", repair_all(re.split(r"[;\s]+", entry)))
+    if any(c.isspace() for c in entry):
+        return Flaw("contains spaces", repair_all(entry.split()))
+    if _URL.match(entry):
+        host = urlsplit(entry).hostname or ""
+        fixed = f"[{host}]" if is_ipv6(host) else host
+        return Flaw("is a URL, not a host name", repair(fixed) if fixed else ())
+    if entry.startswith("[") and entry.endswith("]"):
+        inner = entry[1:-1]
+        if is_ipv6(inner) or (inner and re.fullmatch(r"[0-9A-Fa-f:.*]+", inner) and "*" in inner):
+            return None
+        return Flaw("is not an IPv6 address in brackets", ())
+    if is_ipv6(entry):
+        return Flaw("is an IPv6 address without brackets", (f"[{entry}]",))
+    port = _WITH_PORT.match(entry)
+    if port:
+        return Flaw(f"carries a port (`:{port['port']}`)", repair(port["host"]))
+    if not _NAME.match(entry):
+        bad = sorted({c for c in entry if not re.match(r"[\w.*-]", c)})
+        return Flaw("contains " + ", ".join(f"`{c}`" for c in bad), ())
+    if entry.startswith(".") or ".." in entry:
+        fixed = re.sub(r"\.{2,}", ".", entry)
+        fixed = "*" + fixed if fixed.startswith(".") else fixed
+        return Flaw("has an empty name label", (fixed,))
+    return None
+
+
+def repair(entry: str) -> tuple[str, ...]:
+    """The valid entries that a malformed one stands for; empty when it cannot be guessed."""
+    if not entry:
+        return ()
+    found = flaw(entry)
+    if found is None:
+        return (entry,)
+    return found.repaired
+
+
+def repair_all(parts: list[str]) -> tuple[str, ...]:
+    out: list[str] = []
+    for part in parts:
+        fixed = repair(part.strip())
+        if not fixed and part.strip():
+            return ()
+        out.extend(fixed)
+    return tuple(out)
+
+
+@rule(
+    code="WRM301", name="trustedhosts-wildcard", level="warning", needs=("winrm/config/client",),
+    docs=(ENTRA, TROUBLE), security_severity=6.8, cwe=("CWE-287",),
+)
+def trustedhosts_wildcard(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM client trusts every host: TrustedHosts holds a bare `*`.
+
+    ## What it finds
+    Client `TrustedHosts` (set with `Set-Item WSMan:\\localhost\\Client\\TrustedHosts`, `winrm
+    set`, the `trusted_hosts` registry value or the "Trusted Hosts" policy) has an entry that is
+    `*` alone. Domain patterns such as `*.contoso.com` are not reported.
+
+    ## Why it matters
+    Hosts in TrustedHosts are not authenticated: the client sends credentials to them when
+    neither Kerberos nor HTTPS can prove who they are, and the connection error says as much,
+    "Note that computers in the TrustedHosts list might not be authenticated". `*` "allows
+    reusing the implicit credentials for all target machines": a spoofed name, a DNS or LLMNR
+    answer, or a typo sends the user's NTLM credentials to whatever answers, and the value
+    "affects all users of the computer". The Entra-only scenario that `*` is often set for is
+    served by a domain pattern (`*.contoso.com`), or by HTTPS.
+
+    ## Example
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        DefaultPorts
+            HTTP = 5985
+            HTTPS = 5986
+        TrustedHosts = *
+    ```
+
+    ## Fix
+    List the hosts (or the domain) you connect to instead:
+    ```powershell
+    Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*.contoso.com'
+    ```
+    or `winrm set winrm/config/client @{TrustedHosts="*.contoso.com"}`. If Group Policy sets it:
+    Computer Configuration > Administrative Templates > Windows Components > Windows Remote
+    Management (WinRM) > WinRM Client > Trusted Hosts: Enabled, with explicit names or patterns.
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        DefaultPorts
+            HTTP = 5985
+            HTTPS = 5986
+        TrustedHosts = *.contoso.com
+    ```
+    """
+    setting = trusted_hosts(host)
+    if setting is None:
+        return
+    listed = entries(setting.value)  # type: ignore[arg-type]
+    if "*" not in listed:
+        return
+    rest = [e for e in listed if e and e != "*"]
+    found = "is `*`" if not rest else "contains the entry `*`"
+    yield ctx.finding(
+        host,
+        setting,
+        f"{subject(setting)} {found}: every host is trusted and may receive credentials without being "
+        "authenticated; expected the hosts you connect to, or a domain pattern such as `*.contoso.com`",
+        fix=f"{remedy(setting, ','.join(rest) if rest else PLACEHOLDER)}, or connect over HTTPS",
+    )
+
+
+@rule(
+    code="WRM302", name="trustedhosts-malformed", level="error", needs=("winrm/config/client",),
+    docs=(TROUBLE,),
+)
+def trustedhosts_malformed(host: Host, ctx: Context) -> Iterator[Finding]:
+    """A TrustedHosts entry is not a name, IP address or wildcard pattern WinRM can read.
+
+    ## What it finds
+    Client `TrustedHosts` entries, split at commas (spaces around a comma are fine: the
+    documented `"$curValue, $newServer"` writes them), that are:
+    - hosts separated by `;` or by spaces instead of commas (`srv01;srv02`, `srv01 srv02`);
+    - wrapped in quotes (`"srv01,srv02"`, `'srv01'`), often left by a script or a GPO edit;
+    - empty (`srv01,,srv02`, a comma at either end);
+    - IPv6 addresses without brackets (`fe80::1` instead of `[fe80::1]`);
+    - URLs or names with a port (`http://srv01:5985/wsman`, `srv01:5985`), or names with other
+      characters than letters, digits, `-`, `_`, `.` and the `*` wildcard;
+    - names with an empty label (`.contoso.com`, meant as `*.contoso.com`);
+    and a list over 1024 characters when Group Policy sets it (the "Trusted Hosts" policy's limit).
+    Each malformed entry is a finding of its own; the fix rewrites the whole list.
+
+    ## Why it matters
+    `winrm set` and `Set-Item WSMan:` refuse such a list with error 0x8033809F (-2144108385):
+    "TrustedHosts list contains an invalid hostname or hostname pattern." A list that reached the
+    registry through Group Policy or `reg add` was never checked: the hosts it was meant to
+    trust do not match, and connecting to them fails with "The WinRM client cannot process the
+    request. If the authentication scheme is different from Kerberos, or if the client computer
+    is not joined to a domain, then HTTPS transport must be used or the destination machine must
+    be added to the TrustedHosts configuration setting."
+
+    ## Example
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        TrustedHosts = srv01.contoso.com;srv02.contoso.com [Source="GPO"]
+    ```
+
+    ## Fix
+    Write one comma-separated list, IPv6 addresses in brackets:
+    ```powershell
+    Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value 'srv01.contoso.com,srv02.contoso.com,[fe80::1]'
+    ```
+    If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
+    Components > Windows Remote Management (WinRM) > WinRM Client > Trusted Hosts: Enabled,
+    with the corrected list (at most 1024 characters; use domain patterns to shorten it).
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        TrustedHosts = srv01.contoso.com,srv02.contoso.com [Source="GPO"]
+    ```
+    """
+    setting = trusted_hosts(host)
+    if setting is None:
+        return
+    value: str = setting.value.strip()  # type: ignore[union-attr]
+    who = subject(setting)
+    problems: list[tuple[str, str]] = []  # (key, message)
+    repaired: list[str] = []
+    lost: list[str] = []
+    body = value
+    if len(value) >= 2 and value[0] in _QUOTES and value[-1] in _QUOTES:
+        # a whole list in quotes: one finding, then its entries are judged as WinRM would see them
+        body = value[1:-1].strip()
+        problems.append(("quoted", f"{who} is wrapped in quotes; expected the bare list `{_shorten(body)}`"))
+    listed = entries(body)
+    if "" in listed and len(listed) > 1:
+        problems.append(("empty", f"{who} has an empty entry (two commas in a row, or a comma at either "
+                                  "end); expected entries separated by single commas"))
+    for entry in listed:
+        if not entry:
+            continue
+        found = flaw(entry)
+        if found is None:
+            repaired.append(entry)
+            continue
+        repaired.extend(found.repaired)
+        if found.repaired:
+            expected = f"`{_shorten(','.join(found.repaired))}`"
+        else:
+            lost.append(entry)
+            expected = "a host name, IP address or wildcard pattern"
+        problems.append((f"entry:{entry}", f"{who} entry `{_shorten(entry)}` {found.problem}; expected {expected}"))
+    if setting.source is Source.GPO and len(value) > GPO_MAX_LENGTH:
+        problems.append(("length", f"{who} is {len(value)} characters long; expected at most "
+                                   f"`{GPO_MAX_LENGTH}`, the Trusted Hosts policy's limit"))
+    if not problems:
+        return
+    fixed = ",".join(dict.fromkeys(repaired)) or PLACEHOLDER
+    if setting.source is Source.GPO and len(fixed) > GPO_MAX_LENGTH:
+        # the repaired list is still too long for the policy: a domain pattern is the documented way
+        # to trust many hosts of one domain (entra-only-joined-remote-session: `*.contoso.com`)
+        pattern = _domain_pattern(repaired)
+        fixed = pattern or "<at most 1024 characters: use domain patterns such as *.contoso.com>"
+    fix = remedy(setting, fixed)
+    if fixed.startswith("*.") and fixed not in repaired:
+        fix += " (this trusts every host of that domain: list fewer hosts if that is too broad)"
+    if lost:
+        fix += " (" + ", ".join(f"`{_shorten(e)}`" for e in lost) + " left out: correct by hand)"
+    for key, message in problems:
+        yield ctx.finding(host, setting, message, fix=fix, key=key)
+
+
+def _domain_pattern(names: list[str]) -> str:
+    """`*.corp.contoso.com` when every entry is a name in that one domain, else ``."""
+    domains = {n.split(".", 1)[1].lower() for n in names if "." in n and not is_ip_entry(n)}
+    if len(domains) == 1 and all("." in n and not is_ip_entry(n) for n in names):
+        return "*." + domains.pop()
+    return ""
+
+
+def _shorten(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@rule(
+    code="WRM304", name="trustedhosts-ip-entries", level="note", needs=("winrm/config/client",),
+    docs=(TROUBLE,),
+)
+def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
+    """TrustedHosts lists IP addresses: those connections use NTLM and need explicit credentials.
+
+    ## What it finds
+    Client `TrustedHosts` entries that are IPv4 addresses or patterns (`10.0.0.5`, `10.0.0.*`)
+    or IPv6 addresses (`[fe80::1]`). One finding lists them all.
+
+    ## Why it matters
+    "Kerberos authentication doesn't support IP addresses. When you specify an IP address, NTLM
+    authentication is used." NTLM does not authenticate the server, so these hosts are trusted
+    blindly, and every command to them must carry `-Credential`, "even when you connect as the
+    current user"; without it the connection fails with "Default authentication may be used
+    with an IP address under the following conditions: the transport is HTTPS or the destination
+    is in the TrustedHosts list, and explicit credentials are provided." Addresses also change
+    hands: a reused IP inherits the trust.
+
+    ## Example
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        TrustedHosts = srv01.contoso.com,10.20.30.41
+    ```
+
+    ## Fix
+    Connect by DNS name so that Kerberos is used, and keep an IP entry only where no name
+    resolves; pass `-Credential` to those connections, or use HTTPS:
+    ```powershell
+    Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value 'srv01.contoso.com,srv02.contoso.com'
+    ```
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        TrustedHosts = srv01.contoso.com,srv02.contoso.com
+    ```
+    """
+    setting = trusted_hosts(host)
+    if setting is None:
+        return
+    ips = [e for e in entries(setting.value) if e and is_ip_entry(e)]  # type: ignore[arg-type]
+    if not ips:
+        return
+    patterns = any("*" in e for e in ips)
+    if len(ips) == 1:
+        noun = "an IP address pattern" if patterns else "an IP address"
+    else:
+        noun = "IP addresses and patterns" if patterns else "IP addresses"
+    them = "it" if len(ips) == 1 and not patterns else "them"
+    listed = ", ".join(f"`{_shorten(e)}`" for e in ips)
+    yield ctx.finding(
+        host,
+        setting,
+        f"{subject(setting)} lists {noun} {listed}: connections to {them} use NTLM and need explicit "
+        "`-Credential`; expected DNS names where Kerberos should authenticate the host",
+        fix="Connect by DNS name so Kerberos is used; keep IP entries only where no name resolves, and pass "
+            "`-Credential` (or use HTTPS) for them",
+    )
