@@ -80,6 +80,7 @@ def lint(
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for large fleets (0: one per CPU).", min=0)] = 0,
     max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.", min=1)] = 32 * 1024 * 1024,
+    baseline: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
 ) -> None:
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
     from winrmlint import engine
@@ -96,6 +97,7 @@ def lint(
         rules=engine.select_rules(select or (), ignore or ()),
         limits=Limits(max_file_bytes=max_file_size),
         jobs=jobs,
+        baseline=baseline,
     )
     stream = _open_output(output)
     try:

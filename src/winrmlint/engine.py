@@ -64,6 +64,7 @@ def lint(
     rules: tuple[Rule, ...] = RULES,
     limits: Limits = Limits(),
     jobs: int = 0,
+    baseline: str | None = None,
 ) -> RunResult:
     bundles = discover(list(paths), limits)
     host_rules = tuple(r for r in rules if not r.fleet)
@@ -77,7 +78,7 @@ def lint(
     findings = [f for _, found in done for f in found]
     hosts = [r.host for r in results]
     for fleet_rule in (r for r in rules if r.fleet):
-        findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts)))  # type: ignore[arg-type]
+        findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
         for result in results:
             if fleet_rule.needs and not any(result.host.knows(n) for n in fleet_rule.needs):
                 result.not_evaluated.append(fleet_rule.code)

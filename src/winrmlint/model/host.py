@@ -91,10 +91,19 @@ class Host:
         return fallback if setting is None else setting.value
 
     def covers(self, prefix: str) -> Location | None:
-        """Where an input showed this part of the configuration completely, if one did."""
+        """Where an input showed this part of the configuration completely, if one did.
+
+        Listeners are the exception to prefix matching: `winrm get winrm/config` covers
+        `winrm/config` but lists no listener, so only a listener enumeration covers them.
+        """
         low = prefix.lower()
+        listeners = catalog.LISTENERS.lower()
         for key, location in self.coverage.items():
             k = key.lower()
+            if (low == listeners or low.startswith(listeners + "/")) and not (
+                k == listeners or k.startswith(listeners + "/")
+            ):
+                continue
             if low == k or low.startswith(k + "/") or low.startswith(k + "\\"):
                 return location
         return None

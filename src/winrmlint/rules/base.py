@@ -149,10 +149,11 @@ def rule(
 
 @dataclass(frozen=True)
 class Context:
-    """What a check may use besides its host: the rule itself and, for fleet rules, every host."""
+    """What a check may use besides its host: the rule, and for fleet rules every host and the baseline."""
 
     rule: Rule
     hosts: Sequence[Host] = ()
+    baseline: str | None = None  # the golden host's name, for fleet drift (`--baseline`)
 
     def finding(
         self,
