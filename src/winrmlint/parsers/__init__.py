@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from winrmlint.parsers import winrm_config
+from winrmlint.parsers import reg_file, reg_query, winrm_config
 
 # Explicit registry, in no particular order: the best sniff score wins.
 PARSERS: tuple[ModuleType, ...] = (
     winrm_config,
+    reg_file,
+    reg_query,
 )
 
 
