@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
-from winrmlint import parsers
-from winrmlint.bundle import Bundle, InputRefused, Limits, discover
+from winrmlint import manifest, parsers
+from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
@@ -99,11 +99,24 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
         return parser.FORMAT, None, ParseError(f"{parser.FORMAT}: input nested too deeply", 1)
 
 
+def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], dumps: list[ParsedDump]) -> None:
+    try:
+        dump = manifest.parse(SourceText.from_bytes(file.uri, file.read(limits)))
+    except (InputRefused, DecodeError, OSError, ParseError) as err:
+        files.append(ParsedFile(file.uri, manifest.FORMAT, f"{manifest.FORMAT}: {err}", getattr(err, "line", 1)))
+        return
+    files.append(ParsedFile(file.uri, manifest.FORMAT))
+    dumps.append(dump)
+
+
 def _lint_bundle(bundle: Bundle, rules: tuple[Rule, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
     for uri, reason in bundle.refused:
         files.append(ParsedFile(uri, None, f"not read: {reason}"))
+    if bundle.manifest is not None:
+        # first, so that what the manifest states wins over what the dumps imply
+        _read_manifest(bundle.manifest, limits, files, dumps)
     for file in bundle.files:
         try:
             source = SourceText.from_bytes(file.uri, file.read(limits))

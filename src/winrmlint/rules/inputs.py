@@ -5,9 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from winrmlint.findings import Finding
+from winrmlint.manifest import FORMAT
 from winrmlint.model.host import Host
 from winrmlint.rules.base import Context, rule
 from winrmlint.source import Location
+
+_DUMP_FIX = "Collect the dump again as plain text, or remove the file from the bundle"
+_MANIFEST_FIX = "Correct `winrmlint.json` to match schemas/bundle-manifest.schema.json, or remove it"
 
 
 @rule(code="WRM001", name="input-unreadable", level="error", needs=())
@@ -38,5 +42,5 @@ def input_unreadable(host: Host, ctx: Context) -> Iterator[Finding]:
                 Location(parsed.uri, parsed.error_line),
                 parsed.error,
                 path=parsed.uri,
-                fix="Collect the dump again as plain text, or remove the file from the bundle",
+                fix=_MANIFEST_FIX if parsed.format == FORMAT else _DUMP_FIX,
             )

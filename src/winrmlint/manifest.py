@@ -1,0 +1,58 @@
+"""The optional bundle manifest (`winrmlint.json`): the host's identity and join state, as stated."""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import cache
+
+from winrmlint.model import paths
+from winrmlint.model.values import ParsedDump, ParseError, Reading
+from winrmlint.source import SourceText
+
+FORMAT = "bundle-manifest"
+_KEY_LINE = re.compile(r'^\s*[{,]?\s*"(\w+)"\s*:')
+# join state → (AzureAdJoined, DomainJoined), as dsregcmd /status would report them
+_JOIN = {"domain": (False, True), "hybrid": (True, True), "entra": (True, False), "workgroup": (False, False)}
+
+
+@cache
+def _validator():
+    from importlib.resources import files
+
+    import jsonschema
+
+    schema = json.loads(files("winrmlint.schemas").joinpath("bundle-manifest.schema.json").read_text("utf-8"))
+    return jsonschema.Draft202012Validator(schema)
+
+
+def parse(source: SourceText) -> ParsedDump:
+    """Validate the manifest against its published schema and turn it into readings."""
+    try:
+        data = json.loads(source.text)
+    except json.JSONDecodeError as err:
+        raise ParseError(f"manifest is not JSON: {err.msg}", err.lineno) from None
+    error = next(iter(sorted(_validator().iter_errors(data), key=str)), None)
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        raise ParseError(f"manifest does not match bundle-manifest.schema.json at {where}: {error.message}", 1)
+    lines = {m.group(1): n for n, text in enumerate(source.lines, 1) if (m := _KEY_LINE.match(text))}
+    dump = ParsedDump(FORMAT)
+
+    def add(key: str, path: str, value: object, name: bool = False) -> None:
+        reading = Reading(path, value, source.at(lines.get(key, 1)), raw=str(data[key]), origin=FORMAT)
+        dump.readings.append(reading)
+        if name:
+            dump.host_names.append(reading)
+
+    if "host" in data:
+        add("host", paths.HOST_NAME, data["host"], name=True)
+    if "fqdn" in data:
+        add("fqdn", paths.HOST_FQDN, data["fqdn"].lower(), name=True)
+    if "domain" in data:
+        add("domain", paths.HOST_DOMAIN, data["domain"].lower())
+    if "join" in data:
+        entra, domain = _JOIN[data["join"]]
+        add("join", paths.AZURE_AD_JOINED, entra)
+        add("join", paths.DOMAIN_JOINED, domain)
+    return dump
