@@ -94,7 +94,9 @@ class Host:
         """Where an input showed this part of the configuration completely, if one did.
 
         Listeners are the exception to prefix matching: `winrm get winrm/config` covers
-        `winrm/config` but lists no listener, so only a listener enumeration covers them.
+        `winrm/config` but lists no listener, so only a listener enumeration covers them. A
+        registry key covers its own values, not its subkeys' (`reg query` without `/s` shows one
+        key; a `.reg` export covers each subkey it shows by itself).
         """
         low = prefix.lower()
         listeners = catalog.LISTENERS.lower()
@@ -104,7 +106,7 @@ class Host:
                 k == listeners or k.startswith(listeners + "/")
             ):
                 continue
-            if low == k or low.startswith(k + "/") or low.startswith(k + "\\"):
+            if low == k or low.startswith(k + "/") or low.rpartition("\\")[0] == k:
                 return location
         return None
 
