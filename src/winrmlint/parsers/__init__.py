@@ -8,13 +8,25 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from winrmlint.parsers import reg_file, reg_query, winrm_config
+from winrmlint.parsers import (
+    execution_policy,
+    firewall,
+    reg_file,
+    reg_query,
+    service_state,
+    winhttp_proxy,
+    winrm_config,
+)
 
 # Explicit registry, in no particular order: the best sniff score wins.
 PARSERS: tuple[ModuleType, ...] = (
     winrm_config,
     reg_file,
     reg_query,
+    execution_policy,
+    firewall,
+    service_state,
+    winhttp_proxy,
 )
 
 

@@ -1,0 +1,142 @@
+"""Parser for `Get-ExecutionPolicy -List`: the execution policy of each scope, as a table or a list."""
+
+from __future__ import annotations
+
+import re
+
+from winrmlint.model import paths
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
+from winrmlint.parsers.text import format_list_records, is_elision, is_prompt, rejoin_double_spaced, strip_comment
+from winrmlint.source import SourceText
+
+FORMAT = "execution-policy"
+
+# Property and enum names are .NET identifiers, never localised, so the English header is structure.
+_HEADER = re.compile(r"^\s*Scope\s+ExecutionPolicy\s*$", re.IGNORECASE)
+_DASHES = re.compile(r"^\s*-+\s+-+\s*$")
+# scopes are right-aligned, values too: two words, whatever the padding
+_ROW = re.compile(r"^\s*(?P<scope>[A-Za-z]+)\s+(?P<policy>[A-Za-z]+)\s*$")
+_SCOPE_WORD = re.compile(r"^[A-Za-z]+$")
+_FL_SCOPE = re.compile(r"^\s*Scope\s+:\s*\w", re.IGNORECASE)
+_FL_POLICY = re.compile(r"^\s*ExecutionPolicy\s+:", re.IGNORECASE)
+_FL_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
+
+_SCOPES = {scope.lower(): scope for scope in paths.EXECUTION_POLICY_SCOPES}
+# Microsoft.PowerShell.ExecutionPolicy members; `Default` is settable and so printable too
+_POLICIES = {
+    name.lower(): name
+    for name in ("Undefined", "Restricted", "AllSigned", "RemoteSigned", "Unrestricted", "Bypass", "Default")
+}
+# about_Execution_Policies: these two scopes are written by Group Policy only
+_GPO_SCOPES = {"MachinePolicy", "UserPolicy"}
+
+
+def sniff(source: SourceText) -> int:
+    head = source.lines[:60]
+    if any(_HEADER.match(line) for line in head):
+        return 95
+    if any(_FL_SCOPE.match(line) for line in head) and any(_FL_POLICY.match(line) for line in head):
+        return 90
+    return 0
+
+
+def parse(source: SourceText) -> ParsedDump:
+    dump = ParsedDump(FORMAT)
+    found = False
+    index = 0
+    while index < len(source.lines):
+        text = strip_comment(source.lines[index].expandtabs(4)).rstrip()
+        if _HEADER.match(text):
+            found = True
+            index = _table(source, index, dump)
+            continue
+        if is_elision(text):
+            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
+        elif text.strip() and not is_prompt(text) and not _FL_LINE.match(text):
+            dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(index + 1)))
+        index += 1
+    if not (_list_records(source, dump) or found):
+        raise ParseError("no `Get-ExecutionPolicy -List` output found", _first_content_line(source))
+    return dump
+
+
+def _table(source: SourceText, header: int, dump: ParsedDump) -> int:
+    """Read the table whose header is at index `header`; returns the index of the line after it."""
+    seen: set[str] = set()
+    index = last = header + 1
+    while index < len(source.lines):
+        text = strip_comment(source.lines[index].expandtabs(4)).rstrip()
+        number = index + 1
+        row = _ROW.match(text)
+        # Q&A pastes put blank lines between rows: a blank line does not end the table
+        if not text.strip() or _DASHES.match(text):
+            pass
+        elif is_elision(text):
+            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
+        elif row is None or is_prompt(text):
+            break
+        else:
+            scope = _SCOPES.get(row["scope"].lower())
+            if scope is None:
+                dump.notes.append(Note(f"unknown execution policy scope `{row['scope']}` kept", source.at(number)))
+                scope = row["scope"]
+            dump.readings.append(_reading(source, scope, row["policy"], number))
+            seen.add(scope)
+            last = number
+        index += 1
+    _cover(source, seen, header + 1, last, dump)
+    return index
+
+
+def _list_records(source: SourceText, dump: ParsedDump) -> bool:
+    """`Get-ExecutionPolicy -List | Format-List`: records of `Scope` and `ExecutionPolicy`; True if any."""
+    seen: set[str] = set()
+    first: int | None = None
+    last = 0
+    listed = False
+    for record in rejoin_double_spaced(format_list_records(source)):
+        fields = {field.name.lower(): field for field in record}
+        scope_field, policy_field = fields.get("scope"), fields.get("executionpolicy")
+        if scope_field is None or policy_field is None:
+            continue
+        listed = True
+        printed_scope = strip_comment(scope_field.value).strip()
+        if not _SCOPE_WORD.match(printed_scope):
+            message = f"execution policy record without a scope skipped: `{printed_scope}`"
+            dump.notes.append(Note(message, source.at(scope_field.line)))
+            continue
+        scope = _SCOPES.get(printed_scope.lower(), printed_scope)
+        policy = strip_comment(policy_field.value).strip()
+        dump.readings.append(_reading(source, scope, policy, policy_field.line))
+        seen.add(scope)
+        first = scope_field.line if first is None else first
+        last = policy_field.line
+    if first is not None:
+        _cover(source, seen, first, last, dump)
+    return listed
+
+
+def _cover(source: SourceText, seen: set[str], first: int, last: int, dump: ParsedDump) -> None:
+    """-List always prints all five scopes: coverage for a whole listing, a note for a cut one."""
+    missing = [scope for scope in paths.EXECUTION_POLICY_SCOPES if scope not in seen]
+    if missing:
+        dump.notes.append(Note(f"execution policy list cut short: no {', '.join(missing)}", source.at(last)))
+    else:
+        dump.coverage.setdefault(paths.EXECUTION_POLICY, source.at(first))
+
+
+def _reading(source: SourceText, scope: str, raw: str, line: int) -> Reading:
+    policy = _POLICIES.get(raw.lower())
+    return Reading(
+        path=f"{paths.EXECUTION_POLICY}/{scope}",
+        value=policy if policy else raw,
+        location=source.at(line),
+        source=Source.GPO if scope in _GPO_SCOPES else Source.LOCAL,
+        raw=raw,
+        valid=policy is not None,
+        origin=FORMAT,
+    )
+
+
+def _first_content_line(source: SourceText) -> int:
+    return next((number for number, line in enumerate(source.lines, 1) if line.strip()), 1)

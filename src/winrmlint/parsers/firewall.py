@@ -1,0 +1,344 @@
+"""Parser for firewall rules: `Get-NetFirewallRule` (with its filters) and `netsh advfirewall … show rule`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from winrmlint.model import catalog, paths
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source, Value
+from winrmlint.parsers.text import (
+    Field,
+    format_list_records,
+    is_elision,
+    is_prompt,
+    rejoin_double_spaced,
+    strip_comment,
+)
+from winrmlint.source import SourceText
+
+FORMAT = "firewall-rules"
+
+# netsh prints `Key:   value` (no space before the colon, keys localised); a block's first line is the
+# rule name with a dashed line under it, and the command ends with `Ok.` (`OK.` in some languages).
+_NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?):(?:\s+(?P<value>.*))?$")
+_DASH_LINE = re.compile(r"^\s*-{10,}\s*$")
+_TERMINATOR = re.compile(r"^\s*\w+\.\s*$")
+_NO_RULES = re.compile(r"^\s*No rules match the specified criteria\.?\s*$", re.IGNORECASE)
+_FL_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
+# `-Name X` names one rule (a wildcard names none): filter records printed after it are X's
+_NAMED_RULE = re.compile(r"\bGet-NetFirewall\w*\b.*?-Name\s+['\"]?(?P<name>[^'\"\s|,;)]+)", re.IGNORECASE)
+
+# netsh's English keys under Get-NetFirewallRule's property names; other keys are kept as printed
+_NETSH_KEYS = {
+    "rule name": "DisplayName", "description": "Description", "enabled": "Enabled",
+    "direction": "Direction", "profiles": "Profile", "grouping": "DisplayGroup",
+    "localip": "LocalAddress", "remoteip": "RemoteAddress", "protocol": "Protocol",
+    "localport": "LocalPort", "remoteport": "RemotePort", "program": "Program",
+    "service": "Service", "interfacetypes": "InterfaceType", "action": "Action",
+}  # fmt: skip
+_DIRECTIONS = {"in": "Inbound", "out": "Outbound", "inbound": "Inbound", "outbound": "Outbound"}
+_PROFILES = ("Domain", "Private", "Public")
+_LISTS = {"RemoteAddress", "LocalAddress", "LocalPort", "RemotePort"}
+# properties of the Get-NetFirewall*Filter objects (address, port, application, service, interface, security)
+_FILTER_KEYS = {
+    "instanceid", "localaddress", "remoteaddress", "protocol", "localport", "remoteport", "icmptype",
+    "dynamictarget", "program", "package", "service", "interfacetype", "authentication", "encryption",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class _Property:
+    name: str
+    raw: str
+    line: int
+    truncated: bool = False
+
+
+@dataclass
+class _Rule:
+    """One rule as the dump shows it, filter records included; emitted once the dump is read."""
+
+    id: str
+    line: int
+    properties: list[_Property] = field(default_factory=list)
+    gpo: bool = False
+
+    def add(self, prop: _Property) -> None:
+        # a filter's `Format-List *` repeats some of the rule's own properties
+        if not any(old.name == prop.name and old.raw == prop.raw for old in self.properties):
+            self.properties.append(prop)
+
+
+def sniff(source: SourceText) -> int:
+    content = [line for line in source.lines[:60] if line.strip()]
+    for previous, line, following in zip([""] + content, content, content[1:] + [""]):
+        if _DASH_LINE.match(line) and _NETSH_FIELD.match(previous) and _NETSH_FIELD.match(following):
+            return 95 if previous.strip().lower().startswith("rule name:") else 75
+        if _NO_RULES.match(line):
+            return 90
+    names = {line.split(":", 1)[0].strip().lower() for line in content if _FL_LINE.match(line)}
+    if {"profile", "direction", "action"} <= names:
+        return 90
+    if {"localaddress", "remoteaddress"} <= names or {"protocol", "localport", "remoteport"} <= names:
+        return 60
+    return 0
+
+
+def parse(source: SourceText) -> ParsedDump:
+    return _Parser(source).run()
+
+
+class _Parser:
+    """One pass over the lines; Format-List runs are handed to `format_list_records` whole."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.dump = ParsedDump(FORMAT)
+        self.rules: list[_Rule] = []
+        self.by_id: dict[str, _Rule] = {}
+        self.current: _Rule | None = None  # the rule that filter records attach to
+        self.command_rule: str | None = None
+        self.netsh: _Rule | None = None  # the netsh block being read
+        self.netsh_unterminated = False  # netsh blocks read, `Ok.` not yet
+        self.list_start: int | None = None
+        self.first_rule_fields: set[str] | None = None
+        self.cut = False  # an elision or a cut-off block: the listing is not the whole answer
+        self.listing_line: int | None = None  # the first rule or "no rules match": coverage's location
+        self.recognised = False  # some rule, filter or netsh answer was seen
+
+    def run(self) -> ParsedDump:
+        index = 0
+        while index < len(self.source.lines):
+            index = self._line(index)
+        self._flush_list(len(self.source.lines))
+        self._close_netsh()
+        if self.netsh_unterminated:
+            self.cut = True
+            self._note("netsh output ends without its closing line: cut short", len(self.source.lines))
+        if not self.recognised:
+            line = self.dump.notes[0].location.line if self.dump.notes else 1
+            raise ParseError("no firewall rules found", line)
+        for rule in self.rules:
+            self._emit(rule)
+        if self.listing_line is not None and not self.cut:
+            self.dump.coverage[paths.FIREWALL] = self.source.at(self.listing_line)
+        return self.dump
+
+    def _line(self, index: int) -> int:
+        """Reads the line at `index`; returns the index of the next line to read."""
+        text, number = self._clean(index), index + 1
+        following = self._next_content(index)
+        starts_block = following is not None and bool(_DASH_LINE.match(self._clean(following)))
+        if self.netsh is not None and not starts_block:
+            field_match = _NETSH_FIELD.match(text)
+            if field_match:
+                key = field_match["key"]
+                name = _NETSH_KEYS.get(key.lower(), key)
+                self.netsh.add(_Property(name, (field_match["value"] or "").strip(), number))
+                return index + 1
+            if not (text.strip() and _ends_block(text)):
+                # blank lines (Q&A pastes), elisions and hand-typed lines: the block's later keys still count
+                self._skip(text, number)
+                return index + 1
+        if self.netsh is not None:
+            self._close_netsh()
+        if not text.strip():
+            return index + 1
+        if starts_block and following is not None and (header := _NETSH_FIELD.match(text)):
+            self._flush_list(index)
+            self._open_netsh(header, number)
+            return following + 1
+        if self.list_start is not None and not (is_prompt(text) or is_elision(text)):
+            return index + 1  # fields, continuations and strays of a Format-List run: its reader decides
+        self._flush_list(index)
+        if is_prompt(text):
+            self._command(text, number)
+        elif is_elision(text):
+            self._skip(text, number)
+        elif _NO_RULES.match(text):
+            self._listed(number)
+            self._note("no firewall rule matched the query", number)
+        elif _TERMINATOR.match(text) and self.netsh_unterminated:
+            self.netsh_unterminated = False
+        elif _FL_LINE.match(text):
+            self.list_start = index
+        else:
+            self._skip(text, number)
+        return index + 1
+
+    def _skip(self, text: str, number: int) -> None:
+        if is_elision(text):
+            self.cut = True
+            self._note(f"elision skipped: {text.strip()}", number)
+        elif text.strip():
+            self._note(f"unrecognised line skipped: {text.strip()}", number)
+
+    def _command(self, text: str, number: int) -> None:
+        if self.netsh_unterminated:
+            self.cut = True
+            self._note("netsh output cut before its closing line", number)
+            self.netsh_unterminated = False
+        named = _NAMED_RULE.search(text)
+        self.command_rule = named["name"] if named and "*" not in named["name"] else None
+        self.current = None
+        self.first_rule_fields = None  # the next command may select other properties
+
+    # --- netsh -----------------------------------------------------------------------------------
+
+    def _open_netsh(self, header: re.Match[str], number: int) -> None:
+        self.netsh = _Rule("", number)
+        self.netsh.add(_Property("DisplayName", (header["value"] or "").strip(), number))
+        self.netsh_unterminated = True
+
+    def _close_netsh(self) -> None:
+        rule, self.netsh = self.netsh, None
+        if rule is None:
+            return
+        names = {prop.name for prop in rule.properties}
+        if "Profile" not in names or "Action" not in names:
+            # a block without its profiles or action was cut (or is localised beyond recognition)
+            self._note(f"firewall rule block incomplete or not in English: {rule.properties[0].raw}", rule.line)
+            self.cut = True
+        display = rule.properties[0].raw
+        profile = next((prop.raw for prop in rule.properties if prop.name == "Profile"), None)
+        # paths.FIREWALL: netsh has no rule Name; one display name covers a block per profile set
+        rule.id = f"{display}|{_profiles(profile)}" if profile is not None else display
+        rule.gpo = any(
+            prop.name.lower() == "rule source" and "group policy" in prop.raw.lower() for prop in rule.properties
+        )
+        self._add_rule(rule)
+
+    # --- Get-NetFirewallRule ---------------------------------------------------------------------
+
+    def _flush_list(self, stop: int) -> None:
+        start, self.list_start = self.list_start, None
+        records = format_list_records(self.source, start, stop) if start is not None else []
+        for record in rejoin_double_spaced(records):
+            self._record(record)
+
+    def _record(self, record: list[Field]) -> None:
+        by_name = {entry.name.lower(): entry for entry in record}
+        properties = [
+            _Property(entry.name, strip_comment(entry.value).strip(), entry.line, entry.truncated) for entry in record
+        ]
+        if "name" in by_name or "displayname" in by_name:
+            self._rule_record(by_name, properties, record[0].line)
+            return
+        if not by_name.keys() & _FILTER_KEYS:
+            self._note(f"record without firewall properties skipped: {record[0].name}", record[0].line)
+            return
+        self.recognised = True
+        # a filter record (Get-NetFirewallAddressFilter, …PortFilter): its InstanceID is the rule's
+        # Name when shown; otherwise it belongs to the rule printed before it or named by the command
+        instance, line = _value(by_name.get("instanceid")), record[0].line
+        target = self._rule_named(instance, line) if instance else self.current
+        if target is None and self.command_rule:
+            target = self._rule_named(self.command_rule, line)
+        if target is None:
+            self._note(f"filter record without its rule skipped: {record[0].name}", record[0].line)
+            return
+        for prop in properties:
+            target.add(prop)
+
+    def _rule_record(self, by_name: dict[str, Field], properties: list[_Property], line: int) -> None:
+        name, display = _value(by_name.get("name")), _value(by_name.get("displayname"))
+        profile = by_name.get("profile")
+        if name:
+            rule_id = name
+        else:
+            rule_id = f"{display}|{_profiles(_value(profile))}" if profile is not None else display
+        if not rule_id:
+            self._note("firewall rule record without a Name or DisplayName skipped", line)
+            return
+        rule = _Rule(rule_id, line, gpo=_value(by_name.get("policystoresourcetype")).lower() == "grouppolicy")
+        for prop in properties:
+            rule.add(prop)
+        # the default view always prints the same properties: a record with fewer was cut off
+        fields = set(by_name)
+        if self.first_rule_fields is None:
+            self.first_rule_fields = fields
+        elif not self.first_rule_fields <= fields:
+            self.cut = True
+            self._note(f"firewall rule record incomplete: {rule_id}", line)
+        self._add_rule(rule)
+        self.current = rule
+
+    # --- shared ----------------------------------------------------------------------------------
+
+    def _add_rule(self, rule: _Rule, listed: bool = True) -> None:
+        self.recognised = True
+        self.rules.append(rule)
+        self.by_id[rule.id] = rule
+        if listed:
+            self._listed(rule.line)
+
+    def _rule_named(self, name: str, line: int) -> _Rule:
+        """The rule with this Name; a filter printed alone makes one, which lists no rule."""
+        if name not in self.by_id:
+            self._add_rule(_Rule(name, line), listed=False)
+        return self.by_id[name]
+
+    def _listed(self, line: int) -> None:
+        self.recognised = True
+        self.listing_line = line if self.listing_line is None else self.listing_line
+
+    def _emit(self, rule: _Rule) -> None:
+        for prop in rule.properties:
+            value, valid = _typed(prop.name, prop.raw)
+            self.dump.readings.append(
+                Reading(
+                    path=f"{paths.FIREWALL}/{rule.id}/{prop.name}",
+                    value=value,
+                    location=self.source.at(prop.line),
+                    source=Source.GPO if rule.gpo else Source.LOCAL,
+                    raw=prop.raw,
+                    valid=valid,
+                    truncated=prop.truncated,
+                    origin=FORMAT,
+                )
+            )
+
+    def _note(self, message: str, line: int) -> None:
+        self.dump.notes.append(Note(message, self.source.at(line)))
+
+    def _next_content(self, index: int) -> int | None:
+        lines = self.source.lines
+        return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].strip()), None)
+
+    def _clean(self, index: int) -> str:
+        return strip_comment(self.source.lines[index].expandtabs(4)).rstrip()
+
+
+def _ends_block(text: str) -> bool:
+    """Lines after which a netsh block cannot go on: `Ok.`, a prompt, another command's output."""
+    return bool(_TERMINATOR.match(text) or is_prompt(text) or _NO_RULES.match(text) or _FL_LINE.match(text))
+
+
+def _typed(name: str, raw: str) -> tuple[Value, bool]:
+    """The normalised value of one rule property: the same text whichever tool printed it."""
+    if name == "Enabled":
+        return catalog.coerce("bool", raw)  # True/False (PowerShell), Yes/No (netsh)
+    if name == "Profile":
+        return _profiles(raw), True
+    if name == "Direction":
+        return _DIRECTIONS.get(raw.lower(), raw), raw.lower() in _DIRECTIONS
+    if name in _LISTS:
+        # `{10.0.0.1, 10.0.0.2}` (PowerShell) and `10.0.0.1,10.0.0.2` (netsh) alike
+        return ", ".join(catalog.coerce("list", raw)[0]), True
+    return raw, True
+
+
+def _profiles(raw: str) -> str:
+    """`Domain,Private`, `Private, Domain` → `Domain, Private`; `Any` (all profiles) → all three."""
+    parts = [part.strip() for part in raw.strip("{}").split(",") if part.strip()]
+    known = {part.lower() for part in parts}
+    if "any" in known:
+        return ", ".join(_PROFILES)
+    ordered = [profile for profile in _PROFILES if profile.lower() in known]
+    others = [part for part in parts if part.lower() not in {profile.lower() for profile in _PROFILES}]
+    return ", ".join(ordered + others)
+
+
+def _value(entry: Field | None) -> str:
+    return strip_comment(entry.value).strip() if entry else ""

@@ -1,0 +1,438 @@
+"""Parser for service state dumps: `sc qc`/`sc query`, `Get-Service` lists and tables, Win32_Service."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from winrmlint.model import paths
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers.text import (
+    Field,
+    format_list_records,
+    is_elision,
+    is_prompt,
+    rejoin_double_spaced,
+    strip_comment,
+)
+from winrmlint.source import SourceText
+
+FORMAT = "service-state"
+_SERVICES = paths.SERVICE_STATUS.split("/", 1)[0]  # services/<Name>/<Property>, as model.paths
+
+# --- sc.exe -----------------------------------------------------------------------------------
+# `[SC] QueryServiceConfig SUCCESS`, `[SC] OpenService FAILED 1060:`: a failure ends in its code
+_SC_LINE = re.compile(r"^\s*\[SC\]\s*(?P<text>.*)$")
+_SC_FAILURE = re.compile(r"\s(?P<code>\d+):?\s*$")
+# winerror.h ERROR_SERVICE_DOES_NOT_EXIST: "The specified service does not exist as an installed service."
+_NO_SUCH_SERVICE = "1060"
+# `SERVICE_NAME: winrm` has no space before its colon; fields (`TYPE               : 20 …`) have one.
+# sc's keys are upper case in every language, which tells them from PowerShell's PascalCase names.
+_SC_HEADER = re.compile(r"^(?P<indent>\s*)(?P<key>[^\s:]+):(?:\s+(?P<value>.*))?$")
+_SC_FIELD = re.compile(r"^\s*(?P<key>[^\s:][^:]*?)\s+:(?:\s+(?P<value>.*))?$")
+_SC_MORE = re.compile(r"^\s*:(?:\s+(?P<value>.*))?$")
+# winsvc.h constants print as number and name; the names are never localised, the keys may be
+_SC_START = re.compile(r"^(?P<code>[0-4])\s+(?:BOOT_START|SYSTEM_START|AUTO_START|DEMAND_START|DISABLED)\b")
+_SC_STATE = re.compile(
+    r"^(?P<code>[1-7])\s+(?:STOPPED|START_PENDING|STOP_PENDING|RUNNING|CONTINUE_PENDING|PAUSE_PENDING|PAUSED)\b"
+)
+_SC_START_TYPES = {"0": "Boot", "1": "System", "2": "Automatic", "3": "Manual", "4": "Disabled"}
+_SC_STATES = {
+    "1": "Stopped", "2": "StartPending", "3": "StopPending", "4": "Running",
+    "5": "ContinuePending", "6": "PausePending", "7": "Paused",
+}  # fmt: skip
+_SC_COMMAND = re.compile(
+    r"\bsc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:qc|query|queryex|qdescription)\s+\"?(?P<name>[^\s\"|]+)", re.IGNORECASE
+)
+
+# --- PowerShell ---------------------------------------------------------------------------------
+# ServiceControllerStatus and ServiceStartMode names; Win32_Service says `Start Pending`, `Auto`
+_STATUSES = {status.lower(): status for status in _SC_STATES.values()}
+_START_TYPES = {
+    "automatic": "Automatic", "auto": "Automatic", "manual": "Manual", "disabled": "Disabled",
+    "boot": "Boot", "system": "System", "automaticdelayedstart": "AutomaticDelayed",
+}  # fmt: skip
+_STATE_KEYS = {"status", "starttype", "startuptype", "state", "startmode"}
+_SERVICE_KEYS = _STATE_KEYS | {
+    "servicename", "servicetype", "canstop", "dependentservices", "servicesdependedon", "requiredservices",
+}  # fmt: skip
+_FL_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
+_DASHES = re.compile(r"^\s*-+(?:\s+-+)*\s*$")
+# a table row's Name cell; names in paths only need to be free of the separators Windows forbids
+_SERVICE_NAME = re.compile(r"^[\w.\-$@{}]+$")
+_PATH_NAME = re.compile(r"^[^/\\]+$")
+_GET_SERVICE = re.compile(
+    r"\bGet-Service\s+(?:-Name\s+)?['\"]?(?P<name>[\w.$][\w.\-$]*)|\bName\s*=\s*['\"](?P<wmi>[\w.\-$]+)", re.IGNORECASE
+)
+# `Get-Service : Cannot find any service with service name 'WinRM'.` (5.1), `Get-Service: …` (7)
+_PS_NOT_FOUND = re.compile(r"^\s*Get-Service\s*:\s*Cannot find any service with service name '(?P<name>[^']+)'", re.I)
+# the error record's category is not localised: `ObjectNotFound: (WinRM:String) [Get-Service], …`
+_PS_CATEGORY = re.compile(r"ObjectNotFound:\s*\((?P<name>[^():]+):String\)\s*\[Get-Service\]")
+_PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|At line:\d|\+\s)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A table column: its header and the span of the dashes under it."""
+
+    name: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _ScField:
+    key: str
+    raw: str
+    line: int
+
+
+@dataclass
+class _ScBlock:
+    """One `SERVICE_NAME:` block of sc output, its last field still open to continuation lines."""
+
+    name: str
+    indent: int
+    fields: list[_ScField] = field(default_factory=list)
+
+    def takes(self, text: str, number: int) -> bool:
+        """Adds the line to this block if it belongs here."""
+        if not text.strip():
+            return True  # Q&A pastes put blank lines between the lines of one block
+        header = _SC_HEADER.match(text)
+        if header and not self.fields and _is_sc_key(header["key"]) and not _is_service_name_key(header["key"]):
+            # `sc query` prints `DISPLAY_NAME:` under `SERVICE_NAME:`, before the indented fields
+            self.fields.append(_ScField(header["key"], (header["value"] or "").strip(), number))
+            return True
+        more = _SC_MORE.match(text)
+        if more and self.fields:
+            # DEPENDENCIES lists one service a line, each under an empty key
+            self._extend((more["value"] or "").strip(), ", ")
+            return True
+        sc_field = _SC_FIELD.match(text)
+        if sc_field and _upper(sc_field["key"]):
+            self.fields.append(_ScField(sc_field["key"].strip(), (sc_field["value"] or "").strip(), number))
+            return True
+        if len(text) - len(text.lstrip()) > self.indent and self.fields:
+            # STATE's `(STOPPABLE, NOT_PAUSABLE, …)` flags sit alone on the next line
+            self._extend(text.strip(), " ")
+            return True
+        return False
+
+    def _extend(self, tail: str, separator: str) -> None:
+        last = self.fields[-1]
+        joined = f"{last.raw}{separator}{tail}" if last.raw and tail else last.raw or tail
+        self.fields[-1] = _ScField(last.key, joined, last.line)
+
+
+def sniff(source: SourceText) -> int:
+    head = [strip_comment(line.expandtabs(4)).rstrip() for line in source.lines[:60]]
+    if any(_SC_LINE.match(line) for line in head):
+        return 95
+    content = [line for line in head if line.strip()]
+    for previous, line in zip([""] + content, content):
+        header = _SC_HEADER.match(line)
+        if header and _is_service_name_key(header["key"]):
+            return 90
+        value = (match["value"] or "") if (match := _SC_FIELD.match(line)) else ""
+        if _SC_START.match(value) or _SC_STATE.match(value):
+            return 90
+        if _DASHES.match(line) and _is_service_table_header(previous):
+            return 85
+    names = {line.split(":", 1)[0].strip().lower() for line in content if _FL_LINE.match(line)}
+    if len(names & _SERVICE_KEYS) >= 2 and names & _STATE_KEYS:
+        return 85
+    if any(_PS_NOT_FOUND.match(line) or _PS_CATEGORY.search(line) for line in content):
+        return 80
+    return 0
+
+
+def parse(source: SourceText) -> ParsedDump:
+    return _Parser(source).run()
+
+
+class _Parser:
+    """One pass over the lines; Format-List runs are handed to `format_list_records` whole."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.source = source
+        self.dump = ParsedDump(FORMAT)
+        self.command_service: str | None = None  # named on a prompt line: `sc qc winrm`, `Get-Service WinRM`
+        self.sc: _ScBlock | None = None
+        self.table: list[_Column] | None = None
+        self.list_start: int | None = None  # first line index of a Format-List run
+        self.in_error = False  # inside the message lines of an sc or PowerShell error
+        self.not_found: set[str] = set()
+        self.recognised = False  # some sc, Get-Service or Win32_Service output was seen
+
+    def run(self) -> ParsedDump:
+        index = 0
+        while index < len(self.source.lines):
+            index = self._line(index)
+        self._flush_list(len(self.source.lines))
+        self._close_sc()
+        if not self.recognised:
+            line = self.dump.notes[0].location.line if self.dump.notes else 1
+            raise ParseError("no service state found", line)
+        return self.dump
+
+    def _line(self, index: int) -> int:
+        """Reads the line at `index`; returns the index of the next line to read."""
+        text, number = self._clean(index), index + 1
+        if self.table is not None:
+            if not text.strip() or self._row(text, number):
+                return index + 1
+            self.table = None
+        if self.sc is not None and self.sc.takes(text, number):
+            return index + 1
+        if not text.strip():
+            return index + 1
+        following = self._next_content(index)
+        table_header = following is not None and bool(_DASHES.match(self._clean(following)))
+        if self.sc is not None:
+            if not (table_header or _FL_LINE.match(text) or _starts_structure(text)):
+                # a hand-typed line inside a block: the block's later fields still count
+                self._note(f"unrecognised line skipped: {text.strip()}", number)
+                return index + 1
+            self._close_sc()
+        if self.list_start is not None and not table_header and not _starts_structure(text):
+            return index + 1  # fields, continuations and strays of a Format-List run: its reader decides
+        self._flush_list(index)
+        header, sc_field = _SC_HEADER.match(text), _SC_FIELD.match(text)
+        if is_prompt(text):
+            self._command(text)
+        elif is_elision(text):
+            self._note(f"elision skipped: {text.strip()}", number)
+        elif sc_line := _SC_LINE.match(text):
+            self._sc_status(sc_line["text"], number)
+        elif _PS_ERROR.match(text) or _PS_CATEGORY.search(text):
+            self._ps_error(text, number)
+        elif header and _is_sc_key(header["key"]):
+            self._open_sc(header, number)
+        elif table_header and following is not None:
+            self._open_table(text, self._clean(following), number)
+            return following + 1
+        elif sc_field and _upper(sc_field["key"]) and self.command_service:
+            # sc fields pasted without their SERVICE_NAME line: the prompt names the service
+            self.sc, self.recognised = _ScBlock(self.command_service, -1), True
+            return self._line(index)
+        elif _FL_LINE.match(text):
+            self.list_start, self.in_error = index, False
+        elif not self.in_error:
+            self._note(f"unrecognised line skipped: {text.strip()}", number)
+        return index + 1
+
+    # --- sc --------------------------------------------------------------------------------------
+
+    def _command(self, text: str) -> None:
+        self.in_error = False
+        command = _SC_COMMAND.search(text) or _GET_SERVICE.search(text)
+        name = command and (command["name"] or command.groupdict().get("wmi"))
+        self.command_service = name if name and "*" not in name else None
+
+    def _sc_status(self, text: str, number: int) -> None:
+        failure = _SC_FAILURE.search(text)
+        self.in_error, self.recognised = failure is not None, True
+        if failure is None:
+            return  # `[SC] QueryServiceConfig SUCCESS`
+        if failure["code"] == _NO_SUCH_SERVICE:
+            # sc's error names no service: the command line does, else it is the WinRM dump asked for
+            self._emit(self.command_service or "WinRM", "Installed", f"[SC] {text}", number, False)
+        else:
+            self._note(f"sc failed: [SC] {text}", number)
+
+    def _open_sc(self, header: re.Match[str], number: int) -> None:
+        self.in_error = False
+        name = (header["value"] or "").strip()
+        if _PATH_NAME.match(name):
+            self.sc, self.recognised = _ScBlock(name, len(header["indent"])), True
+        else:
+            self._note(f"service block without a usable name skipped: {header.group().strip()}", number)
+
+    def _close_sc(self) -> None:
+        block, self.sc = self.sc, None
+        for entry in block.fields if block else ():
+            start, state = _SC_START.match(entry.raw), _SC_STATE.match(entry.raw)
+            if start or entry.key.upper() == "START_TYPE":
+                value = _SC_START_TYPES[start["code"]] if start else None
+                # `2   AUTO_START  (DELAYED)` is sc's only sign of a delayed automatic start
+                if value == "Automatic" and "(DELAYED)" in entry.raw.upper():
+                    value = "AutomaticDelayed"
+                self._emit(block.name, "StartType", entry.raw, entry.line, value)
+            elif state or entry.key.upper() == "STATE":
+                status = _SC_STATES[state["code"]] if state else None
+                self._emit(block.name, "Status", entry.raw, entry.line, status)
+            else:
+                self._emit(block.name, entry.key, entry.raw, entry.line, entry.raw)
+
+    # --- PowerShell ------------------------------------------------------------------------------
+
+    def _ps_error(self, text: str, number: int) -> None:
+        get_service = text.lstrip().lower().startswith("get-service")
+        if get_service:
+            self.not_found = set()  # a new error record begins
+        self.in_error = True
+        found = _PS_NOT_FOUND.match(text) or _PS_CATEGORY.search(text)
+        self.recognised = self.recognised or get_service or found is not None
+        if found is None:
+            if get_service:
+                self._note(f"Get-Service failed: {text.strip()}", number)
+        elif found["name"].lower() not in self.not_found:
+            # 5.1 says it twice (message and category): one reading, at the first
+            self.not_found.add(found["name"].lower())
+            self._emit(found["name"], "Installed", text.strip(), number, False)
+
+    def _open_table(self, header: str, dashes: str, number: int) -> None:
+        self.in_error = False
+        # the dashes underline each header exactly, whether the column is left- or right-aligned
+        spans = [match.span() for match in re.finditer(r"-+", dashes)]
+        columns = [_Column(header[start:end].strip(), start, end) for start, end in spans]
+        if {column.name.lower() for column in columns} & {"name", "servicename"} or self.command_service:
+            self.table, self.recognised = columns, True
+        else:
+            self._note(f"table without a service name column skipped: {header.strip()}", number)
+
+    def _row(self, text: str, number: int) -> bool:
+        """Reads one table row; False when the line is not a row of this table."""
+        columns = self.table or []
+        cells = [Field(column.name, cell, number, _cut(cell)) for column, cell in zip(columns, _cells(text, columns))]
+        by_name = {cell.name.lower(): cell for cell in cells}
+        name = by_name.get("name", by_name.get("servicename"))
+        if name is not None and not _SERVICE_NAME.match(name.value.rstrip(".…")):
+            return False
+        # Win32_Service's Status column is a health (`OK`); its run state is State
+        state = by_name.get("state", by_name.get("status"))
+        if state is not None and _status(state.value) is None:
+            return False
+        self._service(cells, number)
+        return True
+
+    def _flush_list(self, stop: int) -> None:
+        start, self.list_start = self.list_start, None
+        records = format_list_records(self.source, start, stop) if start is not None else []
+        for record in rejoin_double_spaced(records):
+            self._service(record, record[0].line)
+
+    def _service(self, fields: list[Field], number: int) -> None:
+        """One service, from a Format-List record or a table row: its state and its other properties."""
+        by_name = {entry.name.lower(): entry for entry in fields}
+        if not by_name.keys() & _SERVICE_KEYS:
+            self._note(f"record without service properties skipped: {fields[0].name}", number)
+            return
+        name_field = by_name.get("name", by_name.get("servicename"))
+        name = _value(name_field) if name_field else self.command_service
+        if not _PATH_NAME.match(name or "") or (name_field is not None and name_field.truncated):
+            self._note("service record without a usable name skipped", number)
+            return
+        self.recognised = True
+        wmi = "state" in by_name or "startmode" in by_name
+        start_key = next((key for key in ("starttype", "startmode", "startuptype") if key in by_name), None)
+        # Get-Service has no delayed start type; PowerShell 7 and Win32_Service add these two
+        delayed = _value(by_name.get("delayedautostart")).lower() == "true" or (
+            _value(by_name.get("startuptype")).lower() == "automaticdelayedstart"
+        )
+        for entry in fields:
+            key, raw = entry.name.lower(), _value(entry)
+            if key == ("state" if wmi else "status"):
+                self._emit(name, "Status", raw, entry.line, _status(raw), entry.truncated)
+            elif key == start_key:
+                start = _START_TYPES.get(raw.lower())
+                start = "AutomaticDelayed" if start == "Automatic" and delayed else start
+                self._emit(name, "StartType", raw, entry.line, start, entry.truncated)
+            elif key == "status":
+                # Win32_Service.Status is a health (`OK`, `Degraded`), not the run state
+                self._emit(name, "WmiStatus", raw, entry.line, raw, entry.truncated)
+            else:
+                self._emit(name, entry.name, raw, entry.line, raw, entry.truncated)
+
+    # --- shared ----------------------------------------------------------------------------------
+
+    def _emit(
+        self, service: str, prop: str, raw: str, line: int, value: str | bool | None, truncated: bool = False
+    ) -> None:
+        """A reading of `services/<service>/<prop>`; a None value keeps the raw text, not valid."""
+        if not _PATH_NAME.match(service):
+            self._note(f"service name `{service}` cannot be part of a path: value skipped", line)
+            return
+        # WinRM under the casing of model.paths: sc echoes the name as it was typed (`winrm`)
+        name = "WinRM" if service.lower() == "winrm" else service
+        self.dump.readings.append(
+            Reading(
+                path=f"{_SERVICES}/{name}/{prop}",
+                value=raw if value is None else value,
+                location=self.source.at(line),
+                raw=raw,
+                valid=value is not None,
+                truncated=truncated,
+                origin=FORMAT,
+            )
+        )
+
+    def _note(self, message: str, line: int) -> None:
+        self.dump.notes.append(Note(message, self.source.at(line)))
+
+    def _next_content(self, index: int) -> int | None:
+        lines = self.source.lines
+        return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].strip()), None)
+
+    def _clean(self, index: int) -> str:
+        return strip_comment(self.source.lines[index].expandtabs(4)).rstrip()
+
+
+def _starts_structure(text: str) -> bool:
+    """Lines that end a Format-List run although they are not `Name : value` lines."""
+    header = _SC_HEADER.match(text)
+    return bool(
+        is_prompt(text) or is_elision(text) or _SC_LINE.match(text) or _PS_ERROR.match(text)
+        or (header and _is_sc_key(header["key"]))
+    )  # fmt: skip
+
+
+def _is_service_name_key(key: str) -> bool:
+    return key.upper() == "SERVICE_NAME"
+
+
+def _is_sc_key(key: str) -> bool:
+    # SERVICE_NAME, DISPLAY_NAME; the underscore keeps `WARNING:` and `ERROR:` lines out
+    return _upper(key) and "_" in key
+
+
+def _upper(key: str) -> bool:
+    return key.upper() == key and any(char.isalpha() for char in key)
+
+
+def _is_service_table_header(line: str) -> bool:
+    words = {word.lower() for word in line.split()}
+    if "name" in words and words & {"starttype", "startmode", "startuptype"}:
+        return True
+    return words == {"status", "name", "displayname"}  # Get-Service's default table
+
+
+def _cells(text: str, columns: list[_Column]) -> list[str]:
+    """Split a Format-Table row into its cells.
+
+    Text starts under its column's dashes, numbers and enums end under them (Windows PowerShell
+    right-aligns `StartType`), so a word over a column's dashes is that column's; a word between
+    two columns' dashes continues a long left-aligned value of the column on its left.
+    """
+    if not columns:
+        return []
+    words: list[list[re.Match[str]]] = [[] for _ in columns]
+    for word in re.finditer(r"\S+", text):
+        over = [i for i, column in enumerate(columns) if word.start() < column.end and column.start < word.end()]
+        left = [i for i, column in enumerate(columns) if column.start <= word.start()]
+        target = over[0] if over else left[-1] if left else 0
+        words[target].append(word)
+    return [text[found[0].start() : found[-1].end()] if found else "" for found in words]
+
+
+def _status(text: str) -> str | None:
+    return _STATUSES.get(text.lower().replace(" ", ""))
+
+
+def _cut(cell: str) -> bool:
+    return cell.rstrip().endswith(("...", "…"))
+
+
+def _value(entry: Field | None) -> str:
+    return strip_comment(entry.value).strip() if entry else ""

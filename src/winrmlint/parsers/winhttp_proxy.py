@@ -1,0 +1,126 @@
+"""Parser for `netsh winhttp show proxy`: the machine's WinHTTP proxy, which WinRM's client uses."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from winrmlint.model import paths
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers.text import is_elision, is_prompt, strip_comment
+from winrmlint.source import SourceText
+
+FORMAT = "winhttp-proxy"
+COVERAGE = "winhttp"  # the prefix of paths.WINHTTP_PROXY and paths.WINHTTP_BYPASS
+
+# netsh's texts are localised but keep their shape: a title naming WinHTTP and ending with a colon,
+# then either one sentence with a parenthesis (`Direct access (no proxy server).`) or two
+# `Key :  value` lines, the proxy first and the bypass list second.
+_TITLE = re.compile(r"^\s*[^:]*WinHTTP[^:]*:\s*$", re.IGNORECASE)
+# words in the parenthesis, never a number: `… settings. (5) Access is denied.` is an error
+_DIRECT = re.compile(r"^\s*[^:()]+\([^:()\d]*[^\W\d_][^:()\d]*\)\s*\.?\s*$")
+_FIELD = re.compile(r"^\s*(?P<key>[^:]*?\S)\s*:(?:\s+(?P<value>.*))?$")
+# `(none)`, `(keine)`, `(aucun)`: a bypass list of real entries is never wrapped in parentheses
+_NONE = re.compile(r"^\(\s*[^()]*\)$")
+_ENGLISH_PROXY = re.compile(r"^\s*Proxy Server\(s\)\s*:", re.IGNORECASE)
+_ENGLISH_DIRECT = re.compile(r"^\s*Direct access \(no proxy server\)", re.IGNORECASE)
+
+
+@dataclass
+class _Section:
+    """One `Current WinHTTP proxy settings:` block (or its values pasted without the title)."""
+
+    title: int | None
+    direct: tuple[str, int] | None = None
+    fields: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def sniff(source: SourceText) -> int:
+    head = [line for line in source.lines[:60] if line.strip() and not is_prompt(line) and not is_elision(line)]
+    # the title alone could be anyone's sentence about WinHTTP: netsh's next line must follow
+    for title, following in zip(head, head[1:]):
+        if _TITLE.match(title) and (_DIRECT.match(following) or _FIELD.match(following)):
+            return 95
+    if any(_ENGLISH_PROXY.match(line) or _ENGLISH_DIRECT.match(line) for line in head):
+        return 90
+    return 0
+
+
+def parse(source: SourceText) -> ParsedDump:
+    dump = ParsedDump(FORMAT)
+    section: _Section | None = None
+    for number, raw in enumerate(source.lines, 1):
+        text = strip_comment(raw.expandtabs(4)).rstrip()
+        if not text.strip() or is_prompt(text):
+            continue
+        if is_elision(text):
+            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
+        elif _TITLE.match(text):
+            _close(source, section, dump)
+            section = _Section(number)
+        elif _DIRECT.match(text) and (section is not None or _ENGLISH_DIRECT.match(text)):
+            section = section or _Section(None)
+            if section.fields or section.direct is not None:
+                dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
+            else:
+                section.direct = (text.strip(), number)
+        elif (match := _FIELD.match(text)) and (section is not None or _ENGLISH_PROXY.match(text)):
+            section = section or _Section(None)
+            if section.direct is not None:
+                dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
+            else:
+                section.fields.append((match["key"], (match["value"] or "").strip(), number))
+        else:
+            dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(number)))
+    _close(source, section, dump)
+    if section is None:
+        line = dump.notes[0].location.line if dump.notes else 1
+        raise ParseError("no WinHTTP proxy settings found", line)
+    return dump
+
+
+def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> None:
+    if section is None:
+        return
+    if section.direct is not None:
+        sentence, line = section.direct
+        dump.readings.append(_reading(source, paths.WINHTTP_PROXY, sentence, line, ""))
+        dump.readings.append(_reading(source, paths.WINHTTP_BYPASS, sentence, line, ""))
+        dump.coverage.setdefault(COVERAGE, source.at(section.title or line))
+        return
+    found: set[str] = set()
+    for position, (key, raw, line) in enumerate(section.fields):
+        path = _path_of(key, position)
+        value = "" if path == paths.WINHTTP_BYPASS and _NONE.match(raw) else raw
+        dump.readings.append(_reading(source, path, raw, line, value))
+        found.add(path)
+    # a block cut before its bypass line does not say what the bypass list is
+    if {paths.WINHTTP_PROXY, paths.WINHTTP_BYPASS} <= found:
+        dump.coverage.setdefault(COVERAGE, source.at(section.title or section.fields[0][2]))
+    else:
+        last = section.fields[-1][2] if section.fields else section.title
+        dump.notes.append(Note("WinHTTP proxy settings cut short", source.at(last or 1)))
+
+
+def _path_of(key: str, position: int) -> str:
+    low = key.lower()
+    if "proxy server" in low:
+        return paths.WINHTTP_PROXY
+    if "bypass" in low:
+        return paths.WINHTTP_BYPASS
+    # localised keys: netsh always prints the proxy first and the bypass list second
+    if position == 0:
+        return paths.WINHTTP_PROXY
+    if position == 1:
+        return paths.WINHTTP_BYPASS
+    return f"{COVERAGE}/{key}"
+
+
+def _reading(source: SourceText, path: str, raw: str, line: int, value: str) -> Reading:
+    return Reading(
+        path=path,
+        value=value,
+        location=source.at(line),
+        raw=raw,
+        origin=FORMAT,
+    )
