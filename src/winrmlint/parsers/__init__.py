@@ -16,11 +16,15 @@ from winrmlint.parsers import (
     service_state,
     winhttp_proxy,
     winrm_config,
+    winrm_xml,
+    wsman_instance,
 )
 
 # Explicit registry, in no particular order: the best sniff score wins.
 PARSERS: tuple[ModuleType, ...] = (
     winrm_config,
+    winrm_xml,
+    wsman_instance,
     reg_file,
     reg_query,
     execution_policy,
