@@ -9,14 +9,18 @@ from __future__ import annotations
 from types import ModuleType
 
 from winrmlint.parsers import (
+    dsregcmd,
     execution_policy,
     firewall,
     reg_file,
     reg_query,
     service_state,
+    session_configs,
+    setspn,
     winhttp_proxy,
     winrm_config,
     winrm_xml,
+    wsman_drive,
     wsman_instance,
 )
 
@@ -31,6 +35,10 @@ PARSERS: tuple[ModuleType, ...] = (
     firewall,
     service_state,
     winhttp_proxy,
+    setspn,
+    dsregcmd,
+    wsman_drive,
+    session_configs,
 )
 
 

@@ -1,0 +1,132 @@
+"""Parser for `dsregcmd /status`: join state (Entra, domain, enterprise), tenant, device name."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from winrmlint.model import catalog, paths
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers.text import is_elision, prompt_command, strip_comment
+from winrmlint.source import SourceText
+
+FORMAT = "dsregcmd-status"
+
+_BORDER = re.compile(r"^\+-{3,}\+$")
+_BOXED_TITLE = re.compile(r"^\|\s*(?P<title>\S.*?)\s*\|$")
+# Right-aligned labels, colons aligned: `             AzureAdJoined : YES`. The space before the
+# colon tells a label from `https://…` or a time inside a value.
+_LABEL = re.compile(r"^(?P<label>[^:]*?\S)\s+:(?:\s+(?P<value>.*?))?$")
+# authors mark lines with a leading `#` (and a trailing `<- …`: strip_comment) (formats.md § dsregcmd)
+_LEADING_MARK = re.compile(r"^#+\s*")
+# section titles as dsregcmd prints them, for pastes that lost the box around them
+_TITLES = {
+    t.lower(): t
+    for t in (
+        "Device State", "Device Details", "Tenant Details", "User State", "SSO State",
+        "Diagnostic Data", "IE Proxy Config for Current User", "WinHttp Default Proxy Config",
+        "Ngc Prerequisite Check", "Work Account", "Pre-Join Tests", "Registration Details",
+    )
+}
+_DEVICE_STATE = "Device State"
+# winrm-reference.md §5 [ENTRA-DSREG]: the three flags that make the join state
+_JOIN_FLAGS = {
+    "azureadjoined": paths.AZURE_AD_JOINED,
+    "domainjoined": paths.DOMAIN_JOINED,
+    "enterprisejoined": paths.ENTERPRISE_JOINED,
+}
+_NAMED = {"tenantname": paths.TENANT_NAME, "domainname": paths.HOST_DOMAIN}
+_DEVICE_NAME = "device name"
+_JOIN = paths.AZURE_AD_JOINED.rsplit("/", 1)[0]  # host/join
+_COMMAND = re.compile(r"^dsregcmd(?:\.exe)?\s+/\w+", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class _Section:
+    """A section title (boxed or not) and the line it is on."""
+
+    title: str
+    line: int
+
+
+def sniff(source: SourceText) -> int:
+    score = 0
+    for raw in source.lines[:60]:
+        text = _unmark(raw)
+        boxed = _BOXED_TITLE.match(text)
+        if boxed and boxed.group("title").lower() in _TITLES:
+            return 95
+        label = _LABEL.match(text)
+        if label and label.group("label").lower() in _JOIN_FLAGS:
+            score = max(score, 90 if label.group("label").lower() == "azureadjoined" else 70)
+    return score
+
+
+def parse(source: SourceText) -> ParsedDump:
+    dump = ParsedDump(FORMAT)
+    section: _Section | None = None
+    device_state: dict[str, int] = {}  # join flag → line of the Device State title it sits under
+    for number, raw in enumerate(source.lines, start=1):
+        text = _unmark(raw)
+        if not text or _BORDER.match(text):
+            continue
+        title = _title(text)
+        if title is not None:
+            section = _Section(title, number)
+            continue
+        if is_elision(text):
+            dump.notes.append(Note(f"elision `{text}` skipped", source.at(number)))
+            continue
+        if prompt_command(raw) is not None or _COMMAND.match(text):
+            continue
+        match = _LABEL.match(strip_comment(text))
+        if match is None:
+            dump.notes.append(Note(f"line not understood, skipped: `{text[:80]}`", source.at(number)))
+            continue
+        label, value = match.group("label"), match.group("value") or ""
+        key = label.lower()
+        if key in _JOIN_FLAGS and section is not None and section.title == _DEVICE_STATE:
+            device_state.setdefault(key, section.line)
+        dump.readings.append(_reading(source, number, section, label, value))
+        if key == _DEVICE_NAME and value:
+            # a dotted name is the FQDN (hybrid and domain-joined devices print it)
+            path = paths.HOST_FQDN if "." in value else paths.HOST_NAME
+            dump.host_names.append(Reading(path, value, source.at(number), raw=value, origin=FORMAT))
+    if not dump.readings and section is None:
+        first = next((n for n, line in enumerate(source.lines, start=1) if line.strip()), 1)
+        raise ParseError("no `dsregcmd /status` section or `Label : value` line found", first)
+    _coverage(dump, source, device_state)
+    return dump
+
+
+def _unmark(raw: str) -> str:
+    return _LEADING_MARK.sub("", raw.strip()).strip()
+
+
+def _title(text: str) -> str | None:
+    boxed = _BOXED_TITLE.match(text)
+    if boxed:
+        name = boxed.group("title")
+        return _TITLES.get(name.lower(), name)
+    return _TITLES.get(text.lower())
+
+
+def _reading(source: SourceText, number: int, section: _Section | None, label: str, value: str) -> Reading:
+    key = label.lower()
+    if key in _JOIN_FLAGS:
+        typed, valid = catalog.coerce("bool", value)
+        return Reading(_JOIN_FLAGS[key], typed, source.at(number), raw=value, valid=valid, origin=FORMAT)
+    path = _NAMED.get(key)
+    if path is None:
+        # every other label is kept where dsregcmd shows it; a label pasted with no title above it
+        # sits directly under `dsregcmd/`
+        path = f"dsregcmd/{section.title}/{label}" if section else f"dsregcmd/{label}"
+    return Reading(path, value, source.at(number), raw=value, origin=FORMAT)
+
+
+def _coverage(dump: ParsedDump, source: SourceText, device_state: dict[str, int]) -> None:
+    """`host/join` when a titled Device State section shows all three join flags, all readable."""
+    if set(device_state) != set(_JOIN_FLAGS):
+        return
+    if all(r.valid for r in dump.readings if r.path in _JOIN_FLAGS.values()):
+        dump.coverage[_JOIN] = source.at(device_state["azureadjoined"])
