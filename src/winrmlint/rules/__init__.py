@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from winrmlint.rules import access, authentication, inputs, listeners, quotas, transport, trusted_hosts
+from winrmlint.rules import (
+    access,
+    authentication,
+    execution_policy,
+    firewall,
+    inputs,
+    listeners,
+    proxy,
+    quotas,
+    service,
+    session_configs,
+    transport,
+    trusted_hosts,
+)
 from winrmlint.rules.base import Rule
 
 RULES: tuple[Rule, ...] = (
@@ -26,8 +39,17 @@ RULES: tuple[Rule, ...] = (
     listeners.https_listener_incomplete,
     listeners.listener_nondefault_port,
     listeners.service_remote_access_disabled,
+    service.winrm_service_not_automatic,
     listeners.remote_shell_disabled,
+    firewall.firewall_public_local_subnet,
+    firewall.firewall_public_any_address,
+    proxy.winhttp_proxy_in_path,
+    service.winrm_service_stopped,
     access.rootsddl_broad_access,
+    session_configs.session_config_broad_access,
+    session_configs.default_session_configuration_missing,
+    session_configs.wow64_session_configuration,
+    execution_policy.restrictive_execution_policy,
     quotas.envelope_size_too_small,
     quotas.quota_below_default,
     quotas.timeout_below_default,

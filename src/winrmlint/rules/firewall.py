@@ -1,0 +1,301 @@
+"""WRM509, WRM510: who the firewall lets reach WinRM's HTTP port on the Public profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from winrmlint.findings import Finding
+from winrmlint.model import paths
+from winrmlint.model.host import Host, Setting
+from winrmlint.model.values import Source
+from winrmlint.rules.base import TROUBLE, Context, rule
+
+# The rule Enable-PSRemoting creates for the Public profile, and the display name every WinRM
+# HTTP rule shares (about_Remote_Troubleshooting; reference §7).
+PUBLIC_RULE = "WINRM-HTTP-In-TCP-PUBLIC"
+HTTP_DISPLAY_NAME = "Windows Remote Management (HTTP-In)"
+# Set-NetFirewallRule's address keywords for the local subnet (LocalSubnet4/6: one family).
+LOCAL_SUBNET = {"localsubnet", "localsubnet4", "localsubnet6"}
+ANY = {"any", "*"}
+FIREWALL_GPO = (
+    "Computer Configuration > Policies > Windows Settings > Security Settings > "
+    "Windows Defender Firewall with Advanced Security > Inbound Rules"
+)
+
+
+@dataclass(frozen=True)
+class FirewallRule:
+    """One firewall rule as the model holds it: `firewall/<id>/<Property>` readings."""
+
+    id: str
+    props: dict[str, Setting]
+
+    def prop(self, name: str) -> Setting | None:
+        return self.props.get(name.lower())
+
+    def text(self, name: str) -> str | None:
+        setting = self.prop(name)
+        if setting is None or setting.effective is None or not setting.effective.valid:
+            return None
+        return setting.value if isinstance(setting.value, str) else None
+
+    @property
+    def name(self) -> str:
+        """The rule's Name (`Get-NetFirewallRule`); netsh shows none, its id is `DisplayName|Profiles`."""
+        shown = self.text("Name")
+        if shown:
+            return shown
+        return "" if "|" in self.id else self.id
+
+    @property
+    def profiles(self) -> set[str] | None:
+        profile = self.text("Profile")
+        return None if profile is None else {p.strip().lower() for p in profile.split(",")}
+
+    @property
+    def gpo(self) -> bool:
+        return any(s.source is Source.GPO for s in self.props.values())
+
+    def label(self) -> str:
+        display = self.text("DisplayName") or HTTP_DISPLAY_NAME
+        which = f"Name `{self.name}`" if self.name else f"profiles `{self.text('Profile')}`"
+        return f"`{display}` ({which}{', set by Group Policy' if self.gpo else ''})"
+
+
+def firewall_rules(host: Host) -> list[FirewallRule]:
+    grouped: dict[str, dict[str, Setting]] = {}
+    for setting in host.under(paths.FIREWALL):
+        rest = setting.path[len(paths.FIREWALL) + 1 :]
+        rule_id, _, prop = rest.rpartition("/")
+        if rule_id:
+            grouped.setdefault(rule_id, {})[prop.lower()] = setting
+    return [FirewallRule(rule_id, props) for rule_id, props in sorted(grouped.items())]
+
+
+def public_winrm_http(rule_: FirewallRule) -> bool:
+    """The WinRM HTTP rule for the Public profile, enabled, inbound, allowing.
+
+    By Name, the built-in rule (its direction and action are fixed, its profile can be changed);
+    otherwise by the shared display name with Public among its profiles. Enabled must be shown:
+    an address filter printed alone does not say whether the rule is on.
+    """
+    profiles = rule_.profiles
+    if rule_.name.lower() == PUBLIC_RULE.lower():
+        if profiles is not None and "public" not in profiles:
+            return False
+    elif (rule_.text("DisplayName") or "").lower() != HTTP_DISPLAY_NAME.lower() or profiles is None:
+        return False
+    elif "public" not in profiles:
+        return False
+    enabled = rule_.prop("Enabled")
+    if enabled is None or enabled.value is not True:
+        return False
+    direction, action = rule_.text("Direction"), rule_.text("Action")
+    return (direction is None or direction == "Inbound") and (action is None or action.lower() == "allow")
+
+
+def remote_addresses(rule_: FirewallRule) -> tuple[Setting, list[str]] | None:
+    """The rule's RemoteAddress and its entries; None when absent or cut by the console (`...`)."""
+    setting = rule_.prop("RemoteAddress")
+    if setting is None or not isinstance(setting.value, str) or any(r.truncated for r in setting.readings[:1]):
+        return None
+    entries = [part.strip() for part in setting.value.strip("{}").split(",") if part.strip()]
+    return (setting, entries) if entries else None
+
+
+def set_addresses(rule_: FirewallRule, addresses: str, in_words: str) -> str:
+    """The command that sets the rule's remote addresses, with the tool its source calls for."""
+    if rule_.gpo:
+        return (
+            f'Group Policy creates this rule: in that GPO, "{FIREWALL_GPO}", set its remote addresses to '
+            f"{in_words}, then `gpupdate /force`"
+        )
+    if rule_.name:
+        return f'`Set-NetFirewallRule -Name "{rule_.name}" -RemoteAddress {addresses}`'
+    display = rule_.text("DisplayName") or HTTP_DISPLAY_NAME
+    return (
+        f"`Get-NetFirewallRule -DisplayName \"{display}\" | Where-Object {{ $_.Profile -match 'Public|Any' }} | "
+        f"Set-NetFirewallRule -RemoteAddress {addresses}`"
+    )
+
+
+@rule(
+    code="WRM509", name="firewall-public-local-subnet", level="note", needs=(paths.FIREWALL,),
+    docs=(TROUBLE,),
+)
+def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM HTTP firewall rule for the Public profile admits only the local subnet.
+
+    ## What it finds
+    The enabled inbound allow rule `WINRM-HTTP-In-TCP-PUBLIC` (or, in `netsh advfirewall
+    firewall show rule` output, which prints no rule names, a "Windows Remote Management
+    (HTTP-In)" rule whose profiles include Public) with `RemoteAddress` `LocalSubnet` and
+    nothing else. The remote address comes from `Get-NetFirewallRule … |
+    Get-NetFirewallAddressFilter` or from netsh's `RemoteIP`; a rule printed without it, or a
+    list cut by the console (`…`), is not judged.
+
+    ## Why it matters
+    On a network the host classifies as Public, "for public networks, [`Enable-PSRemoting`]
+    creates firewall rules that allows remote access from the same local subnet". Clients in any
+    other subnet (a jump host, a management VLAN, a VPN) are dropped and time out with
+    0x80338126: "WinRM cannot complete the operation. Verify that the specified computer name is
+    valid, that the computer is accessible over the network, and that a firewall exception for
+    the WinRM service is enabled and allows access from this computer. By default, the WinRM
+    firewall exception for public profiles limits access to remote computers within the same
+    local subnet." This is the default, not a fault: it matters when such clients must connect.
+
+    ## Example
+    ```netsh-firewall
+    Rule Name:                            Windows Remote Management (HTTP-In)
+    ----------------------------------------------------------------------
+    Enabled:                              Yes
+    Direction:                            In
+    Profiles:                             Public
+    Grouping:                             Windows Remote Management
+    LocalIP:                              Any
+    RemoteIP:                             LocalSubnet
+    Protocol:                             TCP
+    LocalPort:                            5985
+    RemotePort:                           Any
+    Edge traversal:                       No
+    Action:                               Allow
+    Ok.
+    ```
+
+    ## Fix
+    Admit the management clients' addresses as well:
+    ```console
+    Set-NetFirewallRule -Name "WINRM-HTTP-In-TCP-PUBLIC" -RemoteAddress LocalSubnet, 10.20.0.0/16
+    ```
+    about_Remote_Troubleshooting's own command, `Set-NetFirewallRule -Name
+    "WINRM-HTTP-In-TCP-PUBLIC" -RemoteAddress Any`, removes the restriction altogether; as the
+    document cautions, "Before enabling the firewall rule, view the security settings in the rule
+    to verify that the configuration is appropriate for your environment": any address on a
+    public network is what WRM510 warns about. Better still, make the network Domain or Private
+    where it is one. If Group Policy creates the rule, change it in the GPO (Computer
+    Configuration > Policies > Windows Settings > Security Settings > Windows Defender Firewall
+    with Advanced Security > Inbound Rules).
+    ```netsh-firewall
+    Rule Name:                            Windows Remote Management (HTTP-In)
+    ----------------------------------------------------------------------
+    Enabled:                              Yes
+    Direction:                            In
+    Profiles:                             Public
+    Grouping:                             Windows Remote Management
+    LocalIP:                              Any
+    RemoteIP:                             LocalSubnet,10.20.0.0/255.255.0.0
+    Protocol:                             TCP
+    LocalPort:                            5985
+    RemotePort:                           Any
+    Edge traversal:                       No
+    Action:                               Allow
+    Ok.
+    ```
+    """
+    for fw in firewall_rules(host):
+        if not public_winrm_http(fw):
+            continue
+        found = remote_addresses(fw)
+        if found is None:
+            continue
+        setting, entries = found
+        if not all(entry.lower() in LOCAL_SUBNET for entry in entries):
+            continue
+        yield ctx.finding(
+            host,
+            setting,
+            f"Firewall rule {fw.label()} admits WinRM over HTTP on the Public profile from `RemoteAddress` "
+            f"`{setting.value}` only: clients in other subnets time out (0x80338126); expected the "
+            "management clients' addresses as well, where they must connect",
+            fix=set_addresses(
+                fw, "LocalSubnet, <management client addresses>", "`LocalSubnet` and the management clients' addresses"
+            )
+            + ("" if fw.gpo else " (the document's `-RemoteAddress Any` admits every address: see WRM510)"),
+            key=fw.id,
+        )
+
+
+@rule(
+    code="WRM510", name="firewall-public-any-address", level="warning", needs=(paths.FIREWALL,),
+    docs=(TROUBLE,), security_severity=5.3,
+)
+def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The WinRM HTTP firewall rule for the Public profile admits any remote address.
+
+    ## What it finds
+    The enabled inbound allow rule `WINRM-HTTP-In-TCP-PUBLIC` (or a netsh "Windows Remote
+    Management (HTTP-In)" rule whose profiles include Public, such as the single all-profile
+    rule of Windows PowerShell 2.0-era servers) with `RemoteAddress` `Any`. The remote address
+    comes from `Get-NetFirewallAddressFilter` or netsh's `RemoteIP`; without it the rule is not
+    judged.
+
+    ## Why it matters
+    By default the Public-profile rule "allows remote access from the same local subnet".
+    `Any` is what about_Remote_Troubleshooting's `Set-NetFirewallRule -Name
+    "WINRM-HTTP-In-TCP-PUBLIC" -RemoteAddress Any` produces, and the document cautions to "view
+    the security settings in the rule to verify that the configuration is appropriate for your
+    environment": on a public network (a hotel, a cloud VM's public interface) everyone who can
+    reach the host can reach WinRM on port 5985 and try passwords against it.
+
+    ## Example
+    ```get-netfirewallrule
+    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Format-List Name, DisplayName, Enabled, Profile, Direction, Action
+
+    Name        : WINRM-HTTP-In-TCP-PUBLIC
+    DisplayName : Windows Remote Management (HTTP-In)
+    Enabled     : True
+    Profile     : Public
+    Direction   : Inbound
+    Action      : Allow
+
+    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Get-NetFirewallAddressFilter
+
+    LocalAddress  : Any
+    RemoteAddress : Any
+    ```
+
+    ## Fix
+    Go back to the default, or name the clients that manage the host:
+    ```console
+    Set-NetFirewallRule -Name "WINRM-HTTP-In-TCP-PUBLIC" -RemoteAddress LocalSubnet
+    Set-NetFirewallRule -Name "WINRM-HTTP-In-TCP-PUBLIC" -RemoteAddress LocalSubnet, 10.20.0.0/16
+    ```
+    If Group Policy creates the rule, change it in the GPO (Computer Configuration > Policies >
+    Windows Settings > Security Settings > Windows Defender Firewall with Advanced Security >
+    Inbound Rules). Where remote access from anywhere is really needed, use an HTTPS listener
+    (port 5986) with certificate validation rather than HTTP.
+    ```get-netfirewallrule
+    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Format-List Name, DisplayName, Enabled, Profile, Direction, Action
+
+    Name        : WINRM-HTTP-In-TCP-PUBLIC
+    DisplayName : Windows Remote Management (HTTP-In)
+    Enabled     : True
+    Profile     : Public
+    Direction   : Inbound
+    Action      : Allow
+
+    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Get-NetFirewallAddressFilter
+
+    LocalAddress  : Any
+    RemoteAddress : LocalSubnet
+    ```
+    """
+    for fw in firewall_rules(host):
+        if not public_winrm_http(fw):
+            continue
+        found = remote_addresses(fw)
+        if found is None:
+            continue
+        setting, entries = found
+        if not any(entry.lower() in ANY for entry in entries):
+            continue
+        yield ctx.finding(
+            host,
+            setting,
+            f"Firewall rule {fw.label()} admits WinRM over HTTP on the Public profile from `RemoteAddress` "
+            f"`{setting.value}`; expected `LocalSubnet` or the management clients' addresses",
+            fix=set_addresses(fw, "LocalSubnet", "`LocalSubnet` and the management clients' addresses")
+            + ("" if fw.gpo else " (after `LocalSubnet`, add the management clients' addresses where they are elsewhere)"),
+            key=fw.id,
+        )

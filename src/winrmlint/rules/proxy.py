@@ -1,0 +1,133 @@
+"""WRM511: a machine-wide WinHTTP proxy that WinRM's client sends its connections through."""
+
+from __future__ import annotations
+
+import fnmatch
+from collections.abc import Iterator
+
+from winrmlint.findings import Finding
+from winrmlint.model import paths
+from winrmlint.model.host import Host, Setting
+from winrmlint.rules.base import TROUBLE, Context, rule
+from winrmlint.rules.transport import enumerate_words
+from winrmlint.rules.trusted_hosts import entries as trusted_entries
+from winrmlint.rules.trusted_hosts import trusted_hosts
+
+# WinHTTP's bypass token for names without a dot (NetBIOS names such as `Server01`).
+LOCAL = "<local>"
+
+
+def bypass_entries(value: str) -> list[str]:
+    """netsh writes the list with `;`; a hand-set list may use `,` or spaces."""
+    return [part for part in value.replace(",", ";").replace(" ", ";").split(";") if part]
+
+
+def bypassed(host_pattern: str, bypass: list[str]) -> bool:
+    """Whether a TrustedHosts entry (a name, an address or a pattern) skips the proxy."""
+    target = host_pattern.strip("[]").lower()
+    if not target or target == "*":
+        return True  # a bare `*` names no host to compare; WRM301 deals with it
+    for entry in bypass:
+        low = entry.lower()
+        if low == LOCAL:
+            if "." not in target and ":" not in target:
+                return True
+        elif fnmatch.fnmatchcase(target, low.strip("[]")):
+            return True
+    return False
+
+
+def known_text(setting: Setting | None) -> str | None:
+    if setting is None or setting.effective is None or not setting.effective.valid:
+        return None
+    return setting.value.strip() if isinstance(setting.value, str) else None
+
+
+@rule(
+    code="WRM511", name="winhttp-proxy-in-path", level="note", needs=("winhttp",),
+    docs=(TROUBLE,),
+)
+def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
+    """A WinHTTP proxy is set and WinRM connections are not exempted from it.
+
+    ## What it finds
+    `netsh winhttp show proxy` names a proxy server, and its bypass list is empty (`(none)`),
+    lacks `<local>` (which exempts names without a dot, such as `Server01`), or does not match
+    the entries of the client's `TrustedHosts` (when `winrm get winrm/config` is in the bundle):
+    connections to those hosts are sent to the proxy. `Direct access (no proxy server).` is
+    silent, and so is a dump cut before its bypass line.
+
+    ## Why it matters
+    "Because PowerShell remoting uses the HTTP protocol, it is affected by HTTP proxy settings.
+    In enterprises that have proxy servers, users cannot access a PowerShell remote computer
+    directly." The proxy does not reach, or refuses, the internal hosts, and the command fails
+    with "The client cannot connect to the destination specified in the request. Verify that
+    the service on the destination is running and is accepting requests." although the
+    destination is fine.
+
+    ## Example
+    ```netsh-winhttp
+    C:\\Windows\\system32>netsh winhttp show proxy
+
+    Current WinHTTP proxy settings:
+
+        Proxy Server(s) :  proxy.corp.example.com:8080
+        Bypass List     :  (none)
+    ```
+
+    ## Fix
+    Exempt the hosts WinRM connects to (`<local>` for short names, then the domain patterns and
+    addresses of the managed hosts):
+    ```console
+    netsh winhttp set proxy proxy-server="proxy.corp.example.com:8080" bypass-list="<local>;*.corp.example.com;10.*"
+    ```
+    or, if nothing on the machine needs the proxy, `netsh winhttp reset proxy`. For one command
+    or one session, about_Remote_Troubleshooting's way is a session option:
+    `$SessionOption = New-PSSessionOption -ProxyAccessType NoProxyServer` (or `IEConfig`,
+    `WinHttpConfig`, `AutoDetect` with `-ProxyAuthentication` and `-ProxyCredential` where the
+    proxy must be used), passed with `-SessionOption $SessionOption` to `New-PSSession`,
+    `Enter-PSSession` or `Invoke-Command`, or set as `$PSSessionOption` in the profile.
+    ```netsh-winhttp
+    C:\\Windows\\system32>netsh winhttp show proxy
+
+    Current WinHTTP proxy settings:
+
+        Proxy Server(s) :  proxy.corp.example.com:8080
+        Bypass List     :  <local>;*.corp.example.com;10.*
+    ```
+    """
+    proxy = host.get(paths.WINHTTP_PROXY)
+    server = known_text(proxy)
+    bypass_setting = host.get(paths.WINHTTP_BYPASS)
+    bypass_text = known_text(bypass_setting)
+    if proxy is None or not server or bypass_setting is None or bypass_text is None:
+        return
+    bypass = bypass_entries(bypass_text)
+    trusted = trusted_hosts(host)
+    uncovered = [e for e in trusted_entries(str(trusted.value)) if e and not bypassed(e, bypass)] if trusted else []
+    lacks_local = not any(entry.lower() == LOCAL for entry in bypass)
+    if not lacks_local and not uncovered:
+        return
+    parts = [f"`{LOCAL}` (names without a dot)"] if lacks_local else []
+    if uncovered:
+        parts.append(enumerate_words([f"`{entry}`" for entry in uncovered]) + " of `TrustedHosts`")
+    wanted = enumerate_words(parts)
+    if bypass:
+        message = (
+            f"WinHTTP proxy `{server}` is set and its bypass list `{bypass_text}` lacks {wanted}: WinRM "
+            "connections to those hosts go through the proxy; expected them in the bypass list"
+        )
+    else:
+        message = (
+            f"WinHTTP proxy `{server}` is set and its bypass list is empty: every WinRM connection goes "
+            f"through the proxy; expected a bypass list with {wanted}"
+        )
+    new_list = ";".join(dict.fromkeys([*bypass, *([LOCAL] if lacks_local else []), *uncovered]))
+    yield ctx.finding(
+        host,
+        proxy,
+        message,
+        fix=f'`netsh winhttp set proxy proxy-server="{server}" bypass-list="{new_list}"`, or per session '
+        "`New-PSSessionOption -ProxyAccessType NoProxyServer` passed with `-SessionOption`",
+        related=[bypass_setting.location, *([trusted.location] if uncovered and trusted else [])],
+    )

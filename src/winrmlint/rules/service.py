@@ -1,0 +1,302 @@
+"""WRM507, WRM512: whether the WinRM service itself starts and runs where listeners wait for it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from winrmlint.findings import Finding
+from winrmlint.model import catalog, paths
+from winrmlint.model.host import Host, Setting
+from winrmlint.rules.base import TROUBLE, Context, rule
+from winrmlint.rules.transport import enumerate_words, listeners_of
+from winrmlint.source import Location
+
+SERVICE = paths.SERVICE_STATUS.rsplit("/", 1)[0]  # services/WinRM
+# A GPO that creates listeners on every host it applies to (reference §2.2, AllowAutoConfig).
+AUTO_CONFIG_POLICY = rf"{catalog.POLICY_ROOT}\Service\AllowAutoConfig"
+STORE_LISTENERS = rf"{catalog.STORE_ROOT}\Listener"
+# Get-Service's StartType names (model.paths); winnt.h SERVICE_DEMAND_START and SERVICE_DISABLED
+# are `Start` 3 and 4 in the registry.
+NOT_AUTOMATIC = {"Manual": 3, "Disabled": 4}
+# The fix about_Remote_Troubleshooting gives for many computers ("How to set the startup type").
+CIM_FIX = (
+    "for many hosts: `Invoke-CimMethod -ComputerName Server01, Server02 -Query "
+    "'Select * From Win32_Service Where Name = \"WinRM\"' -MethodName ChangeStartMode "
+    "-Arguments @{StartMode = 'Automatic'}`"
+)
+SYSTEM_SERVICES_GPO = (
+    "Computer Configuration > Policies > Windows Settings > Security Settings > System Services > "
+    "Windows Remote Management (WS-Management)"
+)
+
+
+@dataclass(frozen=True)
+class Configured:
+    """Why WinRM is expected to answer: its listeners (enumerated or in the registry) or the GPO."""
+
+    labels: list[str]
+    locations: list[Location]
+
+    def __bool__(self) -> bool:
+        return bool(self.labels)
+
+    def sentence(self) -> str:
+        verb = "is" if len(self.labels) == 1 else "are"
+        return f"{enumerate_words(self.labels)} {verb} configured"
+
+
+def configured(host: Host) -> Configured:
+    """The listeners that need the service: any enabled listener reading, a listener key of WinRM's
+    registry store that names none the model could read, or the Group Policy listener (`auto_config`)."""
+    labels: list[str] = []
+    locations: list[Location] = []
+    for listener in listeners_of(host):
+        if listener.enabled:
+            labels.append(f"listener {listener.label()}")
+            locations.append(listener.anchor.location)
+    if not labels:
+        # a value under a `Listener\<name>` key whose name is not `Address+Transport`
+        prefix = STORE_LISTENERS.lower() + "\\"
+        stored = [s for key, s in sorted(host.settings.items()) if key.startswith(prefix)]
+        if stored:
+            name = stored[0].path[len(prefix) :].split("\\", 1)[0]
+            labels.append(f"listener key `{name}`")
+            locations.append(stored[0].location)
+    policy = auto_config(host)
+    if policy is not None:
+        labels.append("the Group Policy listener (`AllowAutoConfig` = `1`)")
+        locations.append(policy.location)
+    return Configured(labels, locations)
+
+
+def auto_config(host: Host) -> Setting | None:
+    """`AllowAutoConfig` = 1 where no listener enumeration shows the listener it creates.
+
+    The policy makes WinRM listen on HTTP on the addresses its filters allow (both blank: none),
+    and WinRM keeps that listener out of its registry store; an enumeration, when collected,
+    shows it as `Listener [Source="GPO"]` (or shows that it is gone).
+    """
+    low = catalog.LISTENERS.lower()
+    if any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage):
+        return None
+    policy = host.get(AUTO_CONFIG_POLICY)
+    if policy is None or not policy.valid or str(policy.value).strip() != "1":
+        return None
+    filters = [host.get(f"{catalog.ROOT}/service/IPv4Filter"), host.get(f"{catalog.ROOT}/service/IPv6Filter")]
+    if all(f is not None and isinstance(f.value, str) and not f.value.strip() for f in filters):
+        return None
+    return policy
+
+
+def known(setting: Setting | None) -> str | None:
+    """The value of a service setting when its effective reading could be read, else None."""
+    if setting is None or setting.effective is None or not setting.effective.valid:
+        return None
+    return setting.value if isinstance(setting.value, str) else None
+
+
+@rule(
+    code="WRM507", name="winrm-service-not-automatic", level="warning", needs=(SERVICE,),
+    docs=(TROUBLE,),
+)
+def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
+    """Listeners are configured but the WinRM service does not start automatically.
+
+    ## What it finds
+    The WinRM service's start type is `Manual` or `Disabled` (`sc qc winrm`: `3 DEMAND_START` or
+    `4 DISABLED`; `Get-Service WinRM`: `StartType`; the registry value
+    `HKLM\\SYSTEM\\CurrentControlSet\\Services\\WinRM\\Start` = 3 or 4) while WinRM has work to
+    do: an enabled listener in `winrm enumerate winrm/config/listener` or in WinRM's registry
+    store (`HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Listener\\*+HTTP`), or,
+    where no enumeration was collected, the Group Policy "Allow remote server management through
+    WinRM" Enabled (`AllowAutoConfig` = 1, with an IPv4 or IPv6 filter that is not blank).
+    `Automatic` and `Automatic (Delayed Start)` are what `Enable-PSRemoting` sets. Without a
+    start type in the bundle, or without any listener, the rule stays silent.
+
+    ## Why it matters
+    "PowerShell remoting depends upon the Windows Remote Management (WinRM) service. The service
+    must be running to support remote commands." A service left at `Manual` (the client default)
+    or `Disabled` (what the CIS Level 2 benchmark for Windows clients asks for, 5.39/5.40) does
+    not come back after a restart: the listeners stay configured but nothing answers them, and
+    clients get "The connection to the remote host was refused. Verify that the WS-Management
+    service is running on the remote host and configured to listen for requests on the correct
+    port and HTTP URL." about_Remote_Troubleshooting lists setting the startup type to
+    `Automatic` and starting the service among the steps that enable remoting in an enterprise.
+
+    ## Example
+    ```sc-qc
+    C:\\Windows\\system32>sc qc winrm
+    [SC] QueryServiceConfig SUCCESS
+
+    SERVICE_NAME: winrm
+            TYPE               : 20  WIN32_SHARE_PROCESS
+            START_TYPE         : 3   DEMAND_START
+            ERROR_CONTROL      : 1   NORMAL
+            BINARY_PATH_NAME   : C:\\Windows\\System32\\svchost.exe -k NetworkService -p
+            DISPLAY_NAME       : Windows Remote Management (WS-Management)
+            SERVICE_START_NAME : NT AUTHORITY\\NetworkService
+    ```
+    ```winrm-listeners
+    Listener
+        Address = *
+        Transport = HTTP
+        Port = 5985
+        Hostname
+        Enabled = true
+        URLPrefix = wsman
+        CertificateThumbprint
+        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```
+
+    ## Fix
+    ```console
+    Set-Service WinRM -StartupType Automatic
+    Start-Service WinRM
+    ```
+    For several computers, the document's way:
+    `Invoke-CimMethod -ComputerName Server01, Server02 -Query 'Select * From Win32_Service Where
+    Name = "WinRM"' -MethodName ChangeStartMode -Arguments @{StartMode = 'Automatic'}`
+    (`Enable-PSRemoting -Force` sets Automatic (Delayed Start) as well). If a GPO's Computer
+    Configuration > Policies > Windows Settings > Security Settings > System Services > Windows
+    Remote Management (WS-Management) disables the service on purpose, remove the listeners
+    instead (`Disable-PSRemoting`, `winrm delete winrm/config/listener?Address=*+Transport=HTTP`).
+    ```sc-qc
+    C:\\Windows\\system32>sc qc winrm
+    [SC] QueryServiceConfig SUCCESS
+
+    SERVICE_NAME: winrm
+            TYPE               : 20  WIN32_SHARE_PROCESS
+            START_TYPE         : 2   AUTO_START  (DELAYED)
+            ERROR_CONTROL      : 1   NORMAL
+            BINARY_PATH_NAME   : C:\\Windows\\System32\\svchost.exe -k NetworkService -p
+            DISPLAY_NAME       : Windows Remote Management (WS-Management)
+            SERVICE_START_NAME : NT AUTHORITY\\NetworkService
+    ```
+    ```winrm-listeners
+    Listener
+        Address = *
+        Transport = HTTP
+        Port = 5985
+        Hostname
+        Enabled = true
+        URLPrefix = wsman
+        CertificateThumbprint
+        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```
+    """
+    start = host.get(paths.SERVICE_START_TYPE)
+    start_type = known(start)
+    if start is None or start_type not in NOT_AUTOMATIC:
+        return
+    needed = configured(host)
+    if not needed:
+        return
+    fix = "`Set-Service WinRM -StartupType Automatic`, then `Start-Service WinRM`; " + CIM_FIX
+    if start_type == "Disabled":
+        fix += (
+            f'; if a GPO disables the service ("{SYSTEM_SERVICES_GPO}"), change it there, or remove the '
+            "listeners if WinRM is meant to be off (`Disable-PSRemoting`)"
+        )
+    yield ctx.finding(
+        host,
+        start,
+        f"The WinRM service start type is `{start_type}` (`Start` = `{NOT_AUTOMATIC[start_type]}`) while "
+        f"{needed.sentence()}: after a restart nothing answers; expected `Automatic`",
+        fix=fix,
+        related=needed.locations,
+    )
+
+
+@rule(
+    code="WRM512", name="winrm-service-stopped", level="error", needs=(SERVICE,),
+    docs=(TROUBLE,),
+)
+def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
+    """Listeners are configured but the WinRM service is stopped.
+
+    ## What it finds
+    The WinRM service's state is `Stopped` (`sc query winrm`: `STATE : 1  STOPPED`;
+    `Get-Service WinRM`: `Status : Stopped`) while an enabled listener is configured, in a
+    listener enumeration or in WinRM's registry store
+    (`HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Listener`), or, where no
+    enumeration was collected, the Group Policy "Allow remote server management through WinRM"
+    creates one (`AllowAutoConfig` = 1, with an IPv4 or IPv6 filter that is not blank). A
+    `WSManFault` 0x80338012 printed instead of the listener enumeration, collected on the same
+    host, is shown as a related location: it is the same cause seen from the local client.
+
+    ## Why it matters
+    "PowerShell remoting depends upon the Windows Remote Management (WinRM) service. The service
+    must be running to support remote commands." With the service stopped no listener answers,
+    and every client, the local `winrm` command included, gets 0x80338012: "The client cannot
+    connect to the destination specified in the request. Verify that the service on the
+    destination is running and is accepting requests."
+
+    ## Example
+    ```sc-query
+    C:\\Windows\\system32>sc query winrm
+
+    SERVICE_NAME: winrm
+            TYPE               : 20  WIN32_SHARE_PROCESS
+            STATE              : 1  STOPPED
+            WIN32_EXIT_CODE    : 1077  (0x435)
+            SERVICE_EXIT_CODE  : 0  (0x0)
+            CHECKPOINT         : 0x0
+            WAIT_HINT          : 0x0
+    ```
+    ```reg-query
+    HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Listener\\*+HTTP
+        Port    REG_DWORD    0x1761
+        uriprefix    REG_SZ    wsman
+    ```
+
+    ## Fix
+    ```console
+    Start-Service WinRM
+    ```
+    A disabled service cannot start: `Set-Service WinRM -StartupType Automatic` first (and see
+    WRM507, or the service stops again at the next restart). about_Remote_Troubleshooting: "verify
+    that the WinRM service is running and try the command again".
+    ```sc-query
+    C:\\Windows\\system32>sc query winrm
+
+    SERVICE_NAME: winrm
+            TYPE               : 20  WIN32_SHARE_PROCESS
+            STATE              : 4  RUNNING
+                                    (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)
+            WIN32_EXIT_CODE    : 0  (0x0)
+            SERVICE_EXIT_CODE  : 0  (0x0)
+            CHECKPOINT         : 0x0
+            WAIT_HINT          : 0x0
+    ```
+    ```reg-query
+    HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Listener\\*+HTTP
+        Port    REG_DWORD    0x1761
+        uriprefix    REG_SZ    wsman
+    ```
+    """
+    status = host.get(paths.SERVICE_STATUS)
+    if status is None or known(status) != "Stopped":
+        return
+    needed = configured(host)
+    if not needed:
+        return
+    start_type = known(host.get(paths.SERVICE_START_TYPE))
+    if start_type == "Disabled":
+        fix = "`Set-Service WinRM -StartupType Automatic` (a disabled service cannot start), then `Start-Service WinRM`"
+    elif start_type == "Manual":
+        fix = "`Start-Service WinRM`; `Set-Service WinRM -StartupType Automatic` keeps it running after a restart"
+    else:
+        fix = "`Start-Service WinRM`"
+    fault = host.get(paths.WSMAN_FAULT_CODE)
+    related = list(needed.locations)
+    if fault is not None and isinstance(fault.value, str) and fault.value.lower() == "0x80338012":
+        related.append(fault.location)
+    yield ctx.finding(
+        host,
+        status,
+        f"The WinRM service is `Stopped` while {needed.sentence()}: clients get 0x80338012 \"The client "
+        "cannot connect to the destination specified in the request\"; expected `Running`",
+        fix=fix,
+        related=related,
+    )
