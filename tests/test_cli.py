@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -55,7 +56,8 @@ def test_text_output_names_file_line_code_and_fix() -> None:
     lines = result.stdout.splitlines()
     assert any(":" in l and " WRM102 " in l and "AllowUnencrypted" in l for l in lines)
     assert any(l.strip().startswith("fix: `winrm set winrm/config/service @{AllowUnencrypted=\"false\"}`") for l in lines)
-    assert lines[-1].startswith(f"{sum(1 for l in lines if ' WRM' in l)} findings")
+    findings = [l for l in lines if re.match(r"\s+\S+:\d+: WRM\d{3} ", l)]
+    assert lines[-1].startswith(f"{len(findings)} findings")
 
 
 def test_fail_on_threshold() -> None:
