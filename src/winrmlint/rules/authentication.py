@@ -9,6 +9,7 @@ from winrmlint.model import catalog
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
 from winrmlint.rules.base import AUTH, INSTALL, Context, remedy, rule, shown
+from winrmlint.rules.spn import JOIN, join_location, join_shown
 from winrmlint.rules.transport import (
     SERVICE_BASIC,
     enumerate_words,
@@ -461,3 +462,115 @@ def cbt_hardening_none(host: Host, ctx: Context) -> Iterator[Finding]:
         f"Service Auth `CbtHardeningLevel` is {shown(setting)}; expected `Relaxed` or `Strict`",
         fix=f"{remedy(setting, 'Relaxed')} (or `Strict` once every client sends channel binding tokens)",
     )
+
+CLIENT_KERBEROS = "winrm/config/client/auth/Kerberos"
+CLIENT_NEGOTIATE = "winrm/config/client/auth/Negotiate"
+SERVICE_KERBEROS = "winrm/config/service/auth/Kerberos"
+SERVICE_NEGOTIATE = "winrm/config/service/auth/Negotiate"
+# What each refusal breaks for domain computers (authentication-for-remote-connections.md:
+# Kerberos is the default with implicit credentials in a domain, Negotiate with explicit ones)
+_DOMAIN_SCHEMES = (
+    (CLIENT_KERBEROS, "Client", "the client refuses Kerberos, the default between domain computers "
+     "(\"Kerberos authentication is currently disabled in the client configuration\")"),
+    (CLIENT_NEGOTIATE, "Client", "the client refuses Negotiate, the default with explicit credentials"),
+    (SERVICE_KERBEROS, "Service", "domain clients' Kerberos requests are refused (\"The authentication "
+     "mechanism requested by the client is not supported by the server\")"),
+    (SERVICE_NEGOTIATE, "Service", "clients that pass `-Credential` (Negotiate) are refused"),
+)
+
+
+@rule(
+    code="WRM206", name="kerberos-disabled", level="warning", needs=(JOIN,), docs=(AUTH,),
+)
+def kerberos_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
+    """Kerberos or Negotiate authentication is off on a domain-joined computer.
+
+    ## What it finds
+    Client or service `Auth/Kerberos` or `Auth/Negotiate` is `false` (set locally, in the WinRM
+    registry store, or by the policies "Disallow Kerberos authentication" and "Disallow Negotiate
+    authentication", whose values `AllowKerberos` and `AllowNegotiate` are 0 when the policy is
+    Enabled) on a computer that `dsregcmd /status` shows as domain joined (`DomainJoined : YES`,
+    hybrid joined included). Without the join state it stays silent.
+
+    ## Why it matters
+    "Kerberos is the default method of authentication when the client is in a domain and the
+    remote destination string is not one of the following: localhost, 127.0.0.1, or [::1]", and
+    "If you supply explicit credentials …, Negotiate is the default method. Negotiate
+    authentication determines whether the ongoing authentication method is Kerberos or NTLM".
+    With Kerberos off, a domain client fails ("Kerberos authentication is currently disabled in
+    the client configuration") or the service refuses it ("The WinRM client cannot process the
+    request. The authentication mechanism requested by the client is not supported by the
+    server…"), and administrators fall back to NTLM over TrustedHosts, Basic or CredSSP, which do
+    not authenticate the server or expose credentials.
+
+    ## Example
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : NO
+              EnterpriseJoined : NO
+                  DomainJoined : YES
+                    DomainName : CORP
+                   Device Name : APP07.corp.contoso.com
+    ```
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Kerberos = false [Source="GPO"]
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+
+    ## Fix
+    ```console
+    winrm set winrm/config/service/auth @{Kerberos="true"}
+    winrm set winrm/config/client/auth @{Kerberos="true"}
+    ```
+    If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
+    Components > Windows Remote Management (WinRM) > WinRM Service (or WinRM Client) > Disallow
+    Kerberos authentication: Disabled or Not Configured (and the same for Disallow Negotiate
+    authentication), then `gpupdate /force`.
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : NO
+              EnterpriseJoined : NO
+                  DomainJoined : YES
+                    DomainName : CORP
+                   Device Name : APP07.corp.contoso.com
+    ```
+    ```winrm-config
+    Service
+        AllowUnencrypted = false
+        Auth
+            Basic = false
+            Kerberos = true
+            Negotiate = true
+            Certificate = false
+            CredSSP = false
+            CbtHardeningLevel = Relaxed
+    ```
+    """
+    if host.join_state not in ("domain", "hybrid"):
+        return
+    joined = join_location(host)
+    for path, role, effect in _DOMAIN_SCHEMES:
+        setting = host.get(path)
+        if setting is None or setting.value is not False:
+            continue
+        yield ctx.finding(
+            host,
+            setting,
+            f"{role} Auth `{setting.name}` is {shown(setting)} on {join_shown(host)}: {effect}; expected `true`",
+            fix=remedy(setting, True),
+            related=[joined] if joined is not None else [],
+        )
+

@@ -12,6 +12,7 @@ from winrmlint.findings import Finding
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
 from winrmlint.rules.base import ENTRA, TROUBLE, Context, remedy, rule
+from winrmlint.rules.spn import JOIN, join_location, join_shown
 
 TRUSTED_HOSTS = "winrm/config/client/TrustedHosts"
 # The "Trusted Hosts" policy stores the list in TrustedHostsList, maxLength 1024 (reference §1.2)
@@ -370,4 +371,108 @@ def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
         "`-Credential`; expected DNS names where Kerberos should authenticate the host",
         fix="Connect by DNS name so Kerberos is used; keep IP entries only where no name resolves, and pass "
             "`-Credential` (or use HTTPS) for them",
+    )
+
+
+# WinRM treats an Entra-only joined machine as a workgroup machine (entra-only-joined-remote-session.md)
+_NOT_DOMAIN = ("workgroup", "entra")
+
+
+@rule(
+    code="WRM303", name="workgroup-client-without-trust", level="warning", needs=(JOIN,),
+    docs=(ENTRA, TROUBLE),
+)
+def workgroup_client_without_trust(host: Host, ctx: Context) -> Iterator[Finding]:
+    """A client outside any domain has an empty TrustedHosts: its HTTP connections fail.
+
+    ## What it finds
+    `dsregcmd /status` shows a workgroup computer (`AzureAdJoined : NO`, `DomainJoined : NO`) or
+    a Microsoft Entra-only joined one (`AzureAdJoined : YES`, `DomainJoined : NO`), and client
+    `TrustedHosts` is empty: the Windows default in a `winrm get winrm/config` or registry dump,
+    an empty value, or the "Trusted Hosts" policy Disabled. Without the join state it stays silent.
+
+    ## Why it matters
+    Without a domain there is no Kerberos to prove the server's identity, so WinRM sends
+    credentials only over HTTPS or to hosts listed in TrustedHosts. Any other connection fails
+    with "The WinRM client cannot process the request. If the authentication scheme is different
+    from Kerberos, or if the client computer is not joined to a domain, then HTTPS transport must
+    be used or the destination machine must be added to the TrustedHosts configuration setting."
+    "WinRM considers the Azure AD-only joined machines as workgroup machines. Therefore, implicit
+    credentials can't be used."
+
+    ## Example
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : YES
+              EnterpriseJoined : NO
+                  DomainJoined : NO
+                   Device Name : CLIENT01
+    ```
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        DefaultPorts
+            HTTP = 5985
+            HTTPS = 5986
+        TrustedHosts
+    ```
+
+    ## Fix
+    On the client, list the hosts you connect to, or one domain; each connection then needs
+    `-Credential`:
+    ```powershell
+    Set-Item WSMan:\\localhost\\Client\\TrustedHosts "*.contoso.com"
+    ```
+    or `winrm s winrm/config/client @{TrustedHosts="*.contoso.com"}`, or
+    `reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v trusted_hosts /t REG_SZ /d "*.contoso.com" /f`.
+    Or connect over HTTPS (`-UseSSL`) to hosts with an HTTPS listener. `*` also works but trusts
+    every host (WRM301).
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : YES
+              EnterpriseJoined : NO
+                  DomainJoined : NO
+                   Device Name : CLIENT01
+    ```
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        DefaultPorts
+            HTTP = 5985
+            HTTPS = 5986
+        TrustedHosts = *.contoso.com
+    ```
+    """
+    if host.join_state not in _NOT_DOMAIN:
+        return
+    setting = host.get(TRUSTED_HOSTS)
+    if setting is None or not isinstance(setting.value, str) or setting.value.strip():
+        return
+    if setting.is_default:
+        found = "is empty (the Windows default)"
+    elif setting.source is Source.GPO:
+        found = "is empty (set by Group Policy)"
+    else:
+        found = "is empty"
+    joined = join_location(host)
+    yield ctx.finding(
+        host,
+        setting,
+        f"Client `TrustedHosts` {found} on {join_shown(host)}: connections without HTTPS fail with \"The "
+        "WinRM client cannot process the request. If the authentication scheme is different from Kerberos, "
+        "or if the client computer is not joined to a domain, then HTTPS transport must be used or the "
+        "destination machine must be added to the TrustedHosts configuration setting\"; expected the hosts "
+        "you connect to (or a domain pattern such as `*.contoso.com`), or HTTPS",
+        fix=f"{remedy(setting, PLACEHOLDER)}, and pass `-Credential`; or connect over HTTPS (`-UseSSL`)",
+        related=[joined] if joined is not None else [],
     )

@@ -1,0 +1,831 @@
+"""WRM4xx: Kerberos service principal names for WinRM, and the host identity they hang on.
+
+SPNs live in one directory for the whole forest, so the SPN rules are fleet rules: every `setspn`
+dump of the run feeds one directory, and a finding goes to the host whose connections fail.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+
+from winrmlint.findings import Finding
+from winrmlint.model import catalog, paths
+from winrmlint.model.host import Host, Setting
+from winrmlint.model.values import SpnEntry, SpnQuery
+from winrmlint.rules.base import ENTRA, SPN, Context, rule
+from winrmlint.rules.transport import enumerate_words, listeners_of
+from winrmlint.source import Location
+
+SPN_PREFIX = "winrm/config/client/spn_prefix"
+# error-0x80090322-spn.md, Option 3: the value WinRM's client reads, on the client machine
+SPN_PREFIX_KEY = rf"{catalog.STORE_ROOT}\Client"
+SPN_PREFIX_VALUE = rf"{SPN_PREFIX_KEY}\spn_prefix"
+SPN_PREFIXES = ("HTTP", "HOST", "WSMAN")
+# dsregcmd's Device State flags (and a manifest's `join`) live under this prefix
+JOIN = paths.AZURE_AD_JOINED.rsplit("/", 1)[0]
+JOIN_WORDS = {
+    "domain": "a domain-joined computer",
+    "hybrid": "a Microsoft Entra hybrid joined computer",
+    "entra": "a Microsoft Entra-only joined computer",
+    "workgroup": "a workgroup computer",
+}
+# The ports WinRM listens on unless a listener says otherwise (winrm-reference.md §1.5)
+WINRM_PORTS = frozenset({5985, 5986})
+SPN_PATH = "spn"
+# Service classes of services that run as the computer (WinRM as Network Service, RDP, the
+# HOST aliases): the computer account is their rightful owner
+COMPUTER_CLASSES = frozenset({"http", "wsman", "host", "restrictedkrbhost", "termsrv"})
+
+_RDN_SPLIT = re.compile(r"(?<!\\),")
+
+
+# --- join state ------------------------------------------------------------------------------
+
+
+def join_location(host: Host) -> Location | None:
+    """Where the join state was read: the `DomainJoined` line, else `AzureAdJoined`."""
+    for path in (paths.DOMAIN_JOINED, paths.AZURE_AD_JOINED):
+        setting = host.get(path)
+        if setting is not None:
+            return setting.location
+    return None
+
+
+def join_shown(host: Host) -> str:
+    """`a workgroup computer (`AzureAdJoined : NO`, `DomainJoined : NO`)`, as dsregcmd says it."""
+    state = host.join_state
+    words = JOIN_WORDS.get(state or "", "a computer")
+    flags = []
+    for path in (paths.AZURE_AD_JOINED, paths.DOMAIN_JOINED):
+        setting = host.get(path)
+        if setting is not None and isinstance(setting.value, bool):
+            flags.append(f"`{path.rsplit('/', 1)[1]} : {'YES' if setting.value else 'NO'}`")
+    return f"{words} ({', '.join(flags)})" if flags else words
+
+
+# --- SPNs and accounts -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Spn:
+    """An SPN split as [MS-KILE] writes it: `serviceclass/host[:port][/servicename]`.
+
+    `service_class` and `host` are in lower case (SPNs compare without regard to case).
+    """
+
+    text: str
+    service_class: str
+    host: str
+    port: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> Spn:
+        service_class, _, rest = text.partition("/")
+        host, colon, port = rest.split("/", 1)[0].partition(":")
+        return cls(text, service_class.lower(), host.lower(), port if colon else None)
+
+
+@cache
+def common_name(dn: str) -> str:
+    """The first RDN's value of a DN (`CN=WEB01,OU=…` → `WEB01`), escapes kept as written."""
+    first = _RDN_SPLIT.split(dn, 1)[0].strip()
+    kind, _, value = first.partition("=")
+    return value.strip() if kind.strip().upper() == "CN" else ""
+
+
+@cache
+def dn_domain(dn: str) -> str:
+    """The DNS domain of a DN's `DC=` components: `…,DC=corp,DC=contoso,DC=com` → `corp.contoso.com`."""
+    parts = [p.strip() for p in _RDN_SPLIT.split(dn)]
+    return ".".join(p.split("=", 1)[1].strip().lower() for p in parts if p.upper().startswith("DC="))
+
+
+@dataclass(frozen=True)
+class Registration:
+    """One SPN on one account, as some bundle of the run shows it (`host` is that bundle's host)."""
+
+    spn: Spn
+    account: str
+    location: Location
+    host: Host
+    account_key: str  # the DN in lower case, spaces folded: one account however a dump spells it
+
+    @property
+    def key(self) -> tuple[str, str]:
+        return (self.spn.text.lower(), self.account_key)
+
+
+@dataclass
+class Directory:
+    """Every SPN registration of the run, one per (SPN, account), first showing first, indexed.
+
+    The same registration shown by two dumps (a `setspn -L` in one bundle, a `setspn -Q` in
+    another) is one fact, not a duplicate; `shown_at` keeps every line that shows it.
+    """
+
+    by_account_cn: dict[str, list[Registration]] = field(default_factory=dict)
+    by_host_label: dict[str, list[Registration]] = field(default_factory=dict)
+    by_spn: dict[str, list[Registration]] = field(default_factory=dict)
+    shown_at: dict[tuple[str, str], list[Location]] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, hosts: Sequence[Host]) -> Directory:
+        found = cls()
+        entries: list[tuple[SpnEntry, Host]] = [(e, h) for h in hosts for e in h.spns]
+        for entry, host in sorted(entries, key=lambda item: (item[0].location, item[1].name.lower())):
+            account = " ".join(entry.account.lower().split())
+            reg = Registration(Spn.parse(entry.spn), entry.account, entry.location, host, account)
+            seen = found.shown_at.setdefault(reg.key, [])
+            seen.append(entry.location)
+            if len(seen) > 1:
+                continue
+            found.by_account_cn.setdefault(common_name(reg.account).lower(), []).append(reg)
+            found.by_host_label.setdefault(reg.spn.host.split(".", 1)[0], []).append(reg)
+            found.by_spn.setdefault(reg.spn.text.lower(), []).append(reg)
+        return found
+
+    def account_of(self, who: Identity) -> list[Registration]:
+        """The registrations of the host's computer account."""
+        return self.by_account_cn.get(who.short, [])
+
+    def naming(self, short: str) -> list[Registration]:
+        """The registrations whose SPN's host part starts with this name."""
+        return self.by_host_label.get(short, [])
+
+    def showings(self, reg: Registration) -> list[Location]:
+        """Every other line of the run that shows this registration."""
+        return sorted(loc for loc in self.shown_at.get(reg.key, []) if loc != reg.location)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """The names a host answers to: its short name and the FQDNs the run shows for it."""
+
+    short: str
+    fqdns: tuple[str, ...]
+
+    @property
+    def shown(self) -> str:
+        return self.short.upper()
+
+    @property
+    def spn_names(self) -> list[str]:
+        """The names SPNs are registered for: the short name and the FQDN (the article's two commands)."""
+        return [self.short, *self.fqdns[:1]]
+
+    def named(self, name: str) -> bool:
+        """Whether an SPN's host part names this host (without an FQDN known, by its first label)."""
+        name = name.lower()
+        if name == self.short or name in self.fqdns:
+            return True
+        return not self.fqdns and name.split(".", 1)[0] == self.short
+
+    def is_computer_account(self, dn: str) -> bool:
+        # a computer account's CN is the computer's (NetBIOS) name
+        return common_name(dn).lower() == self.short
+
+
+def identity(host: Host, spns: Directory) -> Identity:
+    """The host's short name and FQDNs: from a manifest, dsregcmd's `Device Name`, a dotted
+    `DomainName`, listener `Hostname`s, and its computer account (the DN's `DC=` parts and the
+    names of its own `HOST/` and `WSMAN/` SPNs)."""
+    short = host.name.split(".", 1)[0].lower()
+    found: list[str] = []
+
+    def add(name: object) -> None:
+        if isinstance(name, str) and "." in name and name.split(".", 1)[0].lower() == short:
+            found.append(name.strip().lower())
+
+    fqdn = host.get(paths.HOST_FQDN)
+    add(fqdn.value if fqdn else None)
+    for setting in host.under("dsregcmd"):
+        if setting.path.lower().endswith("/device name"):
+            add(setting.value)
+    domain = host.get(paths.HOST_DOMAIN)
+    if domain is not None and isinstance(domain.value, str) and "." in domain.value:
+        add(f"{short}.{domain.value}")
+    for listener in listeners_of(host):
+        hostname = listener.props.get("Hostname")
+        add(hostname.value if hostname else None)
+    for reg in spns.by_account_cn.get(short, []):
+        domain_name = dn_domain(reg.account)
+        if domain_name:
+            add(f"{short}.{domain_name}")
+        if reg.spn.service_class in ("host", "wsman"):
+            add(reg.spn.host)
+    return Identity(short, tuple(dict.fromkeys(found)))
+
+
+def winrm_ports(host: Host) -> frozenset[int]:
+    """The ports clients reach WinRM on: 5985 and 5986, and any listener's port."""
+    return WINRM_PORTS | {lst.port for lst in listeners_of(host) if lst.port is not None}
+
+
+def spn_path(spn: str) -> str:
+    return f"{SPN_PATH}/{spn}"
+
+
+def quoted(dn: str) -> str:
+    return f'"{dn}"'
+
+
+# --- the client's SPN prefix ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Prefix:
+    """What a host's WinRM client puts before `/<host>`: `HTTP` when `spn_prefix` is known absent."""
+
+    value: str
+    setting: Setting | None
+    location: Location
+
+
+def spn_prefix(host: Host) -> Prefix | None:
+    """The client's SPN prefix if an input tells it: the value (`winrm get` or the registry), or
+    its absence shown by a registry export of `…\\WSMAN\\Client` or a `reg query` that found no
+    `spn_prefix` (absent means `HTTP`, winrm-reference.md §5)."""
+    setting = host.get(SPN_PREFIX)
+    if setting is not None and not setting.is_default:
+        text = setting.value if isinstance(setting.value, str) else str(setting.value)
+        return Prefix(text, setting, setting.location)
+    absent = host.covers(SPN_PREFIX_VALUE)
+    if absent is not None:
+        return Prefix("HTTP", None, absent)
+    return None
+
+
+def uses(prefix: Prefix | None, *classes: str) -> bool:
+    """Whether the prefix is one of these (an empty or malformed value is none of them: WRM405)."""
+    return prefix is not None and prefix.value.upper() in classes
+
+
+SPN_PREFIX_REG_ADD = (
+    r"reg add HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\WSMAN\Client "
+    '/v spn_prefix /t REG_SZ /d "{value}" /f'
+)
+
+
+def set_prefix(value: str) -> str:
+    return f"`{SPN_PREFIX_REG_ADD.format(value=value)}`"
+
+
+# --- the rules --------------------------------------------------------------------------------
+
+
+@rule(
+    code="WRM401", name="http-spn-owned-by-other-account", level="error", needs=(), docs=(SPN,),
+    fleet=True,
+)
+def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Finding]:
+    """A host's `HTTP/` SPN belongs to another account: Kerberos to WinRM fails with 0x80090322.
+
+    ## What it finds
+    `setspn` output (`-Q`, `-L`, `-X`, from any bundle of the run: SPNs live in one directory)
+    showing `HTTP/<name>` or `HTTP/<fqdn>` of a host of the run on an account other than that
+    host's computer account, typically a service account that runs a web application (IIS app
+    pool, SQL Reporting Services) on the same server. The computer account is the one whose CN
+    is the host's name; the host's names are its name and the FQDNs the run shows for it
+    (dsregcmd's `Device Name`, listener `Hostname`, its computer account's DN and `HOST/` SPNs).
+    SPNs are compared without regard to case; `HTTP/web01:5985` (with a port) is another SPN.
+
+    It stays quiet when a documented resolution is in place:
+    - the computer account holds the port SPN `HTTP/<name>:5985` (or `:5986`, or a listener's
+      port) for that name (Option 2). The stray `HTTP/<name>` may stay on the service account, but
+      only clients that ask for the port SPN get through: they must connect with
+      `-SessionOption (New-PSSessionOption -IncludePortInSPN)`;
+    - the run shows clients whose `spn_prefix` is `WSMAN` or `HOST`, and none known to use `HTTP`
+      (a registry export or `reg query` without `spn_prefix`): those clients never ask for
+      `HTTP/` (Option 3; WRM403 then checks the `WSMAN/` SPNs). winrmlint sees only the clients
+      in the run: other clients still use `HTTP`.
+
+    ## Why it matters
+    "By default, PowerShell uses HTTP Service principal name (SPN) in the format `HTTP/<FQDN>` to
+    connect to the remote server. This issue occurs when the SPN is already registered to another
+    service account in the forest or manually registered to a web service running on the
+    computer." The KDC issues the ticket for the service account, the WinRM service (running as
+    Network Service, that is the computer account) cannot decrypt it, and `Enter-PSSession` fails
+    with "WinRM cannot process the request. The following error with error code 0x80090322
+    occurred while using Kerberos authentication: An unknown security error occurred."
+
+    ## Example
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : NO
+              EnterpriseJoined : NO
+                  DomainJoined : YES
+                    DomainName : CORP
+                   Device Name : WEB01.corp.contoso.com
+    ```
+    ```setspn
+    C:\\Windows\\system32>setspn -Q HTTP/web01.corp.contoso.com
+    Checking domain DC=corp,DC=contoso,DC=com
+    CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com
+            HTTP/web01.corp.contoso.com
+            HTTP/web01
+
+    Existing SPN found!
+    ```
+
+    ## Fix
+    First find who holds it: `setspn -Q HTTP/<FQDN>`. Then one of the documented options:
+    1. Remove the SPN from the service account if it no longer needs it:
+       ```console
+       setspn -D HTTP/web01.corp.contoso.com "CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com"
+       setspn -D HTTP/web01 "CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com"
+       ```
+    2. Give WinRM a dedicated SPN with the port, and connect with `-IncludePortInSPN`:
+       ```console
+       setspn -S HTTP/web01:5985 web01
+       setspn -S HTTP/web01.corp.contoso.com:5985 web01
+       ```
+       ```powershell
+       Enter-PSSession -ComputerName web01.corp.contoso.com -SessionOption (New-PSSessionOption -IncludePortInSPN)
+       ```
+    3. On the clients, set `spn_prefix` to `WSMAN` and register the `WSMAN/` SPNs (see WRM403):
+       ```console
+       reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /t REG_SZ /d "WSMAN" /f
+       setspn -S WSMAN/web01 web01
+       setspn -S WSMAN/web01.corp.contoso.com web01
+       ```
+       (The article names `WSMAN` as the value data but its own `reg add` example writes `HOST`;
+       `HOST` works too, with the `HOST/` SPNs every computer account has.)
+
+    After option 1, `setspn -Q` finds the SPN on no account:
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : NO
+              EnterpriseJoined : NO
+                  DomainJoined : YES
+                    DomainName : CORP
+                   Device Name : WEB01.corp.contoso.com
+    ```
+    ```setspn
+    C:\\Windows\\system32>setspn -Q HTTP/web01.corp.contoso.com
+    Checking domain DC=corp,DC=contoso,DC=com
+
+    No such SPN found.
+    ```
+    """
+    hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
+    prefixes = [spn_prefix(h) for h in hosts]
+    # Option 3 in force for the clients the run shows: none asks for HTTP/
+    if any(uses(p, "WSMAN", "HOST") for p in prefixes) and not any(uses(p, "HTTP") for p in prefixes):
+        return
+    spns = Directory.of(hosts)
+    for target in hosts:
+        who = identity(target, spns)
+        held = {(r.spn.host, r.spn.port) for r in spns.account_of(who) if r.spn.service_class == "http"}
+        ports = {str(p) for p in winrm_ports(target)}
+        for reg in spns.naming(who.short):
+            spn = reg.spn
+            if spn.service_class != "http" or spn.port is not None or not who.named(spn.host):
+                continue
+            if who.is_computer_account(reg.account):
+                continue
+            if any((spn.host, port) in held for port in ports):
+                continue  # Option 2: a port SPN on the computer account, used with -IncludePortInSPN
+            also = "as well as to" if (spn.host, None) in held else "not to"
+            yield ctx.finding(
+                target,
+                reg.location,
+                f"`{spn.text}` is registered to `{reg.account}`, {also} `{who.shown}`'s computer account: "
+                f"Kerberos authentication to WinRM on `{who.shown}` fails with 0x80090322; expected no "
+                f"`HTTP/` SPN of `{who.shown}` on another account, or a port SPN "
+                f"`HTTP/{spn.host}:5985` on `{who.shown}`",
+                path=spn_path(spn.text),
+                key=reg.account_key,
+                fix=_stray_fix(reg, who),
+                related=spns.showings(reg),
+            )
+
+
+def _stray_fix(reg: Registration, who: Identity) -> str:
+    names = who.spn_names
+    port_spns = "; ".join(f"`setspn -S HTTP/{n}:5985 {who.short}`" for n in names)
+    wsman_spns = "; ".join(f"`setspn -S WSMAN/{n} {who.short}`" for n in names)
+    return (
+        f"If `{common_name(reg.account) or reg.account}` no longer needs it: "
+        f"`setspn -D {reg.spn.text} {quoted(reg.account)}`. Otherwise register port SPNs on the "
+        f"computer account ({port_spns}) and connect with "
+        "`-SessionOption (New-PSSessionOption -IncludePortInSPN)`, or set `spn_prefix` to `WSMAN` on the "
+        f"clients ({set_prefix('WSMAN')}) and register {wsman_spns}"
+    )
+
+
+@rule(code="WRM402", name="duplicate-spn", level="error", needs=(), docs=(SPN,), fleet=True)
+def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
+    """One SPN is registered on more than one account.
+
+    ## What it finds
+    An SPN (compared without regard to case) held by two or more accounts: a group of a
+    `setspn -X` report, or the `setspn` dumps of the run taken together (a `setspn -L` of the
+    computer account in one bundle, a `setspn -Q` naming a service account in another). The
+    finding goes to the host the SPN names when it is in the run, else to the bundle that shows it.
+
+    ## Why it matters
+    An SPN must be unique in the forest: the KDC cannot tell which account's key to encrypt the
+    ticket with. It logs event 11 ("The KDC encountered duplicate names while processing a
+    Kerberos authentication request… This may result in authentication failures or downgrades
+    to NTLM"), and a WinRM client that gets a ticket for the wrong account fails with
+    "WinRM cannot process the request. The following error with error code 0x80090322 occurred
+    while using Kerberos authentication: An unknown security error occurred." `setspn -A` adds an
+    SPN without checking; `setspn -S` refuses a duplicate.
+
+    ## Example
+    ```setspn
+    C:\\Windows\\system32>setspn -X -F
+    Checking forest DC=contoso,DC=com
+    Operation will be performed forestwide, it might take a while.
+    Processing entry 0
+    HTTP/web01.corp.contoso.com is registered on these accounts:
+            CN=WEB01,OU=Servers,DC=corp,DC=contoso,DC=com
+            CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com
+
+    found 1 group of duplicate SPNs.
+    ```
+
+    ## Fix
+    Keep the SPN on the account that runs the service and remove it from the others (for WinRM's
+    `HTTP/<host>`, the computer account):
+    ```console
+    setspn -D HTTP/web01.corp.contoso.com "CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com"
+    setspn -X -F
+    ```
+    Register SPNs with `setspn -S`, which checks the forest for duplicates, not `setspn -A`.
+    ```setspn
+    C:\\Windows\\system32>setspn -X -F
+    Checking forest DC=contoso,DC=com
+    Operation will be performed forestwide, it might take a while.
+    Processing entry 0
+
+    found 0 group of duplicate SPNs.
+    ```
+    """
+    hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
+    spns = Directory.of(hosts)
+    duplicated = [regs for regs in spns.by_spn.values() if len(regs) > 1]
+    if not duplicated:
+        return
+    owners = _owners(hosts, spns)
+    for regs in duplicated:
+        first = regs[0]
+        target, who = owners.get(first.spn.host) or _by_label(owners, first.spn.host) or (first.host, None)
+        keep: list[Registration] = []
+        if first.spn.service_class in COMPUTER_CLASSES:
+            # WinRM and the other services of these classes run as the computer: its account keeps them
+            short = who.short if who is not None else first.spn.host.split(".", 1)[0]
+            keep = [r for r in regs if common_name(r.account).lower() == short]
+        accounts = enumerate_words([f"`{r.account}`" for r in regs])
+        if len(keep) == 1:
+            drop = [r for r in regs if r is not keep[0]]
+            fix = "Keep it on the computer account `{}` and remove it from the others: {}".format(
+                keep[0].account, "; ".join(f"`setspn -D {r.spn.text} {quoted(r.account)}`" for r in drop)
+            )
+        else:
+            fix = (
+                f"Keep it on the account that runs the service and remove it from the others with "
+                f"`setspn -D {first.spn.text} \"<DN of the account>\"`"
+            )
+        fix += "; register SPNs with `setspn -S`, which refuses duplicates, not `setspn -A`"
+        yield ctx.finding(
+            target,
+            first.location,
+            f"SPN `{first.spn.text}` is registered on {len(regs)} accounts, {accounts}: the KDC cannot "
+            "tell which one the ticket is for, and Kerberos fails (0x80090322) or falls back to NTLM; "
+            "expected one account",
+            path=spn_path(first.spn.text),
+            key=first.spn.text.lower(),
+            fix=fix,
+            related=sorted({r.location for r in regs[1:]} | set(spns.showings(first))),
+        )
+
+
+def _owners(hosts: Sequence[Host], spns: Directory) -> dict[str, tuple[Host, Identity]]:
+    """Each name of the run's hosts (short name, FQDNs) → the host and its identity; first wins."""
+    owners: dict[str, tuple[Host, Identity]] = {}
+    for host in hosts:
+        who = identity(host, spns)
+        for name in (who.short, *who.fqdns):
+            owners.setdefault(name, (host, who))
+    return owners
+
+
+def _by_label(owners: dict[str, tuple[Host, Identity]], name: str) -> tuple[Host, Identity] | None:
+    """A host without a known FQDN that an FQDN's first label names (`Identity.named`)."""
+    found = owners.get(name.split(".", 1)[0])
+    return found if found is not None and found[1].named(name) else None
+
+
+@rule(code="WRM403", name="wsman-spn-missing", level="error", needs=(), docs=(SPN,), fleet=True)
+def wsman_spn_missing(host: Host, ctx: Context) -> Iterator[Finding]:
+    """Clients ask for `WSMAN/` SPNs that a host's computer account does not hold.
+
+    ## What it finds
+    A host of the run whose client `spn_prefix` is `WSMAN` (in `winrm get winrm/config`, or the
+    `spn_prefix` value under `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client`),
+    and a host of the run whose computer account lacks `WSMAN/<name>` or `WSMAN/<fqdn>`: its
+    complete SPN list (`setspn -L <name>`, or the account shown by `setspn -Q`, recognised by its
+    `HOST/` SPNs) does not have it, or `setspn -Q WSMAN/<name>` says "No such SPN found.". The
+    finding goes to the host that lacks the SPNs, with the clients' `spn_prefix` as related
+    locations. Without a client that uses `WSMAN`, or without the SPN list, it stays silent.
+
+    ## Why it matters
+    With `spn_prefix` set to `WSMAN` the client asks the KDC for `WSMAN/<host>` instead of
+    `HTTP/<host>` ("In a Ticket Granting Server (TGS) request, the SPN is `WSMAN/mem1.contoso.com`
+    instead of `HTTP/mem1.contoso.com`"). The WinRM service registers these SPNs on its computer
+    account when it can (event 10154 when it cannot: "The WinRM service failed to create the
+    following SPN"); where they are missing the KDC knows no such principal, and the connection
+    fails with one of the causes WinRM lists: "The Service Principal Name (SPN) for the remote
+    computer name and port does not exist."
+
+    ## Example
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        TrustedHosts
+        spn_prefix = WSMAN
+    ```
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : NO
+              EnterpriseJoined : NO
+                  DomainJoined : YES
+                    DomainName : CORP
+                   Device Name : WEB01.corp.contoso.com
+    ```
+    ```setspn
+    C:\\Windows\\system32>setspn -L web01
+    Registered ServicePrincipalNames for CN=WEB01,OU=Servers,DC=corp,DC=contoso,DC=com:
+            TERMSRV/web01.corp.contoso.com
+            TERMSRV/WEB01
+            RestrictedKrbHost/WEB01
+            HOST/WEB01
+            RestrictedKrbHost/web01.corp.contoso.com
+            HOST/web01.corp.contoso.com
+    ```
+
+    ## Fix
+    Register both names on the computer account (run as a domain admin):
+    ```console
+    setspn -S WSMAN/web01 web01
+    setspn -S WSMAN/web01.corp.contoso.com web01
+    ```
+    Or, if the clients should not use `WSMAN`, delete their `spn_prefix` value (WinRM then uses
+    `HTTP`) or set it to `HOST`.
+    ```winrm-config
+    Client
+        NetworkDelayms = 5000
+        URLPrefix = wsman
+        AllowUnencrypted = false
+        TrustedHosts
+        spn_prefix = WSMAN
+    ```
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : NO
+              EnterpriseJoined : NO
+                  DomainJoined : YES
+                    DomainName : CORP
+                   Device Name : WEB01.corp.contoso.com
+    ```
+    ```setspn
+    C:\\Windows\\system32>setspn -L web01
+    Registered ServicePrincipalNames for CN=WEB01,OU=Servers,DC=corp,DC=contoso,DC=com:
+            WSMAN/web01.corp.contoso.com
+            WSMAN/WEB01
+            TERMSRV/web01.corp.contoso.com
+            TERMSRV/WEB01
+            RestrictedKrbHost/WEB01
+            HOST/WEB01
+            RestrictedKrbHost/web01.corp.contoso.com
+            HOST/web01.corp.contoso.com
+    ```
+    """
+    hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
+    clients = [(h, p) for h in hosts if uses(p := spn_prefix(h), "WSMAN") and p is not None]
+    if not clients:
+        return
+    spns = Directory.of(hosts)
+    queries = [q for h in hosts for q in h.spn_queries]
+    users = ", ".join(f"`{h.name}`" for h, _ in clients)
+    for target in hosts:
+        who = identity(target, spns)
+        account = spns.account_of(who)
+        # a complete listing of a computer account always shows its HOST/ SPNs; a `setspn -X`
+        # group shows one SPN only, which says nothing about the others
+        listed = any(r.spn.service_class == "host" for r in account)
+        names = who.spn_names
+        missing: list[tuple[str, Location]] = []
+        for name in names:
+            wanted = f"wsman/{name}"
+            if any(r.spn.text.lower() == wanted for r in account):
+                continue
+            absent = _not_found(queries, wanted)
+            if absent is not None:
+                missing.append((name, absent))
+            elif listed:
+                missing.append((name, account[0].location))
+        if not missing:
+            continue
+        lacking = " and ".join(f"`WSMAN/{n}`" for n, _ in missing)
+        owner = f"computer account `{account[0].account}`" if account else "computer account"
+        yield ctx.finding(
+            target,
+            missing[0][1],
+            f"Clients use `spn_prefix` `WSMAN` ({users}) but `{who.shown}`'s {owner} lacks {lacking}: "
+            f"Kerberos to WinRM on `{who.shown}` fails, \"The Service Principal Name (SPN) for the remote "
+            "computer name and port does not exist\"; expected "
+            + " and ".join(f"`WSMAN/{n}`" for n in names)
+            + " on it",
+            path=spn_path(f"WSMAN/{who.short}"),
+            key=who.short,
+            fix="; ".join(f"`setspn -S WSMAN/{n} {who.short}`" for n, _ in missing)
+            + " (or remove `spn_prefix` from the clients, or set it to `HOST`)",
+            related=sorted(({loc for _, loc in missing} | {p.location for _, p in clients}) - {missing[0][1]}),
+        )
+
+
+def _not_found(queries: Sequence[SpnQuery], wanted: str) -> Location | None:
+    for query in queries:
+        if query.spn.lower() == wanted and not query.found:
+            return query.location
+    return None
+
+
+@rule(
+    code="WRM404", name="entra-only-http-spn-prefix", level="warning", needs=(JOIN,), docs=(ENTRA,),
+)
+def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
+    """An Entra-only joined machine's WinRM client uses the `HTTP` SPN prefix.
+
+    ## What it finds
+    `dsregcmd /status` shows `AzureAdJoined : YES` and `DomainJoined : NO` (Microsoft Entra
+    joined only), and the client's `spn_prefix` is `HTTP` or unset: a registry export of
+    `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client` without it, or
+    `reg query … /v spn_prefix` answering that the value does not exist. Without the join state or
+    without the registry value's state, it stays silent.
+
+    ## Why it matters
+    "The WinRM default Service Principal Name (SPN) prefix HTTP prevents Azure AD authentication":
+    a remote session between Entra-only joined machines fails with "WinRM cannot process the
+    request. The following error with errorcode 0x8009030e occurred while using Negotiate
+    authentication: A specified logon session does not exist. It may already have been
+    terminated."
+
+    ## Example
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : YES
+              EnterpriseJoined : NO
+                  DomainJoined : NO
+                   Device Name : CLIENT01
+    ```
+    ```registry
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
+    "trusted_hosts"="*.contoso.com"
+
+    ```
+
+    ## Fix
+    On the client machine:
+    ```console
+    reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /t REG_SZ /d "HOST" /f
+    ```
+    Entra-only joined machines are also workgroup machines to WinRM: they need TrustedHosts (or
+    HTTPS) as well (WRM303).
+    ```dsregcmd
+    +----------------------------------------------------------------------+
+    | Device State                                                         |
+    +----------------------------------------------------------------------+
+
+                 AzureAdJoined : YES
+              EnterpriseJoined : NO
+                  DomainJoined : NO
+                   Device Name : CLIENT01
+    ```
+    ```registry
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
+    "trusted_hosts"="*.contoso.com"
+    "spn_prefix"="HOST"
+
+    ```
+    """
+    if host.join_state != "entra":
+        return
+    prefix = spn_prefix(host)
+    if prefix is None or not uses(prefix, "HTTP"):
+        return
+    if prefix.setting is not None:
+        found = f"Client `spn_prefix` is `{prefix.value}`"
+    else:
+        found = "Client `spn_prefix` is not set (WinRM uses `HTTP`)"
+    related = [loc] if (loc := join_location(host)) is not None else []
+    yield ctx.finding(
+        host,
+        prefix.location,
+        f"{found} on {join_shown(host)}: the `HTTP` SPN prefix prevents Microsoft Entra "
+        "authentication, and remote sessions fail with 0x8009030e (\"A specified logon session does "
+        "not exist\"); expected `HOST`",
+        path=SPN_PREFIX,
+        fix=set_prefix("HOST") + " on this client",
+        related=related,
+    )
+
+
+@rule(code="WRM405", name="spn-prefix-invalid", level="error", needs=("winrm/config/client",), docs=(SPN,))
+def spn_prefix_invalid(host: Host, ctx: Context) -> Iterator[Finding]:
+    """The client's `spn_prefix` is not `HTTP`, `HOST` or `WSMAN`.
+
+    ## What it finds
+    The `spn_prefix` value under `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client`
+    (from a `.reg` export, `reg query`, or `winrm get winrm/config`, which shows it under
+    `Client`) holding anything but `HTTP`, `HOST` or `WSMAN` (in any case): a typo (`WSMAN/`,
+    `HTTPS`), quotes written into the data by a script (`"HOST"`), spaces, an empty string, or a
+    value that is not a string.
+
+    ## Why it matters
+    The client puts the prefix before `/<host>` to name the SPN it asks the KDC for. The
+    documented prefixes are `HTTP` (the default), `WSMAN` (error-0x80090322 Option 3, with
+    `WSMAN/` SPNs registered) and `HOST` (Entra-only joined machines, and every computer account
+    holds `HOST/` SPNs). With any other value the client asks for an SPN that no account holds,
+    and Kerberos authentication fails: "The Service Principal Name (SPN) for the remote computer
+    name and port does not exist."
+
+    ## Example
+    ```registry
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
+    "spn_prefix"="WSMAN/"
+
+    ```
+
+    ## Fix
+    ```console
+    reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /t REG_SZ /d "WSMAN" /f
+    ```
+    or delete the value to go back to `HTTP`:
+    `reg delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /f`.
+    ```registry
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
+    "spn_prefix"="WSMAN"
+
+    ```
+    """
+    setting = host.get(SPN_PREFIX)
+    if setting is None or setting.is_default:
+        return
+    value = setting.value
+    if setting.valid and isinstance(value, str) and value.upper() in SPN_PREFIXES:
+        return
+    shown_value = value if isinstance(value, str) else str(value)
+    meant = _meant_prefix(shown_value) if setting.valid and isinstance(value, str) else None
+    if meant is not None:
+        expected = f"`{meant}`"
+        fix = set_prefix(meant)
+    else:
+        expected = "`HTTP`, `HOST` or `WSMAN`"
+        fix = (
+            f"{set_prefix('WSMAN')} (with `WSMAN/` SPNs registered), or `HOST`; or delete the value to use "
+            r"`HTTP`: `reg delete HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\WSMAN\Client "
+            "/v spn_prefix /f`"
+        )
+    if shown_value == "":
+        found = "is empty, a value no document gives a meaning to"
+    else:
+        kind = "" if setting.valid else " (not a string)"
+        found = f"is `{shown_value}`{kind}: the client asks Kerberos for `{shown_value}/<host>`, an SPN no account holds"
+    yield ctx.finding(host, setting, f"Client `spn_prefix` {found}; expected {expected}", fix=fix)
+
+
+def _meant_prefix(value: str) -> str | None:
+    """The prefix a malformed value stands for (`"HOST"`, ` wsman/` → `HOST`, `WSMAN`), if one."""
+    cleaned = value.strip().strip("\"'").strip().rstrip("/").strip().upper()
+    return cleaned if cleaned in SPN_PREFIXES else None
