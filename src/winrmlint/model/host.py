@@ -152,7 +152,9 @@ def build_host(name: str, bundle: str, dumps: Iterable[ParsedDump], files: list[
     grouped: dict[str, list[Reading]] = {}
     spelled: dict[str, str] = {}
     for dump in dumps:
-        for reading in dump.readings:
+        # a name a parser offers for the host is a setting too (`host/fqdn`), read once
+        named = [r for r in dump.host_names if r not in dump.readings]
+        for reading in (*dump.readings, *named):
             key = reading.path.lower()
             grouped.setdefault(key, []).append(reading)
             spelled.setdefault(key, reading.path)
