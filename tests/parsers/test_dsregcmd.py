@@ -2,34 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, coverage_lines, notes, sample
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import detect, dsregcmd
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
-
-
-def load(name: str, folder: str = "dsregcmd") -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / folder / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return dsregcmd.parse(load(name))
+SAMPLES = Samples(dsregcmd)
+load, parse = SAMPLES.load, SAMPLES.parse
 
 
 def readings(dump: ParsedDump, prefix: str = "") -> list[tuple[str, object, int, bool]]:
     return [(r.path, r.value, r.location.line, r.valid) for r in dump.readings if r.path.startswith(prefix)]
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(n.location.line, n.message) for n in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -62,7 +50,7 @@ def test_entra_only_full_output_utf16() -> None:
     assert [(h.path, h.value, h.location.line, h.origin) for h in dump.host_names] == [
         (paths.HOST_NAME, "CLIENT01", 9, "dsregcmd-status"),
     ]
-    assert {prefix: loc.line for prefix, loc in dump.coverage.items()} == {"host/join": 3}
+    assert coverage_lines(dump) == {"host/join": 3}
     # every other label is kept under its section, as printed, values that hold colons whole
     kept = {r.path: (r.value, r.location.line) for r in dump.readings}
     assert kept["dsregcmd/Device State/Device Name"] == ("CLIENT01", 9)
@@ -95,7 +83,7 @@ def test_hybrid_section_alone_with_author_marks() -> None:
     assert [(h.path, h.value, h.location.line) for h in dump.host_names] == [
         (paths.HOST_FQDN, "ws042.corp.contoso.com", 11),
     ]
-    assert {prefix: loc.line for prefix, loc in dump.coverage.items()} == {"host/join": 4}
+    assert coverage_lines(dump) == {"host/join": 4}
     assert notes(dump) == []
 
 
@@ -143,7 +131,7 @@ def test_labels_without_a_section_title() -> None:
 )
 def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int) -> None:
     with pytest.raises(ParseError) as err:
-        dsregcmd.parse(load(name, folder))
+        dsregcmd.parse(sample(folder, name))
     assert err.value.line == line
 
 
@@ -154,11 +142,4 @@ def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int
                      "# TenantName : x <- y", "(...)", "PS C:\\> dsregcmd /status", "| |", " : "]),
 ), max_size=30))
 def test_arbitrary_text_raises_only_parse_error(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= dsregcmd.sniff(source) <= 100
-    try:
-        dump = dsregcmd.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
-    else:
-        assert all(1 <= r.location.line <= len(source.lines) for r in dump.readings)
+    assert_parser_contract(dsregcmd, SourceText.from_text("fuzz.txt", "\n".join(lines)))

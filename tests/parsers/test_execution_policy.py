@@ -2,41 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from samples import Samples, coverage_lines, notes
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import execution_policy
-from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "execution_policy"
+SAMPLES = Samples(execution_policy)
+load, parse = SAMPLES.load, SAMPLES.parse
 GPO, LOCAL = Source.GPO, Source.LOCAL
-
-
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return execution_policy.parse(load(name))
 
 
 def readings(dump: ParsedDump) -> list[tuple[str, object, int, Source, bool]]:
     """(scope, value, line, source, valid) of every reading, in order."""
     prefix = paths.EXECUTION_POLICY + "/"
     return [(r.path.removeprefix(prefix), r.value, r.location.line, r.source, r.valid) for r in dump.readings]
-
-
-def coverage(dump: ParsedDump) -> dict[str, int]:
-    return {prefix: location.line for prefix, location in dump.coverage.items()}
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(note.location.line, note.message) for note in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -64,7 +45,7 @@ def test_default_server_table() -> None:
         ("LocalMachine", "RemoteSigned", 9, LOCAL, True),
     ]
     assert {r.origin for r in dump.readings} == {"execution-policy"}
-    assert coverage(dump) == {paths.EXECUTION_POLICY: 3}
+    assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 3}
     assert notes(dump) == []
 
 
@@ -79,7 +60,7 @@ def test_group_policy_table_utf16() -> None:
         ("CurrentUser", "Unrestricted", 7, LOCAL, True),
         ("LocalMachine", "Restricted", 8, LOCAL, True),
     ]
-    assert coverage(dump) == {paths.EXECUTION_POLICY: 2}
+    assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 2}
 
 
 def test_shifted_double_spaced_table_with_comment() -> None:
@@ -92,7 +73,7 @@ def test_shifted_double_spaced_table_with_comment() -> None:
         ("LocalMachine", "AllSigned", 15, LOCAL, True),
     ]
     assert [r.raw for r in dump.readings][2] == "Bypass"
-    assert coverage(dump) == {paths.EXECUTION_POLICY: 3}
+    assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 3}
     # the markdown fences around the paste are passed over with notes
     assert notes(dump) == [(1, "unrecognised line skipped: ```"), (17, "unrecognised line skipped: ```")]
 
@@ -106,13 +87,13 @@ def test_format_list_records() -> None:
         ("CurrentUser", "RemoteSigned", 13, LOCAL, True),
         ("LocalMachine", "Restricted", 16, LOCAL, True),
     ]
-    assert coverage(dump) == {paths.EXECUTION_POLICY: 3}
+    assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 3}
 
 
 def test_cut_table_has_no_coverage() -> None:
     dump = parse("list_cut.txt")
     assert readings(dump) == [("MachinePolicy", "Undefined", 3, GPO, True), ("UserPolicy", "Undefined", 4, GPO, True)]
-    assert coverage(dump) == {}
+    assert coverage_lines(dump) == {}
     assert notes(dump) == [(4, "execution policy list cut short: no Process, CurrentUser, LocalMachine")]
 
 
@@ -125,28 +106,10 @@ def test_malformed_values_and_scopes() -> None:
         (8, "unknown execution policy scope `SystemWide` kept"),
         (9, "unrecognised line skipped: this was not printed by PowerShell"),
     ]
-    assert coverage(dump) == {paths.EXECUTION_POLICY: 1}
+    assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 1}
 
 
 def test_bare_policy_word_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as error:
         parse("bare_get_executionpolicy.txt")
     assert error.value.line == 1
-
-
-def _fixture_lines() -> list[str]:
-    return [line for path in sorted(SAMPLES.iterdir()) for line in load(path.name).lines]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_fixture_lines()) | st.text(max_size=60), max_size=30))
-def test_parse_raises_only_parse_error_and_sniff_never_raises(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= execution_policy.sniff(source) <= 100
-    try:
-        dump = execution_policy.parse(source)
-    except ParseError as error:
-        assert error.line >= 1
-    else:
-        assert all(r.path.startswith(paths.EXECUTION_POLICY + "/") for r in dump.readings)
-        assert all(r.path.count("/") == 1 for r in dump.readings)

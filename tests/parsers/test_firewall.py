@@ -2,42 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from samples import Samples, coverage_lines, notes
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import firewall
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "firewall"
+SAMPLES = Samples(firewall)
+load, parse = SAMPLES.load, SAMPLES.parse
 PUBLIC = "firewall/WINRM-HTTP-In-TCP-PUBLIC"
 NETSH_PUBLIC = "firewall/Windows Remote Management (HTTP-In)|Public"
 NETSH_PRIVATE = "firewall/Windows Remote Management (HTTP-In)|Domain, Private"
 
 
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return firewall.parse(load(name))
-
-
 def found(dump: ParsedDump, path: str) -> list[tuple[object, int, Source, bool]]:
     """(value, line, source, valid) of every reading at `path`, in order."""
     return [(r.value, r.location.line, r.source, r.valid) for r in dump.readings if r.path == path]
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(note.location.line, note.message) for note in dump.notes]
-
-
-def coverage(dump: ParsedDump) -> dict[str, int]:
-    return {prefix: location.line for prefix, location in dump.coverage.items()}
 
 
 @pytest.mark.parametrize(
@@ -82,7 +64,7 @@ def test_get_netfirewallrule_with_address_and_port_filters() -> None:
     assert found(dump, f"{PUBLIC}/Protocol") == [("TCP", 63, Source.LOCAL, True)]
     assert found(dump, f"{PUBLIC}/Status")[0][0] == "The rule was parsed successfully from the store. (65536)"
     assert {r.origin for r in dump.readings} == {"firewall-rules"}
-    assert coverage(dump) == {paths.FIREWALL: 5}
+    assert coverage_lines(dump) == {paths.FIREWALL: 5}
     # PowerShell's `>>` continuation prompt is passed over with a note
     assert [line for line, _ in notes(dump)] == [2]
 
@@ -96,7 +78,7 @@ def test_filters_printed_alone_belong_to_the_rule_named_on_the_prompt() -> None:
     assert remote[0].raw.startswith("{10.0.0.0/255.0.0.0,")
     assert found(dump, f"{PUBLIC}/LocalPort") == [("5985", 9, Source.LOCAL, True)]
     # filters alone do not list the rules: no coverage
-    assert coverage(dump) == {}
+    assert coverage_lines(dump) == {}
 
 
 def test_filter_without_any_rule_is_noted() -> None:
@@ -112,13 +94,13 @@ def test_group_policy_rule_double_spaced_with_any_profile() -> None:
     assert found(dump, f"{rule}/Profile") == [("Domain, Private, Public", 7, Source.GPO, True)]
     assert found(dump, f"{rule}/DisplayName") == [("WinRM HTTP (GPO)", 3, Source.GPO, True)]
     assert {r.source for r in dump.readings} == {Source.GPO}
-    assert coverage(dump) == {paths.FIREWALL: 1}
+    assert coverage_lines(dump) == {paths.FIREWALL: 1}
 
 
 def test_elided_listing_has_no_coverage() -> None:
     dump = parse("get_netfirewallrule_elided.txt")
     assert found(dump, "firewall/WINRM-HTTP-In-TCP-NoScope/Enabled") == [(False, 3, Source.LOCAL, True)]
-    assert coverage(dump) == {}
+    assert coverage_lines(dump) == {}
     assert notes(dump) == [(7, "elision skipped: (...)")]
 
 
@@ -140,7 +122,7 @@ def test_netsh_one_name_two_profile_blocks() -> None:
     assert found(dump, f"{NETSH_PRIVATE}/Profile") == [("Domain, Private", 21, Source.LOCAL, True)]
     assert found(dump, f"{NETSH_PRIVATE}/RemoteAddress") == [("Any", 24, Source.LOCAL, True)]
     assert [r.raw for r in dump.readings if r.path == f"{NETSH_PRIVATE}/Profile"] == ["Private,Domain"]
-    assert coverage(dump) == {paths.FIREWALL: 3}
+    assert coverage_lines(dump) == {paths.FIREWALL: 3}
     assert notes(dump) == []
 
 
@@ -153,13 +135,13 @@ def test_netsh_verbose_group_policy_rule_utf16() -> None:
     assert found(dump, f"{rule}/LocalPort") == [("5986", 12, Source.GPO, True)]
     assert found(dump, f"{rule}/DisplayGroup") == [("", 8, Source.GPO, True)]
     assert found(dump, f"{rule}/InterfaceType") == [("Any", 16, Source.GPO, True)]
-    assert coverage(dump) == {paths.FIREWALL: 2}
+    assert coverage_lines(dump) == {paths.FIREWALL: 2}
 
 
 def test_netsh_no_rules_is_a_complete_answer() -> None:
     dump = parse("netsh_no_rules.txt")
     assert dump.readings == []
-    assert coverage(dump) == {paths.FIREWALL: 3}
+    assert coverage_lines(dump) == {paths.FIREWALL: 3}
     assert notes(dump) == [(3, "no firewall rule matched the query")]
 
 
@@ -172,7 +154,7 @@ def test_netsh_cut_off_block() -> None:
     assert found(dump, "firewall/Windows Remote Management (HTTP-In)/Direction") == [
         ("Inbound", 18, Source.LOCAL, True)
     ]
-    assert coverage(dump) == {}
+    assert coverage_lines(dump) == {}
     assert [line for line, _ in notes(dump)] == [15, 18]
 
 
@@ -181,7 +163,7 @@ def test_netsh_localised_keys_are_kept_as_printed() -> None:
     rule = "firewall/Windows-Remoteverwaltung (HTTP eingehend)|Öffentlich"
     assert found(dump, f"{rule}/DisplayName") == [("Windows-Remoteverwaltung (HTTP eingehend)", 2, Source.LOCAL, True)]
     assert found(dump, f"{rule}/Remote-IP") == [("LokalesSubnetz", 9, Source.LOCAL, True)]
-    assert coverage(dump) == {}
+    assert coverage_lines(dump) == {}
     assert notes(dump) == [
         (2, "firewall rule block incomplete or not in English: Windows-Remoteverwaltung (HTTP eingehend)")
     ]
@@ -191,21 +173,3 @@ def test_unrelated_text_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as error:
         parse("not_a_firewall_dump.txt")
     assert error.value.line == 1
-
-
-def _fixture_lines() -> list[str]:
-    return [line for path in sorted(SAMPLES.iterdir()) for line in load(path.name).lines]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_fixture_lines()) | st.text(max_size=60), max_size=40))
-def test_parse_raises_only_parse_error_and_sniff_never_raises(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= firewall.sniff(source) <= 100
-    try:
-        dump = firewall.parse(source)
-    except ParseError as error:
-        assert error.line >= 1
-    else:
-        assert all(1 <= r.location.line <= len(source.lines) for r in dump.readings)
-        assert all(r.path.startswith(paths.FIREWALL + "/") for r in dump.readings)

@@ -2,53 +2,24 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, by_path, coverage_lines, notes, rows, sample
 from winrmlint import parsers
 from winrmlint.model import catalog, paths
-from winrmlint.model.values import ParsedDump, ParseError, Reading, Source
+from winrmlint.model.values import ParseError, Source
 from winrmlint.parsers import reg_file, reg_query
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "reg_query"
+SAMPLES = Samples(reg_query)
+load, parsed = SAMPLES.load, SAMPLES.parse
 CFG = catalog.ROOT
 POLICY = catalog.POLICY_ROOT
 STORE = catalog.STORE_ROOT
 LISTENER = catalog.LISTENERS
 SHELL_IDS = r"HKLM\SOFTWARE\Microsoft\PowerShell\1\ShellIds\Microsoft.PowerShell"
-
-
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(f"reg_query/{name}", (SAMPLES / name).read_bytes())
-
-
-def parsed(name: str) -> ParsedDump:
-    return reg_query.parse(load(name))
-
-
-def by_path(dump: ParsedDump) -> dict[str, Reading]:
-    found: dict[str, Reading] = {}
-    for reading in dump.readings:
-        assert reading.path not in found, f"{reading.path} read twice"
-        found[reading.path] = reading
-    return found
-
-
-def rows(dump: ParsedDump) -> dict[str, tuple[object, int, Source, bool]]:
-    """path → (value, line, source, valid)."""
-    return {r.path: (r.value, r.location.line, r.source, r.valid) for r in by_path(dump).values()}
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(n.location.line, n.message) for n in dump.notes]
-
-
-def lines_of(dump: ParsedDump) -> dict[str, int]:
-    return {prefix: location.line for prefix, location in dump.coverage.items()}
 
 
 @pytest.mark.parametrize(
@@ -76,8 +47,7 @@ def test_sniff_takes_an_echo_with_only_an_error_and_ignores_other_text():
     )
     assert reg_query.sniff(only_error) == 85
     assert reg_query.sniff(load("not_reg_output.txt")) == 0
-    export = SAMPLES.parent / "reg_file" / "winrm_policies.reg"
-    assert reg_query.sniff(SourceText.from_bytes("p.reg", export.read_bytes())) == 0
+    assert reg_query.sniff(sample("reg_file", "winrm_policies.reg")) == 0
 
 
 def test_transcript_covers_the_queried_key_and_records_what_was_absent():
@@ -96,7 +66,7 @@ def test_transcript_covers_the_queried_key_and_records_what_was_absent():
     }
     assert by_path(dump)[f"{CFG}/service/auth/Basic"].raw == "0x0"
     assert {r.origin for r in dump.readings} == {"reg-query"}
-    assert lines_of(dump) == {
+    assert coverage_lines(dump) == {
         # the key asked without /v and shown in full; its subkey WinRS is only listed
         paths.WINRM_SERVICE_POLICY_KEY: 3,
         # `/v DisableRunAs` answered with ERROR: the value is known to be absent
@@ -131,7 +101,7 @@ def test_recursive_store_query_covers_every_key_and_joins_a_console_wrap():
     assert table[f"{plugin}\\Enabled Levels"] == (("Critical", "Error", "Warning"), 26, local, True)
     assert table[f"{plugin}\\Stamp"] == (0x1D9A3F2C4B5E6F7, 27, local, True)
     assert table[f"{STORE}\\SafeClientList\\WSManSafeClientList"] == ("02" + "00" * 11, 30, local, True)
-    coverage = lines_of(dump)
+    coverage = coverage_lines(dump)
     assert coverage[f"{CFG}/client"] == 12
     assert coverage[f"{CFG}/service"] == 32
     assert coverage[f"{LISTENER}/*+HTTP"] == 18
@@ -178,7 +148,7 @@ def test_remote_queries_execution_policy_and_an_unset_default_value():
         f"{paths.EXECUTION_POLICY}/LocalMachine": ("AllSigned", 15, Source.LOCAL, True),
     }
     assert [(h.path, h.value, h.location.line) for h in dump.host_names] == [(paths.HOST_NAME, "SRV07", 3)]
-    assert lines_of(dump) == {
+    assert coverage_lines(dump) == {
         r"HKLM\SOFTWARE\Policies\Microsoft\Windows\PowerShell": 3,
         # `/ve` answered `(value not set)`: the default value is known to be absent
         f"{SHELL_IDS}\\(Default)": 10,
@@ -260,11 +230,5 @@ _LINES = st.sampled_from([
 @settings(max_examples=200, deadline=None)
 @given(st.one_of(st.text(), st.lists(_LINES | st.text(max_size=20), max_size=30).map("\n".join)))
 def test_parse_raises_only_parse_error_and_sniff_never_raises(text: str):
-    source = SourceText.from_text("fuzz.txt", text)
-    assert 0 <= reg_query.sniff(source) <= 100
-    try:
-        dump = reg_query.parse(source)
-    except ParseError as error:
-        assert error.line >= 1
-    else:
-        assert all(r.location.line >= 1 and r.origin == "reg-query" for r in dump.readings)
+    dump = assert_parser_contract(reg_query, SourceText.from_text("fuzz.txt", text))
+    assert dump is None or all(r.origin == "reg-query" for r in dump.readings)

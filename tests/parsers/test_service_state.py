@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from samples import Samples, notes
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import service_state
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "service_state"
-
-
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return service_state.parse(load(name))
+SAMPLES = Samples(service_state)
+load, parse = SAMPLES.load, SAMPLES.parse
 
 
 def found(dump: ParsedDump, path: str) -> list[tuple[object, int, bool, str]]:
     """(value, line, valid, raw) of every reading at `path`, in order."""
     return [(r.value, r.location.line, r.valid, r.raw) for r in dump.readings if r.path == path]
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(note.location.line, note.message) for note in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -229,20 +215,3 @@ def test_unrelated_text_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as error:
         parse("not_a_service_dump.txt")
     assert error.value.line == 1
-
-
-def _fixture_lines() -> list[str]:
-    return [line for path in sorted(SAMPLES.iterdir()) for line in load(path.name).lines]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_fixture_lines()) | st.text(max_size=60), max_size=40))
-def test_parse_raises_only_parse_error_and_sniff_never_raises(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= service_state.sniff(source) <= 100
-    try:
-        dump = service_state.parse(source)
-    except ParseError as error:
-        assert error.line >= 1
-    else:
-        assert all(1 <= r.location.line <= len(source.lines) for r in dump.readings)

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, coverage_lines, notes, sample
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import detect, session_configs
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
+SAMPLES = Samples(session_configs)
+load, parse = SAMPLES.load, SAMPLES.parse
 DEFAULT = ("NT AUTHORITY\\INTERACTIVE AccessAllowed, BUILTIN\\Administrators AccessAllowed, "
            "BUILTIN\\Remote Management Users AccessAllowed")
 DISABLED = "NT AUTHORITY\\NETWORK AccessDenied, " + DEFAULT
 WORKFLOW = "BUILTIN\\Administrators AccessAllowed, BUILTIN\\Remote Management Users AccessAllowed"
-
-
-def load(name: str, folder: str = "session_configs") -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / folder / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return session_configs.parse(load(name))
 
 
 def readings(dump: ParsedDump, prop: str) -> list[tuple[str, object, int]]:
@@ -36,10 +28,6 @@ def readings(dump: ParsedDump, prop: str) -> list[tuple[str, object, int]]:
         if root == paths.SESSION_CONFIGS and last == prop and r.valid and not r.truncated:
             found.append((name, r.value, r.location.line))
     return found
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(n.location.line, n.message) for n in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -89,7 +77,7 @@ def test_default_listing_utf16_with_word_wrapped_permission() -> None:
     assert len(dump.readings) == 25
     assert {(r.source, r.origin) for r in dump.readings} == {(Source.LOCAL, "pssession-configuration")}
     # the echoed command lists every endpoint: absent ones do not exist
-    assert {p: loc.line for p, loc in dump.coverage.items()} == {paths.SESSION_CONFIGS: 1}
+    assert coverage_lines(dump) == {paths.SESSION_CONFIGS: 1}
     assert notes(dump) == []
 
 
@@ -131,7 +119,7 @@ def test_format_table_cut_values() -> None:
     ]
     assert readings(dump, "StartupScript")[3] == ("Maintenance", "C:\\ops\\maint.ps1", 8)
     # cut values, whole names: the set of endpoints is still complete
-    assert {p: loc.line for p, loc in dump.coverage.items()} == {paths.SESSION_CONFIGS: 1}
+    assert coverage_lines(dump) == {paths.SESSION_CONFIGS: 1}
     assert notes(dump) == []
 
 
@@ -197,7 +185,7 @@ def test_record_without_name_is_noted() -> None:
 )
 def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int) -> None:
     with pytest.raises(ParseError) as err:
-        session_configs.parse(load(name, folder))
+        session_configs.parse(sample(folder, name))
     assert err.value.line == line
 
 
@@ -211,11 +199,4 @@ def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int
         "x     True    a...", "WARNING: x", "(...)", "Get-PSSessionConfiguration : Access is denied", ""]),
 ), max_size=30))
 def test_arbitrary_text_raises_only_parse_error(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= session_configs.sniff(source) <= 100
-    try:
-        dump = session_configs.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
-    else:
-        assert all(1 <= r.location.line <= len(source.lines) for r in dump.readings)
+    assert_parser_contract(session_configs, SourceText.from_text("fuzz.txt", "\n".join(lines)))

@@ -2,30 +2,22 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, notes, sample
 from winrmlint.model.values import ParsedDump, ParseError
 from winrmlint.parsers import detect, setspn
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
+SAMPLES = Samples(setspn)
+load, parse = SAMPLES.load, SAMPLES.parse
 IIS = "CN=svc-iis-web,OU=Service Accounts,OU=Tier1,DC=corp,DC=contoso,DC=com"
 WEB01 = "CN=WEB01,OU=Web,OU=Servers,DC=corp,DC=contoso,DC=com"
 WEB04 = "CN=WEB04,OU=Web,OU=Servers,DC=corp,DC=contoso,DC=com"
 SMITH = "CN=Smith\\, John,OU=Admins,DC=corp,DC=contoso,DC=com"
 SQL = "MSSQLSvc/sql02.corp.contoso.com:1433"
-
-
-def load(name: str, folder: str = "setspn") -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / folder / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return setspn.parse(load(name))
 
 
 def spns(dump: ParsedDump) -> list[tuple[int, str, str]]:
@@ -34,10 +26,6 @@ def spns(dump: ParsedDump) -> list[tuple[int, str, str]]:
 
 def queries(dump: ParsedDump) -> list[tuple[int, str, bool]]:
     return [(q.location.line, q.spn, q.found) for q in dump.spn_queries]
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(n.location.line, n.message) for n in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -208,7 +196,7 @@ def test_registration_without_confirmation_is_not_a_fact() -> None:
 )
 def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int) -> None:
     with pytest.raises(ParseError) as err:
-        setspn.parse(load(name, folder))
+        setspn.parse(sample(folder, name))
     assert err.value.line == line
 
 
@@ -220,11 +208,4 @@ def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int
                      "found 2 group of duplicate SPNs.", "PS C:\\> dir", "[snip]", "\tHTTP/<x>"]),
 ), max_size=30))
 def test_arbitrary_text_raises_only_parse_error(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= setspn.sniff(source) <= 100
-    try:
-        dump = setspn.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
-    else:
-        assert all(1 <= e.location.line <= len(source.lines) for e in dump.spns)
+    assert_parser_contract(setspn, SourceText.from_text("fuzz.txt", "\n".join(lines)))

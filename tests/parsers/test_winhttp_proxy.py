@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
+from samples import Samples, coverage_lines, notes
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import winhttp_proxy
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "winhttp_proxy"
-
-
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return winhttp_proxy.parse(load(name))
+SAMPLES = Samples(winhttp_proxy)
+load, parse = SAMPLES.load, SAMPLES.parse
 
 
 def readings(dump: ParsedDump) -> list[tuple[str, object, int, str]]:
     """(path, value, line, raw) of every reading, in order."""
     return [(r.path, r.value, r.location.line, r.raw) for r in dump.readings]
-
-
-def coverage(dump: ParsedDump) -> dict[str, int]:
-    return {prefix: location.line for prefix, location in dump.coverage.items()}
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(note.location.line, note.message) for note in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -73,7 +55,7 @@ def test_direct_access() -> None:
         (paths.WINHTTP_BYPASS, "", 5, sentence),
     ]
     assert {(r.source, r.valid, r.origin) for r in dump.readings} == {(Source.LOCAL, True, "winhttp-proxy")}
-    assert coverage(dump) == {"winhttp": 3}
+    assert coverage_lines(dump) == {"winhttp": 3}
     assert notes(dump) == []
 
 
@@ -83,7 +65,7 @@ def test_proxy_with_bypass_list() -> None:
         (paths.WINHTTP_PROXY, "proxy.corp.example.com:8080", 5, "proxy.corp.example.com:8080"),
         (paths.WINHTTP_BYPASS, "<local>;*.corp.example.com;10.*", 6, "<local>;*.corp.example.com;10.*"),
     ]
-    assert coverage(dump) == {"winhttp": 3}
+    assert coverage_lines(dump) == {"winhttp": 3}
 
 
 def test_per_scheme_proxy_and_no_bypass_list_utf16() -> None:
@@ -94,7 +76,7 @@ def test_per_scheme_proxy_and_no_bypass_list_utf16() -> None:
         (paths.WINHTTP_PROXY, "http=10.1.1.5:3128;https=10.1.1.5:3128", 4, "http=10.1.1.5:3128;https=10.1.1.5:3128"),
         (paths.WINHTTP_BYPASS, "", 5, "(none)"),
     ]
-    assert coverage(dump) == {"winhttp": 2}
+    assert coverage_lines(dump) == {"winhttp": 2}
 
 
 def test_set_proxy_echo_with_trailing_comment() -> None:
@@ -113,7 +95,7 @@ def test_german_output_read_by_position() -> None:
         (paths.WINHTTP_PROXY, "proxy.beispiel.de:3128", 3, "proxy.beispiel.de:3128"),
         (paths.WINHTTP_BYPASS, "", 4, "(keine)"),
     ]
-    assert coverage(dump) == {"winhttp": 1}
+    assert coverage_lines(dump) == {"winhttp": 1}
 
 
 def test_german_direct_access() -> None:
@@ -122,13 +104,13 @@ def test_german_direct_access() -> None:
         (paths.WINHTTP_PROXY, "", 3),
         (paths.WINHTTP_BYPASS, "", 3),
     ]
-    assert coverage(dump) == {"winhttp": 1}
+    assert coverage_lines(dump) == {"winhttp": 1}
 
 
 def test_cut_before_bypass_list_has_no_coverage() -> None:
     dump = parse("cut_before_bypass.txt")
     assert readings(dump) == [(paths.WINHTTP_PROXY, "proxy.corp.example.com:8080", 3, "proxy.corp.example.com:8080")]
-    assert coverage(dump) == {}
+    assert coverage_lines(dump) == {}
     assert notes(dump) == [(3, "WinHTTP proxy settings cut short")]
 
 
@@ -138,13 +120,13 @@ def test_double_spaced_paste_with_elision() -> None:
         (paths.WINHTTP_PROXY, "172.16.4.20:8080", 5, "172.16.4.20:8080"),
         (paths.WINHTTP_BYPASS, "*.internal;<local>", 7, "*.internal;<local>"),
     ]
-    assert coverage(dump) == {"winhttp": 1}
+    assert coverage_lines(dump) == {"winhttp": 1}
     assert notes(dump) == [(3, "elision skipped: [...]")]
 
 
 def test_error_instead_of_settings_is_noted() -> None:
     dump = parse("garbage.txt")
-    assert dump.readings == [] and coverage(dump) == {}
+    assert dump.readings == [] and coverage_lines(dump) == {}
     assert notes(dump) == [
         (3, "unrecognised line skipped: Error writing proxy settings. (5) Access is denied."),
         (1, "WinHTTP proxy settings cut short"),
@@ -155,20 +137,3 @@ def test_unrelated_text_is_a_parse_error() -> None:
     with pytest.raises(ParseError) as error:
         parse("not_winhttp.txt")
     assert error.value.line == 1
-
-
-def _fixture_lines() -> list[str]:
-    return [line for path in sorted(SAMPLES.iterdir()) for line in load(path.name).lines]
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(_fixture_lines()) | st.text(max_size=60), max_size=30))
-def test_parse_raises_only_parse_error_and_sniff_never_raises(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= winhttp_proxy.sniff(source) <= 100
-    try:
-        dump = winhttp_proxy.parse(source)
-    except ParseError as error:
-        assert error.line >= 1
-    else:
-        assert all(1 <= r.location.line <= len(source.lines) for r in dump.readings)

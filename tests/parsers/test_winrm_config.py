@@ -2,43 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, by_path, notes
 from winrmlint.model import catalog, paths
-from winrmlint.model.values import ParseError, ParsedDump, Reading, Source
+from winrmlint.model.values import ParseError, Reading, Source
 from winrmlint.parsers import winrm_config
-from winrmlint.source import Location, SourceText
+from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "winrm_config"
+SAMPLES = Samples(winrm_config)
+load, parsed, at = SAMPLES.load, SAMPLES.parse, SAMPLES.at
 CFG = catalog.ROOT
-
-
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(f"winrm_config/{name}", (SAMPLES / name).read_bytes())
-
-
-def parsed(name: str) -> ParsedDump:
-    return winrm_config.parse(load(name))
-
-
-def by_path(dump: ParsedDump) -> dict[str, Reading]:
-    found: dict[str, Reading] = {}
-    for reading in dump.readings:
-        assert reading.path not in found, f"{reading.path} read twice"
-        found[reading.path] = reading
-    return found
-
-
-def at(name: str, line: int) -> Location:
-    return Location(f"winrm_config/{name}", line)
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(n.location.line, n.message) for n in dump.notes]
 
 
 def test_full_modern_dump_reads_every_setting_with_its_line():
@@ -318,28 +294,11 @@ def test_sniff_scores_the_shapes():
     assert winrm_config.sniff(load("fragment.txt")) == 90  # its `Auth` header
 
 
-_SAMPLE_LINES = sorted({line for path in SAMPLES.iterdir() for line in load(path.name).lines})
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=400))
-def test_arbitrary_text_raises_nothing_but_parse_error(text: str):
-    source = SourceText.from_text("fuzz.txt", text)
-    assert 0 <= winrm_config.sniff(source) <= 100
-    try:
-        winrm_config.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
+_SAMPLE_LINES = sorted(set(SAMPLES.lines()))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_SAMPLE_LINES), st.integers(0, 12), st.integers(0, 200)), max_size=40))
 def test_shuffled_real_lines_raise_nothing_but_parse_error(parts: list[tuple[str, int, int]]):
     text = "\n".join(" " * indent + line.strip()[:cut] for line, indent, cut in parts)
-    source = SourceText.from_text("fuzz.txt", text)
-    winrm_config.sniff(source)
-    try:
-        dump = winrm_config.parse(source)
-    except ParseError:
-        return
-    assert all(r.location.line <= len(source.lines) for r in dump.readings)
+    assert_parser_contract(winrm_config, SourceText.from_text("fuzz.txt", text))

@@ -2,31 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, coverage_lines, notes, sample
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import build_host
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import detect, wsman_drive
 from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples"
+SAMPLES = Samples(wsman_drive)
+load, parse = SAMPLES.load, SAMPLES.parse
 GPO, LOCAL = Source.GPO, Source.LOCAL
 SERVICE = "winrm/config/service"
 HTTP = catalog.listener_path("*", "HTTP")
 HTTPS = catalog.listener_path("IP:10.20.30.40", "HTTPS")
-
-
-def load(name: str, folder: str = "wsman_drive") -> SourceText:
-    return SourceText.from_bytes(name, (SAMPLES / folder / name).read_bytes())
-
-
-def parse(name: str) -> ParsedDump:
-    return wsman_drive.parse(load(name))
 
 
 def readings(dump: ParsedDump, prefix: str = "") -> list[tuple[str, object, int, Source]]:
@@ -36,14 +28,6 @@ def readings(dump: ParsedDump, prefix: str = "") -> list[tuple[str, object, int,
         for r in dump.readings
         if r.path.startswith(prefix) and r.valid and not r.truncated
     ]
-
-
-def coverage(dump: ParsedDump) -> dict[str, int]:
-    return {prefix: location.line for prefix, location in dump.coverage.items()}
-
-
-def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(n.location.line, n.message) for n in dump.notes]
 
 
 @pytest.mark.parametrize(
@@ -95,7 +79,7 @@ def test_service_tree_with_auth_and_default_ports() -> None:
     assert dump.readings[12].raw == "" and dump.readings[13].raw == "false"
     # Service with both child tables covers the subtree; the root table lists Client, Shell and
     # Listener as containers this file never opens, so it covers only its own four settings
-    assert coverage(dump) == {
+    assert coverage_lines(dump) == {
         "winrm/config/MaxEnvelopeSizekb": 6,
         "winrm/config/MaxTimeoutms": 6,
         "winrm/config/MaxBatchItems": 6,
@@ -113,8 +97,8 @@ def test_service_coverage_feeds_the_model_defaults_only_where_whole() -> None:
     # without the DefaultPorts table the Service table covers its own settings, not the subtree
     dump = wsman_drive.parse(SourceText("cut.txt", lines[:61], "utf-8"))
     assert SERVICE not in dump.coverage
-    assert coverage(dump)[f"{SERVICE}/auth"] == 50
-    assert coverage(dump)[f"{SERVICE}/AllowRemoteAccess"] == 26
+    assert coverage_lines(dump)[f"{SERVICE}/auth"] == 50
+    assert coverage_lines(dump)[f"{SERVICE}/AllowRemoteAccess"] == 26
     host = build_host("app07", "bundle", [dump], [])
     assert host.covers(f"{SERVICE}/MaxConnections") is not None
     assert host.covers(f"{SERVICE}/DefaultPorts/HTTP") is None
@@ -151,7 +135,7 @@ def test_remote_computer_autosize_tables_and_get_item() -> None:
         (paths.HOST_FQDN, "SRV-APP01.corp.contoso.com", 5),
     ]
     # Client lists Auth and DefaultPorts; DefaultPorts is never opened: its own settings only
-    client = {p: line for p, line in coverage(dump).items() if p.startswith("winrm/config/client/")}
+    client = {p: line for p, line in coverage_lines(dump).items() if p.startswith("winrm/config/client/")}
     assert client == {
         "winrm/config/client/NetworkDelayms": 5,
         "winrm/config/client/URLPrefix": 5,
@@ -160,7 +144,7 @@ def test_remote_computer_autosize_tables_and_get_item() -> None:
         "winrm/config/client/spn_prefix": 5,
         "winrm/config/client/auth": 20,
     }
-    assert coverage(dump)["winrm/config/winrs"] == 45
+    assert coverage_lines(dump)["winrm/config/winrs"] == 45
     assert "winrm/config/client" not in dump.coverage
     assert notes(dump) == []
 
@@ -179,7 +163,7 @@ def test_get_item_of_one_listener_is_not_the_listener_set(command: str, covered:
     # the HTTP listener's row in the Listener table, then its own table
     source = SourceText("one.txt", (command, *lines[7:14], *lines[15:37]), "utf-8")
     dump = wsman_drive.parse(source)
-    assert coverage(dump) == ({HTTP: 14, catalog.LISTENERS: 4} if covered else {HTTP: 14})
+    assert coverage_lines(dump) == ({HTTP: 14, catalog.LISTENERS: 4} if covered else {HTTP: 14})
     assert [r.path for r in dump.readings][:2] == [f"{HTTP}/Address", f"{HTTP}/Transport"]
     assert notes(dump) == []
 
@@ -211,7 +195,7 @@ def test_listeners_utf16_transcript() -> None:
         ("IP:10.20.30.40+HTTPS/ListeningOn", (), 41, LOCAL),
     ]
     assert dump.readings[7].raw == "10.20.30.41, 127.0.0.1, ::1, fe80::5efe:10.20.30.41%5"
-    assert coverage(dump) == {HTTP: 21, HTTPS: 41, catalog.LISTENERS: 10}
+    assert coverage_lines(dump) == {HTTP: 21, HTTPS: 41, catalog.LISTENERS: 10}
     # the transcript's header and footer are passed over with notes; nothing else
     assert [line for line, _ in notes(dump)] == [1, 2, 3, 4, 5, 6, 54, 55, 56, 57]
 
@@ -285,7 +269,7 @@ def test_several_computers_in_one_file_are_noted() -> None:
 )
 def test_other_formats_are_refused_with_a_line(folder: str, name: str, line: int) -> None:
     with pytest.raises(ParseError) as err:
-        wsman_drive.parse(load(name, folder))
+        wsman_drive.parse(sample(folder, name))
     assert err.value.line == line
 
 
@@ -308,11 +292,4 @@ def test_header_without_table_is_refused_at_the_header() -> None:
         "System.String   EnableCompatibilityHttp...  x", "Type Keys Name", "---- ---- ----", "[...]", ""]),
 ), max_size=30))
 def test_arbitrary_text_raises_only_parse_error(lines: list[str]) -> None:
-    source = SourceText.from_text("fuzz.txt", "\n".join(lines))
-    assert 0 <= wsman_drive.sniff(source) <= 100
-    try:
-        dump = wsman_drive.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
-    else:
-        assert all(1 <= r.location.line <= len(source.lines) for r in dump.readings)
+    assert_parser_contract(wsman_drive, SourceText.from_text("fuzz.txt", "\n".join(lines)))

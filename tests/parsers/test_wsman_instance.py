@@ -2,39 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samples import Samples, assert_parser_contract, by_path, notes
 from winrmlint.model import catalog
-from winrmlint.model.values import ParseError, ParsedDump, Reading, Source
+from winrmlint.model.values import ParseError, Reading, Source
 from winrmlint.parsers import winrm_config, winrm_xml, wsman_instance
-from winrmlint.source import Location, SourceText
+from winrmlint.source import SourceText
 
-SAMPLES = Path(__file__).resolve().parents[2] / "fixtures" / "samples" / "wsman_instance"
+SAMPLES = Samples(wsman_instance)
+load, parsed, at = SAMPLES.load, SAMPLES.parse, SAMPLES.at
 HTTP = catalog.listener_path("*", "HTTP")
-
-
-def load(name: str) -> SourceText:
-    return SourceText.from_bytes(f"wsman_instance/{name}", (SAMPLES / name).read_bytes())
-
-
-def parsed(name: str) -> ParsedDump:
-    return wsman_instance.parse(load(name))
-
-
-def by_path(dump: ParsedDump) -> dict[str, Reading]:
-    found: dict[str, Reading] = {}
-    for reading in dump.readings:
-        assert reading.path not in found, f"{reading.path} read twice"
-        found[reading.path] = reading
-    return found
-
-
-def at(name: str, line: int) -> Location:
-    return Location(f"wsman_instance/{name}", line)
 
 
 def test_listener_enumeration_with_gpo_empty_and_truncated_lists():
@@ -59,7 +39,7 @@ def test_listener_enumeration_with_gpo_empty_and_truncated_lists():
     assert readings[f"{https}/CertificateThumbprint"].value == "3A8F0E6B5C9D2E1F4A7B8C9D0E1F2A3B4C5D6E7F"
     assert not any(r.path.endswith(("/cfg", "/xsi", "/lang", "/Source")) for r in dump.readings)
     assert dump.coverage == {catalog.LISTENERS: at(name, 4)}
-    assert [(n.location.line, n.message) for n in dump.notes] == [
+    assert notes(dump) == [
         (1, "command line skipped"),
         (16, "second listener *+HTTP in one file: keyed #2"),
         (43, "command line skipped"),
@@ -91,7 +71,7 @@ def test_blank_line_doubled_markdown_paste_with_an_elision_covers_nothing():
     assert all(r.source is Source.GPO for r in dump.readings)
     assert readings[f"{HTTP}/Enabled"].location == at(name, 15)
     assert dump.coverage == {}
-    assert [(n.location.line, n.message) for n in dump.notes] == [
+    assert notes(dump) == [
         (1, "line not understood, skipped: Output on the DC:"), (13, "elision: values left out here")]
 
 
@@ -104,8 +84,7 @@ def test_service_instance_reads_its_values_and_notes_nested_sections():
     assert readings["winrm/config/service/AllowRemoteAccess"].location == at(name, 19)
     assert not any("/Auth" in r.path or "DefaultPorts" in r.path for r in dump.readings)
     assert dump.coverage == {}
-    assert (12, "nested section Auth is not shown by this command") in [
-        (n.location.line, n.message) for n in dump.notes]
+    assert (12, "nested section Auth is not shown by this command") in notes(dump)
 
 
 def test_winrs_instance_is_whole():
@@ -122,27 +101,11 @@ def test_an_error_record_instead_of_listeners_is_a_parse_error():
     assert caught.value.line == 1
 
 
-_SAMPLE_LINES = sorted({line for path in SAMPLES.iterdir() for line in load(path.name).lines})
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(max_size=300))
-def test_arbitrary_text_raises_nothing_but_parse_error(text: str):
-    source = SourceText.from_text("fuzz.txt", text)
-    assert 0 <= wsman_instance.sniff(source) <= 100
-    try:
-        wsman_instance.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
+_SAMPLE_LINES = sorted(set(SAMPLES.lines()))
 
 
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.tuples(st.sampled_from(_SAMPLE_LINES), st.integers(0, 30), st.booleans()), max_size=40))
 def test_shuffled_real_lines_raise_nothing_but_parse_error(parts: list[tuple[str, int, bool]]):
     text = "\n".join(line[:cut] + ("\n" if blank_after else "") for line, cut, blank_after in parts)
-    source = SourceText.from_text("fuzz.txt", text)
-    wsman_instance.sniff(source)
-    try:
-        wsman_instance.parse(source)
-    except ParseError as err:
-        assert err.line >= 1
+    assert_parser_contract(wsman_instance, SourceText.from_text("fuzz.txt", text))
