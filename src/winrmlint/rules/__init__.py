@@ -5,6 +5,7 @@ from __future__ import annotations
 from winrmlint.rules import (
     access,
     authentication,
+    consistency,
     execution_policy,
     firewall,
     inputs,
@@ -33,6 +34,7 @@ RULES: tuple[Rule, ...] = (
     authentication.certificate_auth_without_https,
     authentication.kerberos_disabled,
     authentication.cbt_hardening_none,
+    authentication.runas_credentials_allowed,
     trusted_hosts.trustedhosts_wildcard,
     trusted_hosts.trustedhosts_malformed,
     trusted_hosts.workgroup_client_without_trust,
@@ -54,6 +56,7 @@ RULES: tuple[Rule, ...] = (
     firewall.firewall_public_any_address,
     proxy.winhttp_proxy_in_path,
     service.winrm_service_stopped,
+    uac.local_account_token_filter_policy,
     access.rootsddl_broad_access,
     session_configs.session_config_broad_access,
     uac.workgroup_admin_token_filtered,
@@ -64,6 +67,8 @@ RULES: tuple[Rule, ...] = (
     quotas.quota_below_default,
     quotas.timeout_below_default,
     quotas.envelope_size_unsupported,
+    consistency.sources_disagree,
+    consistency.baseline_drift,
 )
 
 BY_CODE: dict[str, Rule] = {r.code: r for r in RULES}

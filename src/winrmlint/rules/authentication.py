@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from winrmlint.findings import Finding
-from winrmlint.model import catalog
+from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import AUTH, INSTALL, Context, remedy, rule, shown
+from winrmlint.rules.base import AUTH, INSTALL, Context, Doc, literal, remedy, rule, shown
 from winrmlint.rules.spn import JOIN, join_location, join_shown
 from winrmlint.rules.transport import (
     SERVICE_BASIC,
@@ -463,6 +463,7 @@ def cbt_hardening_none(host: Host, ctx: Context) -> Iterator[Finding]:
         fix=f"{remedy(setting, 'Relaxed')} (or `Strict` once every client sends channel binding tokens)",
     )
 
+
 CLIENT_KERBEROS = "winrm/config/client/auth/Kerberos"
 CLIENT_NEGOTIATE = "winrm/config/client/auth/Negotiate"
 SERVICE_KERBEROS = "winrm/config/service/auth/Kerberos"
@@ -574,3 +575,116 @@ def kerberos_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
             related=[joined] if joined is not None else [],
         )
 
+
+RUNAS_POLICY = f"{catalog.GPO_WINRM} > WinRM Service > Disallow WinRM from storing RunAs credentials"
+CSP_REMOTE_MANAGEMENT = Doc(
+    "Policy CSP - RemoteManagement (the WinRM Group Policy settings)",
+    "https://learn.microsoft.com/windows/client-management/mdm/policy-csp-remotemanagement",
+)
+
+
+@rule(
+    code="WRM208", name="runas-credentials-allowed", level="warning",
+    needs=(paths.WINRM_SERVICE_POLICY_KEY, paths.DISABLE_RUNAS), docs=(CSP_REMOTE_MANAGEMENT,),
+    security_severity=5.0,
+    baselines=("STIG WN10-CC-000355", "WN11-CC-000355", "WN16-CC-000550", "WN19-CC-000520",
+               "WN22-CC-000520", "CIS 18.10.88.2.4"),
+)
+def runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
+    r"""WinRM is allowed to store RunAs credentials for plug-ins.
+
+    ## What it finds
+    The WinRM service policy key `HKLM\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service` was
+    collected (a `.reg` export or a `reg query` of it, or of a key above it, including one that
+    says the key does not exist) and its value `DisableRunAs` is missing or is not 1. A `winrm
+    get winrm/config` dump cannot tell: this policy has no `winrm/config` setting, so without the
+    registry key the rule stays silent.
+
+    ## Why it matters
+    With the policy off, plug-ins and session configurations may keep a `RunAsUser` and its
+    `RunAsPassword` in WinRM's credential store: whoever connects to such an endpoint runs as
+    that stored account, often a privileged service account, and the stored password is one
+    more secret to steal from the host. When the policy is enabled "the WinRM service will not
+    allow the RunAsUser or RunAsPassword configuration values to be set for any plug-ins", and a
+    password already stored "will be erased from the credential store"; setting one anyway fails
+    with 0x803381DF or 0x803381E0. The DISA STIG checks the registry value itself: "If the
+    following registry value does not exist or is not configured as specified, this is a
+    finding" (`DisableRunAs`, REG_DWORD, 1), so a missing value is reported even though Windows
+    stores nothing by default.
+
+    ## Example
+    ```reg
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service]
+    "AllowBasic"=dword:00000000
+    "AllowUnencryptedTraffic"=dword:00000000
+
+    ```
+
+    ## Fix
+    Computer Configuration > Administrative Templates > Windows Components > Windows Remote
+    Management (WinRM) > WinRM Service > Disallow WinRM from storing RunAs credentials: Enabled,
+    then `gpupdate /force` (on a computer outside a domain, in the Local Group Policy Editor,
+    `gpedit.msc`). Session configurations registered with `-RunAsCredential` stop working until
+    they are registered again without it (a virtual account, `-RunAsVirtualAccount`, needs no
+    stored password).
+    ```reg
+    Windows Registry Editor Version 5.00
+
+    [HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service]
+    "AllowBasic"=dword:00000000
+    "AllowUnencryptedTraffic"=dword:00000000
+    "DisableRunAs"=dword:00000001
+
+    ```
+    """
+    setting = host.get(paths.DISABLE_RUNAS)
+    fix = (
+        f'Group Policy: set "{RUNAS_POLICY}" to Enabled, then `gpupdate /force`; endpoints registered '
+        "with `-RunAsCredential` must then be registered again without a stored password"
+    )
+    runas = _stored_runas_users(host)
+    related = [s.location for s in runas]
+    # the endpoints that already run as a stored account: what the policy would stop
+    stored = "".join(
+        f"; session configuration `{s.path.split('/')[-2]}` runs as `{s.value}`" for s in runas
+    )
+    if setting is not None:
+        if setting.valid and str(setting.value).strip() == "1":
+            return
+        yield ctx.finding(
+            host,
+            setting,
+            f"Policy value `DisableRunAs` is `{literal(setting.value)}`: \"Disallow WinRM from storing RunAs "
+            f"credentials\" is not enabled, so plug-ins may keep a RunAs password{stored}; expected `1`",
+            fix=fix,
+            related=related,
+        )
+        return
+    # the most precise input that shows it absent: `reg query … /v DisableRunAs`, else the
+    # Service key, else a key above it that was shown whole
+    wanted = paths.DISABLE_RUNAS.lower()
+    shown_by = [key for key in host.coverage if wanted == key.lower() or wanted.startswith(key.lower() + "\\")]
+    if not shown_by:
+        return
+    absent = host.coverage[max(shown_by, key=len)]
+    yield ctx.finding(
+        host,
+        absent,
+        f"Policy value `DisableRunAs` is missing from `{paths.WINRM_SERVICE_POLICY_KEY}`: \"Disallow WinRM "
+        f"from storing RunAs credentials\" is not enabled, so plug-ins may keep a RunAs password{stored}; "
+        "expected `1`",
+        path=paths.DISABLE_RUNAS,
+        fix=fix,
+        related=related,
+    )
+
+
+def _stored_runas_users(host: Host) -> list[Setting]:
+    """The `RunAsUser` of session configurations that run as a stored account."""
+    return [
+        s
+        for s in host.under(paths.SESSION_CONFIGS)
+        if s.name.lower() == "runasuser" and isinstance(s.value, str) and s.value.strip()
+    ]

@@ -20,6 +20,9 @@ ALLOW_REMOTE_SHELL = f"{catalog.ROOT}/winrs/AllowRemoteShellAccess"
 CLIENT_PORTS = f"{catalog.ROOT}/client/DefaultPorts"
 STANDARD_PORTS = {"HTTP": 5985, "HTTPS": 5986}
 AUTO_CONFIG = f"{catalog.GPO_WINRM} > WinRM Service > Allow remote server management through WinRM"
+AUTO_CONFIG_VALUE = paths.WINRM_SERVICE_POLICY_KEY + "\\AllowAutoConfig"
+# Parsers that read the registry, not the running service
+REGISTRY_FORMATS = frozenset({"registry-export", "reg-query"})
 
 
 @dataclass(frozen=True)
@@ -563,7 +566,7 @@ def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
 
 @rule(
     code="WRM506", name="service-remote-access-disabled", level="error",
-    needs=(f"{catalog.ROOT}/service",), docs=(INSTALL,),
+    needs=(f"{catalog.ROOT}/service", AUTO_CONFIG_VALUE), docs=(INSTALL,),
 )
 def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM service refuses every remote request.
@@ -571,7 +574,10 @@ def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding
     ## What it finds
     Service `AllowRemoteAccess` is `false` in `winrm get winrm/config` (older Windows versions do
     not print the line: it is then at its default, `true`), or `allow_remote_requests` is 0 in
-    WinRM's registry store.
+    WinRM's registry store, or the Group Policy value `AllowAutoConfig` under
+    `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service` is 0 ("Allow remote server
+    management through WinRM" Disabled) and no dump of the running service shows
+    `AllowRemoteAccess = true`.
 
     ## Why it matters
     The service answers local requests only, whatever listeners exist: remote clients get "The
@@ -601,7 +607,23 @@ def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding
     ```
     """
     setting = host.get(ALLOW_REMOTE_ACCESS)
+    auto = host.get(AUTO_CONFIG_VALUE)
+    # the policy Disabled writes 0 (reference §2.2); an older ADMX wrote nothing
+    policy_off = auto is not None and auto.valid and str(auto.value).strip() == "0"
     if setting is None or setting.value is not False:
+        if auto is None or not policy_off or _reported_true(setting):
+            return
+        yield ctx.finding(
+            host,
+            auto,
+            'Group Policy "Allow remote server management through WinRM" is Disabled (`AllowAutoConfig` is '
+            "`0`): the service refuses remote requests (0x803381DD), whatever listeners exist; expected "
+            "Enabled with IPv4 and IPv6 filters, or Not Configured",
+            fix=(
+                f'Group Policy: set "{AUTO_CONFIG}" to Enabled (IPv4 and IPv6 filters `*`) or Not '
+                "Configured in the GPO that applies it (`gpresult /h gp.html` names it), then `gpupdate /force`"
+            ),
+        )
         return
     if setting.source is Source.GPO:
         # no policy writes AllowRemoteAccess itself; AllowAutoConfig disabled is what turns it off
@@ -617,6 +639,14 @@ def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding
         f"Service `AllowRemoteAccess` is {shown(setting)}: remote requests are refused "
         "(0x803381DD); expected `true`",
         fix=fix,
+        related=[auto.location] if auto is not None and policy_off else [],
+    )
+
+
+def _reported_true(setting: Setting | None) -> bool:
+    """Whether a dump of the running service (not a registry value) shows the setting `true`."""
+    return setting is not None and any(
+        r.value is True and r.origin not in REGISTRY_FORMATS for r in setting.readings
     )
 
 

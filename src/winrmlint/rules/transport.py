@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from winrmlint.findings import Finding
-from winrmlint.model import catalog
+from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
 from winrmlint.rules.base import AUTH, INSTALL, Context, remedy, rule, shown
@@ -18,6 +18,10 @@ SERVICE_COMPAT_HTTP = "winrm/config/service/EnableCompatibilityHttpListener"
 SERVICE_COMPAT_HTTPS = "winrm/config/service/EnableCompatibilityHttpsListener"
 # The service flag behind each compatibility listener, and the port it adds (reference §1.3, §7).
 COMPATIBILITY_FLAGS = {"HTTP": (SERVICE_COMPAT_HTTP, 80), "HTTPS": (SERVICE_COMPAT_HTTPS, 443)}
+# "Allow remote server management through WinRM": 1 when Enabled, 0 when Disabled (reference §2.2)
+AUTO_CONFIG = paths.WINRM_SERVICE_POLICY_KEY + "\\AllowAutoConfig"
+SERVICE_IPV4_FILTER = "winrm/config/service/IPv4Filter"
+SERVICE_IPV6_FILTER = "winrm/config/service/IPv6Filter"
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,27 @@ def listeners_collected(host: Host) -> bool:
 
 def listeners_of(host: Host) -> list[Listener]:
     return [Listener(key, props) for key, props in sorted(host.listeners().items()) if props]
+
+
+def policy_http_listener(host: Host) -> Setting | None:
+    """The policy `AllowAutoConfig` = 1 when it stands for an HTTP listener no enumeration shows.
+
+    The policy's help: "If you enable this policy setting, the WinRM service automatically
+    listens on the network for requests on the HTTP transport over the default HTTP port", on
+    the addresses its IPv4 and IPv6 filters allow (both blank: on none). WinRM does not keep
+    that listener in its registry store, so a registry export shows only the policy; a listener
+    enumeration, when collected, shows the listener itself (`Listener [Source="GPO"]`).
+    """
+    low = catalog.LISTENERS.lower()
+    if any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage):
+        return None
+    auto = host.get(AUTO_CONFIG)
+    if auto is None or not auto.valid or str(auto.value).strip() != "1":
+        return None
+    filters = [host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)]
+    if all(f is not None and isinstance(f.value, str) and not f.value.strip() for f in filters):
+        return None
+    return auto
 
 
 def enumerate_words(items: list[str]) -> str:
@@ -197,7 +222,7 @@ def service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS,),
+    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS, AUTO_CONFIG),
     docs=(AUTH,), security_severity=9.1, cwe=("CWE-523",),
 )
 def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -206,8 +231,11 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
     ## What it finds
     Service `Auth/Basic` and service `AllowUnencrypted` are both `true` (set locally, in the
     WinRM registry store or by Group Policy) and an HTTP listener is enabled, the compatibility
-    listener on port 80 included. It needs `winrm get winrm/config` and
-    `winrm enumerate winrm/config/listener`: without a listener enumeration it stays silent.
+    listener on port 80 included. The listeners come from `winrm enumerate
+    winrm/config/listener` or WinRM's registry store (`WSMAN\\Listener\\*+HTTP`); from a Group
+    Policy export alone, "Allow remote server management through WinRM" Enabled
+    (`AllowAutoConfig` = 1, with an IPv4 or IPv6 filter that is not blank) stands for the HTTP
+    listener on port 5985 that the policy creates. Without any of these it stays silent.
 
     ## Why it matters
     Basic authentication sends the user name and password in every request, only base64-encoded.
@@ -271,14 +299,22 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
     basic, unencrypted = host.get(SERVICE_BASIC), host.get(SERVICE_UNENCRYPTED)
     if basic is None or unencrypted is None or basic.value is not True or unencrypted.value is not True:
         return
-    if not listeners_collected(host):
+    http = (
+        [lst for lst in listeners_of(host) if lst.transport == "HTTP" and lst.enabled]
+        if listeners_collected(host)
+        else []
+    )
+    by_policy = policy_http_listener(host)
+    if by_policy is not None and any(lst.key.upper() == "*+HTTP" for lst in http):
+        by_policy = None  # the store already shows a listener on every address
+    if not http and by_policy is None:
         return
-    http = [lst for lst in listeners_of(host) if lst.transport == "HTTP" and lst.enabled]
-    if not http:
-        return
-    which = enumerate_words([lst.label() for lst in http])
-    noun = "HTTP listener" if len(http) == 1 else "HTTP listeners"
-    verb = "is" if len(http) == 1 else "are"
+    labels = [lst.label() for lst in http]
+    if by_policy is not None:
+        labels.append('`*+HTTP` (port `5985`, created by Group Policy "Allow remote server management through WinRM")')
+    which = enumerate_words(labels)
+    noun = "HTTP listener" if len(labels) == 1 else "HTTP listeners"
+    verb = "is" if len(labels) == 1 else "are"
     yield ctx.finding(
         host,
         basic,
@@ -286,7 +322,11 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
         f"while {noun} {which} {verb} enabled: Basic passwords cross the network in clear text; "
         "expected `AllowUnencrypted` `false` (and `Basic` `false` unless a client needs it)",
         fix=f"{remedy(unencrypted, False)}; {remedy(basic, False)}",
-        related=[unencrypted.location, *(lst.anchor.location for lst in http)],
+        related=[
+            unencrypted.location,
+            *(lst.anchor.location for lst in http),
+            *([by_policy.location] if by_policy is not None else []),
+        ],
     )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host
-from winrmlint.rules.base import AUTH, Context, reg_add, rule
+from winrmlint.rules.base import AUTH, TROUBLE, Context, reg_add, rule
 from winrmlint.rules.spn import JOIN, join_location, join_shown
 
 LATFP = paths.LATFP
@@ -88,3 +88,98 @@ def workgroup_admin_token_filtered(host: Host, ctx: Context) -> Iterator[Finding
         related=[joined] if joined is not None else [],
     )
 
+
+UAC_POLICY = (
+    "Computer Configuration > Administrative Templates > MS Security Guide > "
+    "Apply UAC restrictions to local accounts on network logons"
+)
+
+
+@rule(
+    code="WRM601", name="local-account-token-filter-policy", level="warning", needs=(LATFP,),
+    docs=(TROUBLE, AUTH), security_severity=6.3,
+    baselines=("STIG WN10-CC-000037", "WN11-CC-000037", "WN16-MS-000020", "WN19-MS-000020",
+               "WN22-MS-000020", "CIS 18.4.1"),
+)
+def local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Finding]:
+    r"""UAC remote restrictions are off: every local administrator gets a full token over the network.
+
+    ## What it finds
+    `LocalAccountTokenFilterPolicy` under
+    `HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System` is 1, in a `.reg` export or a
+    `reg query` of that key. Absent or 0 (the Windows default) is not reported; without the key
+    in the bundle the rule stays silent.
+
+    ## Why it matters
+    Normally a local administrator who logs on over the network gets a filtered, standard-user
+    token, and only the built-in Administrator keeps its full rights. With the value at 1 "the
+    LocalAccountTokenFilterPolicy entry disables user account control (UAC) remote restrictions
+    for all users of all affected computers": any local administrator account, and anyone who
+    has its password or its NTLM hash, gets full administrative rights remotely, over WinRM, SMB
+    and WMI alike. This is the classic enabler of pass-the-hash with local accounts, which is why
+    the DISA STIG (WN10-CC-000037 and its server equivalents) and the CIS and Microsoft baselines
+    require 0 on domain members.
+
+    Guides set it to fix "Access is denied": about_Remote_Troubleshooting's "How to enable
+    remoting for administrators in other domains" does, and in a workgroup "When Negotiate
+    authentication is used in a workgroup, only the built-in Administrator account can access
+    the service" unless the value is 1. On a workgroup or Microsoft Entra-only joined computer it
+    is therefore sometimes needed: the trade-off is that every local administrator account
+    becomes a remote administrator. Prefer connecting as the built-in Administrator, HTTPS with
+    certificate authentication mapped to one local account, or a domain account; if the value
+    must stay, keep the local administrator passwords unique (Windows LAPS) and suppress this
+    finding for that host. WRM604 reports the opposite case on workgroup computers.
+
+    ## Example
+    ```reg-query
+    C:\Windows\system32>reg query HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System /v LocalAccountTokenFilterPolicy
+
+    HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System
+        LocalAccountTokenFilterPolicy    REG_DWORD    0x1
+
+    ```
+
+    ## Fix
+    ```console
+    reg add "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System" /v LocalAccountTokenFilterPolicy /t REG_DWORD /d 0 /f
+    ```
+    With the Microsoft Security Compliance Toolkit's template (SecGuide.admx): Computer
+    Configuration > Administrative Templates > MS Security Guide > Apply UAC restrictions to
+    local accounts on network logons: Enabled. Administrators from other domains then connect
+    with a domain account of this computer's domain, or are given rights through the session
+    configuration (`Set-PSSessionConfiguration -ShowSecurityDescriptorUI`).
+    ```reg-query
+    C:\Windows\system32>reg query HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System /v LocalAccountTokenFilterPolicy
+
+    HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System
+        LocalAccountTokenFilterPolicy    REG_DWORD    0x0
+
+    ```
+    """
+    setting = host.get(LATFP)
+    # the value is a DWORD; anything but 1 leaves the filter on (absent and 0 are the default)
+    if setting is None or not setting.valid or setting.value != 1:
+        return
+    fix = f'{reg_add(LATFP, 0)}, or Group Policy: set "{UAC_POLICY}" to Enabled'
+    state = host.join_state
+    if state in ("workgroup", "entra"):
+        joined = join_location(host)
+        yield ctx.finding(
+            host,
+            setting,
+            f"`LocalAccountTokenFilterPolicy` is `1` on {join_shown(host)}: UAC remote restrictions are off, "
+            "so every local administrator account is a full remote administrator; expected `0`, unless local "
+            "administrators other than the built-in Administrator must connect with Negotiate (then keep "
+            "their passwords unique and suppress this finding for the host)",
+            fix=f"Connect as `{host.name}\\Administrator` or over HTTPS with certificate authentication, then {fix}",
+            related=[joined] if joined is not None else [],
+        )
+        return
+    where = f" on {join_shown(host)}" if state in ("domain", "hybrid") else ""
+    yield ctx.finding(
+        host,
+        setting,
+        f"`LocalAccountTokenFilterPolicy` is `1`{where}: UAC remote restrictions are off, so every local "
+        "administrator account is a full remote administrator (pass-the-hash with local accounts); expected `0`",
+        fix=fix,
+    )
