@@ -10,7 +10,8 @@ from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
 from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
-from winrmlint.rules.transport import flag_is
+from winrmlint.rules.consistency import REGISTRY_FORMATS
+from winrmlint.rules.transport import AUTO_CONFIG_VALUE, flag_is
 from winrmlint.source import Location
 
 IPV4_FILTER = f"{catalog.ROOT}/service/IPv4Filter"
@@ -20,9 +21,6 @@ ALLOW_REMOTE_SHELL = f"{catalog.ROOT}/winrs/AllowRemoteShellAccess"
 CLIENT_PORTS = f"{catalog.ROOT}/client/DefaultPorts"
 STANDARD_PORTS = {"HTTP": 5985, "HTTPS": 5986}
 AUTO_CONFIG = f"{catalog.GPO_WINRM} > WinRM Service > Allow remote server management through WinRM"
-AUTO_CONFIG_VALUE = paths.WINRM_SERVICE_POLICY_KEY + "\\AllowAutoConfig"
-# Parsers that read the registry, not the running service
-REGISTRY_FORMATS = frozenset({"registry-export", "reg-query"})
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ SERVICE_COMPAT_HTTPS = "winrm/config/service/EnableCompatibilityHttpsListener"
 # The service flag behind each compatibility listener, and the port it adds (reference §1.3, §7).
 COMPATIBILITY_FLAGS = {"HTTP": (SERVICE_COMPAT_HTTP, 80), "HTTPS": (SERVICE_COMPAT_HTTPS, 443)}
 # "Allow remote server management through WinRM": 1 when Enabled, 0 when Disabled (reference §2.2)
-AUTO_CONFIG = paths.WINRM_SERVICE_POLICY_KEY + "\\AllowAutoConfig"
+AUTO_CONFIG_VALUE = paths.WINRM_SERVICE_POLICY_KEY + "\\AllowAutoConfig"
 SERVICE_IPV4_FILTER = "winrm/config/service/IPv4Filter"
 SERVICE_IPV6_FILTER = "winrm/config/service/IPv6Filter"
 
@@ -109,7 +109,7 @@ def policy_http_listener(host: Host) -> Setting | None:
     low = catalog.LISTENERS.lower()
     if any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage):
         return None
-    auto = host.get(AUTO_CONFIG)
+    auto = host.get(AUTO_CONFIG_VALUE)
     if auto is None or not auto.valid or str(auto.value).strip() != "1":
         return None
     filters = [host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)]
@@ -222,7 +222,7 @@ def service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS, AUTO_CONFIG),
+    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS, AUTO_CONFIG_VALUE),
     docs=(AUTH,), security_severity=9.1, cwe=("CWE-523",),
 )
 def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
