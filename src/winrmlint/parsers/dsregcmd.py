@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import is_elision, prompt_command, strip_comment
+from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.source import SourceText
 
 FORMAT = "dsregcmd-status"
@@ -93,7 +93,7 @@ def parse(source: SourceText) -> ParsedDump:
             path = paths.HOST_FQDN if "." in value else paths.HOST_NAME
             dump.host_names.append(Reading(path, value, source.at(number), raw=value, origin=FORMAT))
     if not dump.readings and section is None:
-        first = next((n for n, line in enumerate(source.lines, start=1) if line.strip()), 1)
+        first = first_content_line(source.lines)
         raise ParseError("no `dsregcmd /status` section or `Label : value` line found", first)
     _coverage(dump, source, device_state)
     return dump

@@ -6,7 +6,16 @@ import re
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
-from winrmlint.parsers.text import format_list_records, is_elision, is_prompt, rejoin_double_spaced, strip_comment
+from winrmlint.parsers.text import (
+    FORMAT_LIST_LINE,
+    clean_line,
+    field_value,
+    first_content_line,
+    format_list_records,
+    is_elision,
+    is_prompt,
+    rejoin_double_spaced,
+)
 from winrmlint.source import SourceText
 
 FORMAT = "execution-policy"
@@ -19,7 +28,6 @@ _ROW = re.compile(r"^\s*(?P<scope>[A-Za-z]+)\s+(?P<policy>[A-Za-z]+)\s*$")
 _SCOPE_WORD = re.compile(r"^[A-Za-z]+$")
 _FL_SCOPE = re.compile(r"^\s*Scope\s+:\s*\w", re.IGNORECASE)
 _FL_POLICY = re.compile(r"^\s*ExecutionPolicy\s+:", re.IGNORECASE)
-_FL_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
 
 _SCOPES = {scope.lower(): scope for scope in paths.EXECUTION_POLICY_SCOPES}
 # Microsoft.PowerShell.ExecutionPolicy members; `Default` is settable and so printable too
@@ -45,18 +53,18 @@ def parse(source: SourceText) -> ParsedDump:
     found = False
     index = 0
     while index < len(source.lines):
-        text = strip_comment(source.lines[index].expandtabs(4)).rstrip()
+        text = clean_line(source.lines[index])
         if _HEADER.match(text):
             found = True
             index = _table(source, index, dump)
             continue
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
-        elif text.strip() and not is_prompt(text) and not _FL_LINE.match(text):
+        elif text.strip() and not is_prompt(text) and not FORMAT_LIST_LINE.match(text):
             dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(index + 1)))
         index += 1
     if not (_list_records(source, dump) or found):
-        raise ParseError("no `Get-ExecutionPolicy -List` output found", _first_content_line(source))
+        raise ParseError("no `Get-ExecutionPolicy -List` output found", first_content_line(source.lines))
     return dump
 
 
@@ -65,7 +73,7 @@ def _table(source: SourceText, header: int, dump: ParsedDump) -> int:
     seen: set[str] = set()
     index = last = header + 1
     while index < len(source.lines):
-        text = strip_comment(source.lines[index].expandtabs(4)).rstrip()
+        text = clean_line(source.lines[index])
         number = index + 1
         row = _ROW.match(text)
         # Q&A pastes put blank lines between rows: a blank line does not end the table
@@ -100,13 +108,13 @@ def _list_records(source: SourceText, dump: ParsedDump) -> bool:
         if scope_field is None or policy_field is None:
             continue
         listed = True
-        printed_scope = strip_comment(scope_field.value).strip()
+        printed_scope = field_value(scope_field)
         if not _SCOPE_WORD.match(printed_scope):
             message = f"execution policy record without a scope skipped: `{printed_scope}`"
             dump.notes.append(Note(message, source.at(scope_field.line)))
             continue
         scope = _SCOPES.get(printed_scope.lower(), printed_scope)
-        policy = strip_comment(policy_field.value).strip()
+        policy = field_value(policy_field)
         dump.readings.append(_reading(source, scope, policy, policy_field.line))
         seen.add(scope)
         first = scope_field.line if first is None else first
@@ -136,7 +144,3 @@ def _reading(source: SourceText, scope: str, raw: str, line: int) -> Reading:
         valid=policy is not None,
         origin=FORMAT,
     )
-
-
-def _first_content_line(source: SourceText) -> int:
-    return next((number for number, line in enumerate(source.lines, 1) if line.strip()), 1)

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source, Value
 from winrmlint.parsers.text import (
+    FORMAT_LIST_LINE,
     Field,
+    clean_line,
+    field_value,
     format_list_records,
     is_elision,
     is_prompt,
+    next_content,
     rejoin_double_spaced,
-    strip_comment,
 )
 from winrmlint.source import SourceText
 
@@ -25,7 +28,6 @@ _NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?):(?:\s+(?P<value>
 _DASH_LINE = re.compile(r"^\s*-{10,}\s*$")
 _TERMINATOR = re.compile(r"^\s*\w+\.\s*$")
 _NO_RULES = re.compile(r"^\s*No rules match the specified criteria\.?\s*$", re.IGNORECASE)
-_FL_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
 # `-Name X` names one rule (a wildcard names none): filter records printed after it are X's
 _NAMED_RULE = re.compile(r"\bGet-NetFirewall\w*\b.*?-Name\s+['\"]?(?P<name>[^'\"\s|,;)]+)", re.IGNORECASE)
 
@@ -77,7 +79,7 @@ def sniff(source: SourceText) -> int:
             return 95 if previous.strip().lower().startswith("rule name:") else 75
         if _NO_RULES.match(line):
             return 90
-    names = {line.split(":", 1)[0].strip().lower() for line in content if _FL_LINE.match(line)}
+    names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if {"profile", "direction", "action"} <= names:
         return 90
     if {"localaddress", "remoteaddress"} <= names or {"protocol", "localport", "remoteport"} <= names:
@@ -127,9 +129,10 @@ class _Parser:
 
     def _line(self, index: int) -> int:
         """Reads the line at `index`; returns the index of the next line to read."""
-        text, number = self._clean(index), index + 1
-        following = self._next_content(index)
-        starts_block = following is not None and bool(_DASH_LINE.match(self._clean(following)))
+        lines = self.source.lines
+        text, number = clean_line(lines[index]), index + 1
+        following = next_content(lines, index)
+        starts_block = following is not None and bool(_DASH_LINE.match(clean_line(lines[following])))
         if self.netsh is not None and not starts_block:
             field_match = _NETSH_FIELD.match(text)
             if field_match:
@@ -161,7 +164,7 @@ class _Parser:
             self._note("no firewall rule matched the query", number)
         elif _TERMINATOR.match(text) and self.netsh_unterminated:
             self.netsh_unterminated = False
-        elif _FL_LINE.match(text):
+        elif FORMAT_LIST_LINE.match(text):
             self.list_start = index
         else:
             self._skip(text, number)
@@ -220,7 +223,7 @@ class _Parser:
     def _record(self, record: list[Field]) -> None:
         by_name = {entry.name.lower(): entry for entry in record}
         properties = [
-            _Property(entry.name, strip_comment(entry.value).strip(), entry.line, entry.truncated) for entry in record
+            _Property(entry.name, field_value(entry), entry.line, entry.truncated) for entry in record
         ]
         if "name" in by_name or "displayname" in by_name:
             self._rule_record(by_name, properties, record[0].line)
@@ -231,7 +234,7 @@ class _Parser:
         self.recognised = True
         # a filter record (Get-NetFirewallAddressFilter, …PortFilter): its InstanceID is the rule's
         # Name when shown; otherwise it belongs to the rule printed before it or named by the command
-        instance, line = _value(by_name.get("instanceid")), record[0].line
+        instance, line = field_value(by_name.get("instanceid")), record[0].line
         target = self._rule_named(instance, line) if instance else self.current
         if target is None and self.command_rule:
             target = self._rule_named(self.command_rule, line)
@@ -242,16 +245,16 @@ class _Parser:
             target.add(prop)
 
     def _rule_record(self, by_name: dict[str, Field], properties: list[_Property], line: int) -> None:
-        name, display = _value(by_name.get("name")), _value(by_name.get("displayname"))
+        name, display = field_value(by_name.get("name")), field_value(by_name.get("displayname"))
         profile = by_name.get("profile")
         if name:
             rule_id = name
         else:
-            rule_id = f"{display}|{_profiles(_value(profile))}" if profile is not None else display
+            rule_id = f"{display}|{_profiles(field_value(profile))}" if profile is not None else display
         if not rule_id:
             self._note("firewall rule record without a Name or DisplayName skipped", line)
             return
-        rule = _Rule(rule_id, line, gpo=_value(by_name.get("policystoresourcetype")).lower() == "grouppolicy")
+        rule = _Rule(rule_id, line, gpo=field_value(by_name.get("policystoresourcetype")).lower() == "grouppolicy")
         for prop in properties:
             rule.add(prop)
         # the default view always prints the same properties: a record with fewer was cut off
@@ -302,17 +305,10 @@ class _Parser:
     def _note(self, message: str, line: int) -> None:
         self.dump.notes.append(Note(message, self.source.at(line)))
 
-    def _next_content(self, index: int) -> int | None:
-        lines = self.source.lines
-        return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].strip()), None)
-
-    def _clean(self, index: int) -> str:
-        return strip_comment(self.source.lines[index].expandtabs(4)).rstrip()
-
 
 def _ends_block(text: str) -> bool:
     """Lines after which a netsh block cannot go on: `Ok.`, a prompt, another command's output."""
-    return bool(_TERMINATOR.match(text) or is_prompt(text) or _NO_RULES.match(text) or _FL_LINE.match(text))
+    return bool(_TERMINATOR.match(text) or is_prompt(text) or _NO_RULES.match(text) or FORMAT_LIST_LINE.match(text))
 
 
 def _typed(name: str, raw: str) -> tuple[Value, bool]:
@@ -338,7 +334,3 @@ def _profiles(raw: str) -> str:
     ordered = [profile for profile in _PROFILES if profile.lower() in known]
     others = [part for part in parts if part.lower() not in {profile.lower() for profile in _PROFILES}]
     return ", ".join(ordered + others)
-
-
-def _value(entry: Field | None) -> str:
-    return strip_comment(entry.value).strip() if entry else ""

@@ -8,12 +8,15 @@ from dataclasses import dataclass, field
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import (
+    FORMAT_LIST_LINE,
     Field,
+    clean_line,
+    field_value,
     format_list_records,
     is_elision,
     is_prompt,
+    next_content,
     rejoin_double_spaced,
-    strip_comment,
 )
 from winrmlint.source import SourceText
 
@@ -56,7 +59,6 @@ _STATE_KEYS = {"status", "starttype", "startuptype", "state", "startmode"}
 _SERVICE_KEYS = _STATE_KEYS | {
     "servicename", "servicetype", "canstop", "dependentservices", "servicesdependedon", "requiredservices",
 }  # fmt: skip
-_FL_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
 _DASHES = re.compile(r"^\s*-+(?:\s+-+)*\s*$")
 # a table row's Name cell; names in paths only need to be free of the separators Windows forbids
 _SERVICE_NAME = re.compile(r"^[\w.\-$@{}]+$")
@@ -126,7 +128,7 @@ class _ScBlock:
 
 
 def sniff(source: SourceText) -> int:
-    head = [strip_comment(line.expandtabs(4)).rstrip() for line in source.lines[:60]]
+    head = [clean_line(line) for line in source.lines[:60]]
     if any(_SC_LINE.match(line) for line in head):
         return 95
     content = [line for line in head if line.strip()]
@@ -139,7 +141,7 @@ def sniff(source: SourceText) -> int:
             return 90
         if _DASHES.match(line) and _is_service_table_header(previous):
             return 85
-    names = {line.split(":", 1)[0].strip().lower() for line in content if _FL_LINE.match(line)}
+    names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if len(names & _SERVICE_KEYS) >= 2 and names & _STATE_KEYS:
         return 85
     if any(_PS_NOT_FOUND.match(line) or _PS_CATEGORY.search(line) for line in content):
@@ -178,7 +180,8 @@ class _Parser:
 
     def _line(self, index: int) -> int:
         """Reads the line at `index`; returns the index of the next line to read."""
-        text, number = self._clean(index), index + 1
+        lines = self.source.lines
+        text, number = clean_line(lines[index]), index + 1
         if self.table is not None:
             if not text.strip() or self._row(text, number):
                 return index + 1
@@ -187,10 +190,10 @@ class _Parser:
             return index + 1
         if not text.strip():
             return index + 1
-        following = self._next_content(index)
-        table_header = following is not None and bool(_DASHES.match(self._clean(following)))
+        following = next_content(lines, index)
+        table_header = following is not None and bool(_DASHES.match(clean_line(lines[following])))
         if self.sc is not None:
-            if not (table_header or _FL_LINE.match(text) or _starts_structure(text)):
+            if not (table_header or FORMAT_LIST_LINE.match(text) or _starts_structure(text)):
                 # a hand-typed line inside a block: the block's later fields still count
                 self._note(f"unrecognised line skipped: {text.strip()}", number)
                 return index + 1
@@ -210,13 +213,13 @@ class _Parser:
         elif header and _is_sc_key(header["key"]):
             self._open_sc(header, number)
         elif table_header and following is not None:
-            self._open_table(text, self._clean(following), number)
+            self._open_table(text, clean_line(lines[following]), number)
             return following + 1
         elif sc_field and _upper(sc_field["key"]) and self.command_service:
             # sc fields pasted without their SERVICE_NAME line: the prompt names the service
             self.sc, self.recognised = _ScBlock(self.command_service, -1), True
             return self._line(index)
-        elif _FL_LINE.match(text):
+        elif FORMAT_LIST_LINE.match(text):
             self.list_start, self.in_error = index, False
         elif not self.in_error:
             self._note(f"unrecognised line skipped: {text.strip()}", number)
@@ -320,7 +323,7 @@ class _Parser:
             self._note(f"record without service properties skipped: {fields[0].name}", number)
             return
         name_field = by_name.get("name", by_name.get("servicename"))
-        name = _value(name_field) if name_field else self.command_service
+        name = field_value(name_field) if name_field else self.command_service
         if not _PATH_NAME.match(name or "") or (name_field is not None and name_field.truncated):
             self._note("service record without a usable name skipped", number)
             return
@@ -328,11 +331,11 @@ class _Parser:
         wmi = "state" in by_name or "startmode" in by_name
         start_key = next((key for key in ("starttype", "startmode", "startuptype") if key in by_name), None)
         # Get-Service has no delayed start type; PowerShell 7 and Win32_Service add these two
-        delayed = _value(by_name.get("delayedautostart")).lower() == "true" or (
-            _value(by_name.get("startuptype")).lower() == "automaticdelayedstart"
+        delayed = field_value(by_name.get("delayedautostart")).lower() == "true" or (
+            field_value(by_name.get("startuptype")).lower() == "automaticdelayedstart"
         )
         for entry in fields:
-            key, raw = entry.name.lower(), _value(entry)
+            key, raw = entry.name.lower(), field_value(entry)
             if key == ("state" if wmi else "status"):
                 self._emit(name, "Status", raw, entry.line, _status(raw), entry.truncated)
             elif key == start_key:
@@ -370,13 +373,6 @@ class _Parser:
 
     def _note(self, message: str, line: int) -> None:
         self.dump.notes.append(Note(message, self.source.at(line)))
-
-    def _next_content(self, index: int) -> int | None:
-        lines = self.source.lines
-        return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].strip()), None)
-
-    def _clean(self, index: int) -> str:
-        return strip_comment(self.source.lines[index].expandtabs(4)).rstrip()
 
 
 def _starts_structure(text: str) -> bool:
@@ -432,7 +428,3 @@ def _status(text: str) -> str | None:
 
 def _cut(cell: str) -> bool:
     return cell.rstrip().endswith(("...", "…"))
-
-
-def _value(entry: Field | None) -> str:
-    return strip_comment(entry.value).strip() if entry else ""

@@ -7,7 +7,15 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Value
-from winrmlint.parsers.text import Column, is_elision, prompt_command, strip_comment, table_columns, table_row
+from winrmlint.parsers.text import (
+    Column,
+    first_content_line,
+    is_elision,
+    prompt_command,
+    strip_comment,
+    table_columns,
+    table_row,
+)
 from winrmlint.source import SourceText
 
 FORMAT = "pssession-configuration"
@@ -118,8 +126,7 @@ def parse(source: SourceText) -> ParsedDump:
     )
     ours = [b for b in reader.blocks if not b.foreign]
     if not any(b.records or b.command_line for b in ours):
-        first = next((n for n, line in enumerate(lines, start=1) if line.strip()), 1)
-        raise ParseError("no `Get-PSSessionConfiguration` command or record found", first)
+        raise ParseError("no `Get-PSSessionConfiguration` command or record found", first_content_line(lines))
     for block in ours:
         _emit(reader, block, width)
     return reader.dump

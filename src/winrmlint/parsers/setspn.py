@@ -14,7 +14,7 @@ import shlex
 from dataclasses import dataclass, field
 
 from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQuery
-from winrmlint.parsers.text import is_elision, prompt_command, strip_comment
+from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.source import SourceText
 
 FORMAT = "setspn"
@@ -107,7 +107,7 @@ def parse(source: SourceText) -> ParsedDump:
         _line(state, number, raw)
     _end_command(state)
     if not state.recognised:
-        first = next((n for n, line in enumerate(source.lines, start=1) if line.strip()), 1)
+        first = first_content_line(source.lines)
         raise ParseError("no setspn output found: no command, account DN, domain line or SPN", first)
     return state.dump
 

@@ -1,8 +1,9 @@
-"""Line-level helpers that every text parser shares: prompts, elisions and Format-List records."""
+"""Line-level helpers that the text parsers share: prompts, elisions, hand comments, Format-List and tables."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from winrmlint.source import SourceText
@@ -24,6 +25,19 @@ def is_elision(line: str) -> bool:
     return bool(ELISION.match(line))
 
 
+def first_content_line(lines: Sequence[str]) -> int:
+    """The number of the first line that is not blank (1 if none is): where a refusal points."""
+    return next((number for number, line in enumerate(lines, start=1) if line.strip()), 1)
+
+
+def next_content(lines: Sequence[str], index: int) -> int | None:
+    """The index of the first non-blank line among the three after `index`, or None.
+
+    A header's dashed underline follows it directly, or after the blank lines of a double-spaced paste.
+    """
+    return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].strip()), None)
+
+
 # hand-added trailing comments (`# should be true`, `// --> …`, `<- wrong`): always after a space
 TRAILING_COMMENT = re.compile(r"(?<=\S)\s+(?:#|//|<-).*$")
 
@@ -31,6 +45,11 @@ TRAILING_COMMENT = re.compile(r"(?<=\S)\s+(?:#|//|<-).*$")
 def strip_comment(line: str) -> str:
     """The line without a hand-added trailing comment (formats.md, "Hand edits")."""
     return TRAILING_COMMENT.sub("", line)
+
+
+def clean_line(line: str) -> str:
+    """A line of a table or a list as it is matched: tabs expanded, no hand comment, no trailing blanks."""
+    return strip_comment(line.expandtabs(4)).rstrip()
 
 
 @dataclass(frozen=True)
@@ -44,6 +63,8 @@ class Field:
 
 
 _FL_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z_][\w .\-]*?)\s*:(?:[ \t](?P<value>.*))?$")
+# a line that starts or goes on with Format-List output: one property name padded to the colon
+FORMAT_LIST_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
 
 
 def format_list_records(source: SourceText, start: int = 0, stop: int | None = None) -> list[list[Field]]:
@@ -76,6 +97,11 @@ def format_list_records(source: SourceText, start: int = 0, stop: int | None = N
     if current:
         records.append(current)
     return records
+
+
+def field_value(entry: Field | None) -> str:
+    """A field's value without a hand-added comment; empty for a field the record does not show."""
+    return strip_comment(entry.value).strip() if entry else ""
 
 
 def rejoin_double_spaced(records: list[list[Field]]) -> list[list[Field]]:

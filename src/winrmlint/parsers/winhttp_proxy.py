@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import is_elision, is_prompt, strip_comment
+from winrmlint.parsers.text import clean_line, is_elision, is_prompt
 from winrmlint.source import SourceText
 
 FORMAT = "winhttp-proxy"
@@ -50,7 +50,7 @@ def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     section: _Section | None = None
     for number, raw in enumerate(source.lines, 1):
-        text = strip_comment(raw.expandtabs(4)).rstrip()
+        text = clean_line(raw)
         if not text.strip() or is_prompt(text):
             continue
         if is_elision(text):

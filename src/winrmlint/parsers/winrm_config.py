@@ -8,7 +8,7 @@ from enum import Enum
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParseError, ParsedDump, Reading, Source
-from winrmlint.parsers.text import is_elision, is_prompt
+from winrmlint.parsers.text import first_content_line, is_elision, is_prompt
 from winrmlint.source import SourceText
 
 FORMAT = "winrm-config-text"
@@ -700,7 +700,6 @@ def sniff(source: SourceText) -> int:
 def parse(source: SourceText) -> ParsedDump:
     dump = _Reader(source).read()
     if not dump.readings and not dump.coverage:
-        first = next((n for n, line in enumerate(source.lines, start=1) if line.strip()), 1)
-        raise ParseError("no `winrm get` or `winrm enumerate` output found", first)
+        raise ParseError("no `winrm get` or `winrm enumerate` output found", first_content_line(source.lines))
     return dump
 

@@ -27,7 +27,15 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
-from winrmlint.parsers.text import Column, is_elision, prompt_command, strip_comment, table_columns, table_row
+from winrmlint.parsers.text import (
+    Column,
+    first_content_line,
+    is_elision,
+    prompt_command,
+    strip_comment,
+    table_columns,
+    table_row,
+)
 from winrmlint.source import Location, SourceText
 
 FORMAT = "wsman-drive"
@@ -122,7 +130,7 @@ def parse(source: SourceText) -> ParsedDump:
         index = _line(reader, index)
     if not reader.tables:
         first = next((n for n, line in enumerate(source.lines, start=1) if _HEADER.match(line)), None)
-        first = first or next((n for n, line in enumerate(source.lines, start=1) if line.strip()), 1)
+        first = first or first_content_line(source.lines)
         raise ParseError("no `WSManConfig:` table of the WSMan: drive found", first)
     _host_names(reader)
     listeners = _listener_keys(reader)

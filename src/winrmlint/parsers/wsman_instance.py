@@ -6,7 +6,14 @@ import re
 
 from winrmlint.model import catalog
 from winrmlint.model.values import Note, ParseError, ParsedDump, Source
-from winrmlint.parsers.text import Field, format_list_records, is_elision, is_prompt, rejoin_double_spaced
+from winrmlint.parsers.text import (
+    Field,
+    first_content_line,
+    format_list_records,
+    is_elision,
+    is_prompt,
+    rejoin_double_spaced,
+)
 from winrmlint.parsers.winrm_config import listener_key, make_reading
 from winrmlint.source import SourceText
 
@@ -59,8 +66,7 @@ def parse(source: SourceText) -> ParsedDump:
     if listeners and complete and all(_LISTENER_NAMES <= {f.name.lower() for f in fs} for fs in listeners):
         dump.coverage[catalog.LISTENERS] = source.at(listeners[0][0].line)
     if not dump.readings and not dump.coverage:
-        first = next((n for n, line in enumerate(source.lines, start=1) if line.strip()), 1)
-        raise ParseError("no Get-WSManInstance record found", first)
+        raise ParseError("no Get-WSManInstance record found", first_content_line(source.lines))
     dump.notes.sort(key=lambda n: n.location.line)
     return dump
 
