@@ -47,24 +47,29 @@ def test_rule_metadata(rule: Rule) -> None:
         assert 0.1 <= rule.security_severity <= 10
 
 
-def write_blocks(folder: Path, section: str) -> int:
+def write_blocks(folder: Path, section: str, fleet: bool = False) -> int:
+    """Each fence a dump of one bundle; for a fleet rule each fence a host of its own (`host0`…)."""
     blocks = [(lang, body) for lang, body in FENCE.findall(section) if lang not in COMMAND_FENCES]
     folder.mkdir()
     for i, (_, body) in enumerate(blocks):
-        (folder / f"dump{i}.txt").write_text(body, encoding="utf-8")
+        target = folder / f"host{i}" if fleet else folder
+        target.mkdir(exist_ok=True)
+        (target / f"dump{i}.txt").write_text(body, encoding="utf-8")
     return len(blocks)
 
 
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_documented_example_triggers_and_documented_fix_does_not(rule: Rule, tmp_path: Path) -> None:
     chosen = engine.select_rules([rule.code])
+    # a fleet rule's example is a fleet: the first fence is the baseline host
+    baseline = "host0" if rule.fleet else None
     example = tmp_path / "example"
-    assert write_blocks(example, rule.section("Example")), f"{rule.code}: no dump in '## Example'"
-    run = engine.lint([str(example)], rules=chosen)
+    assert write_blocks(example, rule.section("Example"), rule.fleet), f"{rule.code}: no dump in '## Example'"
+    run = engine.lint([str(example)], rules=chosen, baseline=baseline)
     assert any(f.code == rule.code for f in run.findings), f"{rule.code}: its own example does not trigger it"
     fixed = tmp_path / "fixed"
-    if write_blocks(fixed, rule.section("Fix")):
-        run = engine.lint([str(fixed)], rules=chosen)
+    if write_blocks(fixed, rule.section("Fix"), rule.fleet):
+        run = engine.lint([str(fixed)], rules=chosen, baseline=baseline)
         assert not any(f.code == rule.code for f in run.findings), f"{rule.code}: the fixed state still triggers it"
 
 

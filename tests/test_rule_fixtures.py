@@ -16,12 +16,18 @@ from winrmlint.rules import RULES, Rule
 RULE_FIXTURES = FIXTURES / "rules"
 
 
+def fleet_baseline(folder: Path, rule: Rule) -> str | None:
+    """The golden host a fleet rule's fixtures are compared with (`--baseline`), named in `baseline.txt`."""
+    marker = folder / "baseline.txt"
+    return marker.read_text(encoding="utf-8").strip() if rule.fleet and marker.exists() else None
+
+
 def lint_sarif(folder: Path, target: str, rule: Rule) -> dict:
-    """What `winrmlint lint <target> --select <code> --format sarif` prints, run in `folder`."""
+    """What `winrmlint lint <target> --select <code> [--baseline NAME] --format sarif` prints, run in `folder`."""
     here = os.getcwd()
     os.chdir(folder)
     try:
-        run = engine.lint([target], rules=engine.select_rules([rule.code]))
+        run = engine.lint([target], rules=engine.select_rules([rule.code]), baseline=fleet_baseline(folder, rule))
     finally:
         os.chdir(here)
     return sarif.document(run)
