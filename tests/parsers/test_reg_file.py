@@ -303,7 +303,7 @@ def test_remote_export_names_the_host():
     source = SourceText.from_text(
         "r.reg",
         "Windows Registry Editor Version 5.00\n\n"
-        f"[\\\\SRV09\\HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service]\n"
+        "[\\\\SRV09\\HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service]\n"
         '"AllowBasic"=dword:00000001\n\n',
     )
     dump = reg_file.parse(source)

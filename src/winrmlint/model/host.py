@@ -59,6 +59,82 @@ class Setting:
         return self.path.rsplit("/", 1)[-1]
 
 
+@dataclass(frozen=True)
+class Listener:
+    """One listener of a host: its `Address+Transport` key and its properties' settings.
+
+    Keys are `Address+Transport` as the registry keys them, with `+Compatibility` for a
+    compatibility listener and `#2` for a second block with the same key in one dump.
+    """
+
+    key: str
+    props: dict[str, Setting]
+
+    def prop(self, name: str) -> Setting | None:
+        return next((s for n, s in self.props.items() if n.lower() == name.lower()), None)
+
+    def _text(self, name: str) -> str:
+        setting = self.prop(name)
+        return setting.value if setting is not None and isinstance(setting.value, str) else ""
+
+    @property
+    def path(self) -> str:
+        return f"{catalog.LISTENERS}/{self.key}"
+
+    @property
+    def transport(self) -> str:
+        parts = self.key.split("#")[0].split("+")
+        return (self._text("Transport") or (parts[1] if len(parts) > 1 else "")).upper()
+
+    @property
+    def address(self) -> str:
+        return self._text("Address") or self.key.split("+")[0]
+
+    @property
+    def enabled(self) -> bool:
+        # `Enabled` defaults to true (reference §1.5); an unreadable value is not a `false`
+        setting = self.prop("Enabled")
+        return setting is None or setting.value is not False
+
+    @property
+    def port(self) -> int | None:
+        setting = self.prop("Port")
+        return setting.value if setting is not None and isinstance(setting.value, int) else None
+
+    @property
+    def source(self) -> Source:
+        sources = {s.source for s in self.props.values()}
+        return next((s for s in (Source.GPO, Source.COMPATIBILITY) if s in sources), Source.LOCAL)
+
+    @property
+    def compatibility(self) -> bool:
+        return "+compatibility" in self.key.lower() or self.source is Source.COMPATIBILITY
+
+    @property
+    def label(self) -> str:
+        """`` `*+HTTP` (set by Group Policy) ``: the key and where the listener comes from."""
+        origin = {Source.GPO: " (set by Group Policy)", Source.COMPATIBILITY: " (compatibility)"}
+        return f"`{self.key}`{origin.get(self.source, '')}"
+
+    def with_port(self) -> str:
+        """`` `*+HTTP` (port `5985`) ``: the key and the port clients reach."""
+        return f"`{self.key}`" + (f" (port `{self.port}`)" if self.port is not None else "")
+
+    @property
+    def anchor(self) -> Setting:
+        """Where a finding on the whole listener points: its `Enabled` line, else `Port`."""
+        for name in ("Enabled", "Port", "Transport", "Address"):
+            setting = self.prop(name)
+            if setting is not None:
+                return setting
+        return next(iter(self.props.values()))
+
+    @property
+    def selector(self) -> str:
+        """The resource URI `winrm set` takes for this listener."""
+        return f"winrm/config/listener?Address={self.address}+Transport={self.transport}"
+
+
 @dataclass
 class ParsedFile:
     """A file of a bundle and what became of it: its format, or the error that stopped it."""
@@ -121,15 +197,30 @@ class Host:
         low = prefix.lower().rstrip("/") + "/"
         return (s for key, s in sorted(self.settings.items()) if key.startswith(low))
 
-    def listeners(self) -> dict[str, dict[str, Setting]]:
-        """Listeners keyed `Address+Transport`, each a map of property name to setting."""
+    def listeners(self) -> list[Listener]:
+        """The listeners any input shows, sorted by key."""
         found: dict[str, dict[str, Setting]] = {}
         for setting in self.under(catalog.LISTENERS):
             rest = setting.path[len(catalog.LISTENERS) + 1 :]
             key, _, prop = rest.rpartition("/")
             if key:
                 found.setdefault(key, {})[prop] = setting
-        return found
+        return [Listener(key, props) for key, props in sorted(found.items())]
+
+    @property
+    def listener_enumeration(self) -> Location | None:
+        """Where a complete listener enumeration was collected (even an empty one), if one was.
+
+        Matched on the listener prefix itself: a full `winrm get winrm/config` covers
+        `winrm/config`, yet it never prints listeners.
+        """
+        low = catalog.LISTENERS.lower()
+        return next((loc for key, loc in self.coverage.items() if key.lower() == low or key.lower().startswith(low + "/")), None)
+
+    @property
+    def listeners_collected(self) -> bool:
+        """Whether any input tells which listeners exist: otherwise listener rules stay silent."""
+        return self.listener_enumeration is not None or bool(self.listeners())
 
     @property
     def join_state(self) -> str | None:

@@ -8,15 +8,9 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import AUTH, INSTALL, Context, Doc, literal, remedy, rule, shown
+from winrmlint.rules.base import AUTH, INSTALL, Context, Doc, enumerate_words, flag_is, literal, remedy, rule, shown
 from winrmlint.rules.spn import JOIN, join_location, join_shown
-from winrmlint.rules.transport import (
-    SERVICE_BASIC,
-    enumerate_words,
-    flag_is,
-    listeners_collected,
-    listeners_of,
-)
+from winrmlint.rules.transport import SERVICE_BASIC
 
 CLIENT_BASIC = "winrm/config/client/auth/Basic"
 CLIENT_DIGEST = "winrm/config/client/auth/Digest"
@@ -374,14 +368,14 @@ def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding
     ```
     """
     certificate = host.get(SERVICE_CERTIFICATE)
-    if certificate is None or certificate.value is not True or not listeners_collected(host):
+    if certificate is None or certificate.value is not True or not host.listeners_collected:
         return
-    listeners = listeners_of(host)
+    listeners = host.listeners()
     https = [lst for lst in listeners if lst.transport == "HTTPS"]
     if any(lst.enabled for lst in https):
         return
     if https:
-        found = f"HTTPS listener {enumerate_words([lst.label() for lst in https])} is disabled"
+        found = f"HTTPS listener {enumerate_words([lst.with_port() for lst in https])} is disabled"
         first = https[0]
         create = (
             f"`winrm set winrm/config/Listener?Address={first.address}+Transport=HTTPS "

@@ -191,6 +191,23 @@ def shown(setting: Setting) -> str:
     return text
 
 
+def enumerate_words(items: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def flag_is(host: Host, ctx: Context, path: str, bad: bool, label: str) -> Iterator[Finding]:
+    """The shared shape of "setting X must not be `bad`" rules."""
+    setting = host.get(path)
+    if setting is not None and setting.value is bad:
+        yield ctx.finding(
+            host,
+            setting,
+            f"{label} `{setting.name}` is {shown(setting)}; expected `{literal(not bad)}`",
+            fix=remedy(setting, not bad),
+        )
+
+
 def literal(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
+from winrmlint.rules.base import INSTALL, TROUBLE, Context, flag_is, literal, remedy, rule, shown
 from winrmlint.rules.consistency import REGISTRY_FORMATS
-from winrmlint.rules.transport import AUTO_CONFIG_VALUE, flag_is
-from winrmlint.source import Location
+from winrmlint.rules.transport import AUTO_CONFIG_VALUE
 
 IPV4_FILTER = f"{catalog.ROOT}/service/IPv4Filter"
 IPV6_FILTER = f"{catalog.ROOT}/service/IPv6Filter"
@@ -21,81 +19,6 @@ ALLOW_REMOTE_SHELL = f"{catalog.ROOT}/winrs/AllowRemoteShellAccess"
 CLIENT_PORTS = f"{catalog.ROOT}/client/DefaultPorts"
 STANDARD_PORTS = {"HTTP": 5985, "HTTPS": 5986}
 AUTO_CONFIG = f"{catalog.GPO_WINRM} > WinRM Service > Allow remote server management through WinRM"
-
-
-@dataclass(frozen=True)
-class Listener:
-    """One listener of an enumeration: its `Address+Transport` key and its properties."""
-
-    key: str
-    props: dict[str, Setting]
-
-    def prop(self, name: str) -> Setting | None:
-        return next((s for n, s in self.props.items() if n.lower() == name.lower()), None)
-
-    @property
-    def path(self) -> str:
-        return f"{catalog.LISTENERS}/{self.key}"
-
-    @property
-    def transport(self) -> str:
-        setting = self.prop("Transport")
-        if setting is not None and isinstance(setting.value, str) and setting.value:
-            return setting.value.upper()
-        # the key is `Address+Transport`, with `+Compatibility` or `#2` after it when doubled
-        return self.key.split("#")[0].split("+")[1].upper() if "+" in self.key else ""
-
-    @property
-    def address(self) -> str:
-        setting = self.prop("Address")
-        return setting.value if setting is not None and isinstance(setting.value, str) else self.key.split("+")[0]
-
-    @property
-    def enabled(self) -> bool:
-        # `Enabled` defaults to true (reference §1.5); an unreadable value is not a `false`
-        setting = self.prop("Enabled")
-        return setting is None or setting.value is not False
-
-    @property
-    def source(self) -> Source:
-        sources = {s.source for s in self.props.values()}
-        return next((s for s in (Source.GPO, Source.COMPATIBILITY) if s in sources), Source.LOCAL)
-
-    @property
-    def label(self) -> str:
-        origin = {Source.GPO: " (set by Group Policy)", Source.COMPATIBILITY: " (compatibility)"}
-        return f"`{self.key}`{origin.get(self.source, '')}"
-
-    @property
-    def anchor(self) -> Setting:
-        """Where a finding on the whole listener points: its `Enabled` line, else `Port`."""
-        for name in ("Enabled", "Port", "Transport", "Address"):
-            setting = self.prop(name)
-            if setting is not None:
-                return setting
-        return next(iter(self.props.values()))
-
-    @property
-    def selector(self) -> str:
-        """The resource URI `winrm set` takes for this listener."""
-        return f"winrm/config/listener?Address={self.address}+Transport={self.transport}"
-
-
-def listeners(host: Host) -> list[Listener]:
-    return [Listener(key, props) for key, props in sorted(host.listeners().items()) if props]
-
-
-def enumeration(host: Host) -> Location | None:
-    """Where a complete listener enumeration was collected, if one was.
-
-    Matched on the listener prefix itself: a full `winrm get winrm/config` covers
-    `winrm/config`, yet it never prints listeners.
-    """
-    for key, location in host.coverage.items():
-        low = key.lower()
-        if low == catalog.LISTENERS or low.startswith(catalog.LISTENERS + "/"):
-            return location
-    return None
 
 
 def is_empty(setting: Setting | None) -> bool:
@@ -165,10 +88,10 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
         ListeningOn = 127.0.0.1, 192.168.10.21, ::1, fe80::5efe:192.168.10.21%4
     ```
     """
-    listed = enumeration(host)
+    listed = host.listener_enumeration
     if listed is None or host.get(paths.WSMAN_FAULT_MESSAGE) or host.get(paths.WSMAN_FAULT_CODE):
         return
-    found = listeners(host)
+    found = host.listeners()
     if any(listener.enabled for listener in found):
         return
     if not found:
@@ -260,7 +183,7 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
     """
     filters = [s for s in (host.get(IPV4_FILTER), host.get(IPV6_FILTER)) if s is not None]
     blank = [s for s in filters if is_empty(s)]
-    for listener in listeners(host):
+    for listener in host.listeners():
         where = listener.prop("ListeningOn")
         if not listener.enabled or where is None or where.value != ():
             continue
@@ -426,7 +349,7 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
         ListeningOn = 10.20.0.15, 127.0.0.1, ::1
     ```
     """
-    for listener in listeners(host):
+    for listener in host.listeners():
         thumbprint, hostname = listener.prop("CertificateThumbprint"), listener.prop("Hostname")
         if listener.transport == "HTTPS":
             if is_empty(thumbprint):
@@ -517,7 +440,7 @@ def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
         ListeningOn = 10.20.0.15, 127.0.0.1, ::1
     ```
     """
-    for listener in listeners(host):
+    for listener in host.listeners():
         port = listener.prop("Port")
         transport = listener.transport
         if (

@@ -8,8 +8,7 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.rules.base import TROUBLE, Context, rule
-from winrmlint.rules.transport import enumerate_words
+from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
 from winrmlint.rules.trusted_hosts import entries as trusted_entries
 from winrmlint.rules.trusted_hosts import trusted_hosts
 

@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.rules.base import TROUBLE, Context, rule
-from winrmlint.rules.transport import enumerate_words, listeners_of
+from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
 from winrmlint.source import Location
 
 SERVICE = paths.SERVICE_STATUS.rsplit("/", 1)[0]  # services/WinRM
@@ -51,9 +50,9 @@ def configured(host: Host) -> Configured:
     registry store that names none the model could read, or the Group Policy listener (`auto_config`)."""
     labels: list[str] = []
     locations: list[Location] = []
-    for listener in listeners_of(host):
+    for listener in host.listeners():
         if listener.enabled:
-            labels.append(f"listener {listener.label()}")
+            labels.append(f"listener {listener.with_port()}")
             locations.append(listener.anchor.location)
     if not labels:
         # a value under a `Listener\<name>` key whose name is not `Address+Transport`

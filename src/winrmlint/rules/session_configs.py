@@ -10,8 +10,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.rules.access import BROAD, DENY_TYPES, Dacl, broad_grants, parse_dacl, split_sddl, without
-from winrmlint.rules.base import TROUBLE, Context, rule
-from winrmlint.rules.transport import enumerate_words
+from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
 
 DEFAULT = "Microsoft.PowerShell"
 STOCK_32BIT = "Microsoft.PowerShell32"

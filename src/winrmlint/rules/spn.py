@@ -15,8 +15,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import SpnEntry, SpnQuery
-from winrmlint.rules.base import ENTRA, SPN, Context, rule
-from winrmlint.rules.transport import enumerate_words, listeners_of
+from winrmlint.rules.base import ENTRA, SPN, Context, enumerate_words, rule
 from winrmlint.source import Location
 
 SPN_PREFIX = "winrm/config/client/spn_prefix"
@@ -207,7 +206,7 @@ def identity(host: Host, spns: Directory) -> Identity:
     domain = host.get(paths.HOST_DOMAIN)
     if domain is not None and isinstance(domain.value, str) and "." in domain.value:
         add(f"{short}.{domain.value}")
-    for listener in listeners_of(host):
+    for listener in host.listeners():
         hostname = listener.props.get("Hostname")
         add(hostname.value if hostname else None)
     for reg in spns.by_account_cn.get(short, []):
@@ -221,7 +220,7 @@ def identity(host: Host, spns: Directory) -> Identity:
 
 def winrm_ports(host: Host) -> frozenset[int]:
     """The ports clients reach WinRM on: 5985 and 5986, and any listener's port."""
-    return WINRM_PORTS | {lst.port for lst in listeners_of(host) if lst.port is not None}
+    return WINRM_PORTS | {lst.port for lst in host.listeners() if lst.port is not None}
 
 
 def spn_path(spn: str) -> str:

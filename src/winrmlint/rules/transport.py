@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.model.values import Source
-from winrmlint.rules.base import AUTH, INSTALL, Context, remedy, rule, shown
+from winrmlint.rules.base import AUTH, INSTALL, Context, enumerate_words, flag_is, remedy, rule, shown
 
 CLIENT_UNENCRYPTED = "winrm/config/client/AllowUnencrypted"
 SERVICE_UNENCRYPTED = "winrm/config/service/AllowUnencrypted"
@@ -24,79 +22,6 @@ SERVICE_IPV4_FILTER = "winrm/config/service/IPv4Filter"
 SERVICE_IPV6_FILTER = "winrm/config/service/IPv6Filter"
 
 
-@dataclass(frozen=True)
-class Listener:
-    """One listener of a host as the model holds it: its `Address+Transport` key and properties."""
-
-    key: str
-    props: dict[str, Setting]
-
-    @property
-    def path(self) -> str:
-        return f"{catalog.LISTENERS}/{self.key}"
-
-    @property
-    def transport(self) -> str:
-        setting = self.props.get("Transport")
-        if setting is not None and isinstance(setting.value, str) and setting.value:
-            return setting.value.upper()
-        # the key is `Address+Transport`, with `+Compatibility` or `#2` (a doubled listener) after it
-        parts = self.key.split("#")[0].split("+")
-        return parts[1].upper() if len(parts) > 1 else ""
-
-    @property
-    def address(self) -> str:
-        setting = self.props.get("Address")
-        if setting is not None and isinstance(setting.value, str) and setting.value:
-            return setting.value
-        return self.key.split("+")[0]
-
-    @property
-    def enabled(self) -> bool:
-        # a listener is enabled unless it says otherwise (reference §1.5: Enabled defaults to true)
-        setting = self.props.get("Enabled")
-        return setting is None or setting.value is not False
-
-    @property
-    def compatibility(self) -> bool:
-        return "+compatibility" in self.key.lower() or any(
-            s.source is Source.COMPATIBILITY for s in self.props.values()
-        )
-
-    @property
-    def port(self) -> int | None:
-        setting = self.props.get("Port")
-        return setting.value if setting is not None and isinstance(setting.value, int) else None
-
-    @property
-    def anchor(self) -> Setting:
-        """The setting a finding on the whole listener points at: `Enabled`, else `Port`."""
-        for name in ("Enabled", "Port", "Transport", "Address"):
-            if name in self.props:
-                return self.props[name]
-        return next(iter(self.props.values()))
-
-    def label(self) -> str:
-        port = f" (port `{self.port}`)" if self.port is not None else ""
-        return f"`{self.key}`{port}"
-
-
-def listeners_collected(host: Host) -> bool:
-    """Whether an input enumerated the listeners: otherwise listener rules stay silent.
-
-    Not `host.covers(LISTENERS)`: a complete `winrm get winrm/config` covers `winrm/config`,
-    a prefix of the listener path, yet it never prints listeners. Only an enumeration (even an
-    empty one) or listener readings tell which listeners exist.
-    """
-    low = catalog.LISTENERS.lower()
-    enumerated = any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage)
-    return enumerated or bool(host.listeners())
-
-
-def listeners_of(host: Host) -> list[Listener]:
-    return [Listener(key, props) for key, props in sorted(host.listeners().items()) if props]
-
-
 def policy_http_listener(host: Host) -> Setting | None:
     """The policy `AllowAutoConfig` = 1 when it stands for an HTTP listener no enumeration shows.
 
@@ -106,8 +31,7 @@ def policy_http_listener(host: Host) -> Setting | None:
     that listener in its registry store, so a registry export shows only the policy; a listener
     enumeration, when collected, shows the listener itself (`Listener [Source="GPO"]`).
     """
-    low = catalog.LISTENERS.lower()
-    if any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage):
+    if host.listener_enumeration is not None:
         return None
     auto = host.get(AUTO_CONFIG_VALUE)
     if auto is None or not auto.valid or str(auto.value).strip() != "1":
@@ -116,23 +40,6 @@ def policy_http_listener(host: Host) -> Setting | None:
     if all(f is not None and isinstance(f.value, str) and not f.value.strip() for f in filters):
         return None
     return auto
-
-
-def enumerate_words(items: list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def flag_is(host: Host, ctx: Context, path: str, bad: bool, label: str) -> Iterator[Finding]:
-    """The shared shape of "setting X must not be `bad`" rules."""
-    setting = host.get(path)
-    if setting is not None and setting.value is bad:
-        yield ctx.finding(
-            host,
-            setting,
-            f"{label} `{setting.name}` is {shown(setting)}; expected `{str(not bad).lower()}`",
-            fix=remedy(setting, not bad),
-        )
 
 
 @rule(
@@ -300,8 +207,8 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
     if basic is None or unencrypted is None or basic.value is not True or unencrypted.value is not True:
         return
     http = (
-        [lst for lst in listeners_of(host) if lst.transport == "HTTP" and lst.enabled]
-        if listeners_collected(host)
+        [lst for lst in host.listeners() if lst.transport == "HTTP" and lst.enabled]
+        if host.listeners_collected
         else []
     )
     by_policy = policy_http_listener(host)
@@ -309,7 +216,7 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
         by_policy = None  # the store already shows a listener on every address
     if not http and by_policy is None:
         return
-    labels = [lst.label() for lst in http]
+    labels = [lst.with_port() for lst in http]
     if by_policy is not None:
         labels.append('`*+HTTP` (port `5985`, created by Group Policy "Allow remote server management through WinRM")')
     which = enumerate_words(labels)
@@ -378,7 +285,7 @@ def compatibility_listener(host: Host, ctx: Context) -> Iterator[Finding]:
         EnableCompatibilityHttpsListener = false
     ```
     """
-    shown_listeners = [lst for lst in listeners_of(host) if lst.compatibility and lst.enabled]
+    shown_listeners = [lst for lst in host.listeners() if lst.compatibility and lst.enabled]
     for transport, (path, port) in COMPATIBILITY_FLAGS.items():
         flag = host.get(path)
         mirrors = [lst for lst in shown_listeners if lst.transport == transport]
@@ -396,7 +303,7 @@ def compatibility_listener(host: Host, ctx: Context) -> Iterator[Finding]:
             yield ctx.finding(
                 host,
                 lst.anchor,
-                f"Compatibility {transport} listener {lst.label()} is enabled; expected "
+                f"Compatibility {transport} listener {lst.with_port()} is enabled; expected "
                 f"`{path.rsplit('/', 1)[1]}` `false` (no listener on port `{port}`)",
                 path=lst.path,
                 key=lst.key,
