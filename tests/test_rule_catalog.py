@@ -77,3 +77,18 @@ def test_readme_rule_table_matches_the_registry() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (WRM\d{3}) \| `([a-z0-9-]+)` \| (\w+) \|", readme, re.MULTILINE)
     assert rows == [(r.code, r.name, r.level.value) for r in RULES]
+
+
+CATALOG = ROOT.parent / "shared" / "rules-catalog.md"
+
+
+@pytest.mark.skipif(not CATALOG.exists(), reason="the public rule catalog (../shared/rules-catalog.md) is not beside the repo")
+def test_registry_is_the_public_catalog() -> None:
+    """Codes, names, levels and security severities are a public contract: exactly the catalog's."""
+    rows = [
+        [cell.strip() for cell in line.split("|")[1:5]]
+        for line in CATALOG.read_text(encoding="utf-8").splitlines()
+        if re.match(r"^\| WRM\d{3} ", line)
+    ]
+    catalog = [(code, name, level, float(sec) if sec else None) for code, name, level, sec in rows]
+    assert catalog == [(r.code, r.name, r.level.value, r.security_severity) for r in RULES]
