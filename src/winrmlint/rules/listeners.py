@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
-from winrmlint.findings import Finding
+from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
@@ -222,8 +223,8 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
     `IPv4Filter [Source="GPO"]` line is an empty value set by Group Policy) or in the policy
     values `IPv4Filter`/`IPv6Filter` under
     `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service`. When only one is empty the
-    service still listens on the other family: the finding then says so, and it may be
-    deliberate (an IPv4-only host).
+    service still listens on the other family: that finding is reported at `note` level, as it
+    may be deliberate (an IPv4-only host).
 
     ## Why it matters
     WinRM's own validation text (0x803380EC) says it: "If filter is blank, the service doesn't
@@ -277,12 +278,13 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
             continue
         assert empty is not None
         origin = " (set by Group Policy)" if empty.source is Source.GPO else ""
-        yield ctx.finding(
+        # the catalog: both empty is an error, one empty only a note (the host still listens)
+        yield replace(ctx.finding(
             host,
             empty,
             f"Service `{empty.name}` is empty{origin}: WinRM does not listen on {family}, only on "
             f"{'IPv6' if family == 'IPv4' else 'IPv4'} (`{other.name}` is `{literal(other.value)}`); "
-            f"expected `*`, unless {family} is left out on purpose (then this is only a note)",
+            f"expected `*`, unless {family} is left out on purpose",
             fix=(
                 f'Group Policy: set "{AUTO_CONFIG}" to Enabled with {family} filter `*`, then '
                 "`gpupdate /force`"
@@ -290,7 +292,7 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
                 else remedy(empty, "*")
             ),
             related=[other.location],
-        )
+        ), level=Level.NOTE)
 
 
 @rule(
