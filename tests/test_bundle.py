@@ -35,11 +35,9 @@ def test_a_folder_of_files_is_one_bundle_and_a_folder_of_folders_a_fleet(tmp_pat
     (fleet / "web01" / "registry" / "notes.txt").write_text("collected by hand\n")
     bundles = discover([str(fleet)], cwd=str(tmp_path))
     assert [(b.name, b.root) for b in bundles] == [("srv01", "fleet/srv01"), ("web01", "fleet/web01")]
-    assert [f.uri for f in bundles[1].files] == [
-        "fleet/web01/listeners.txt",
-        "fleet/web01/winrm-config.txt",
-        "fleet/web01/registry/notes.txt",
-    ]
+    # the bundle's own files in name order, then each subfolder's
+    top = [f"fleet/web01/{p.name}" for p in sorted(LEGACY.iterdir())]
+    assert [f.uri for f in bundles[1].files] == [*top, "fleet/web01/registry/notes.txt"]
 
 
 def test_a_zip_of_one_host_and_a_zip_of_a_fleet(tmp_path: Path) -> None:

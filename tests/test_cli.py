@@ -76,7 +76,8 @@ def test_sarif_to_file_is_valid(tmp_path: Path) -> None:
     assert {r["ruleId"] for r in run["results"]} >= {"WRM101", "WRM102"}
     for res in run["results"]:
         assert res["partialFingerprints"]["winrmlint/v1"]
-        assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("web01-legacy/")
+        # qualified by the host's name, which dsregcmd's Device Name gives (not the folder's)
+        assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("web01/")
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
