@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 
 from winrmlint import manifest, parsers
@@ -12,12 +11,17 @@ from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
-from winrmlint.rules import RULES, Rule
+from winrmlint.rules import BY_CODE, RULES, Rule
 from winrmlint.rules.base import Context
-from winrmlint.source import DecodeError, SourceText
+from winrmlint.source import DecodeError, Location, SourceText
 
 # Below this many bundles a process pool costs more than it saves.
 _PARALLEL_FROM = 16
+
+
+def _debug() -> bool:
+    """`WINRMLINT_DEBUG=1` lets internal errors raise with their traceback, for developers."""
+    return os.environ.get("WINRMLINT_DEBUG", "") not in ("", "0")
 
 
 @dataclass
@@ -26,6 +30,8 @@ class HostResult:
 
     host: Host
     not_evaluated: list[str] = field(default_factory=list)
+    # a rule that raised: reported as WRM001 and a SARIF notification, never as a traceback
+    internal_errors: list[tuple[Location, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -35,10 +41,24 @@ class RunResult:
     hosts: list[HostResult]
     findings: list[Finding]
     rules: tuple[Rule, ...]
+    fleet_errors: list[tuple[Location, str]] = field(default_factory=list)
 
     @property
     def files(self) -> list[ParsedFile]:
         return [f for h in self.hosts for f in h.host.files]
+
+    def findings_by_bundle(self) -> dict[str, list[Finding]]:
+        """Findings per host's bundle, in run order (a finding made without one goes by name)."""
+        by_name = {r.host.name: r.host.bundle for r in self.hosts}
+        grouped: dict[str, list[Finding]] = {r.host.bundle: [] for r in self.hosts}
+        for f in self.findings:
+            grouped.setdefault(f.bundle or by_name.get(f.host, f.host), []).append(f)
+        return grouped
+
+    @property
+    def internal_errors(self) -> list[tuple[Location, str]]:
+        """Rules that raised instead of judging (a bug in winrmlint, not in the input)."""
+        return [e for h in self.hosts for e in h.internal_errors] + self.fleet_errors
 
 
 def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
@@ -70,25 +90,54 @@ def lint(
     host_rules = tuple(r for r in rules if not r.fleet)
     workers = jobs or (os.cpu_count() or 1)
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
+        # imported here: a process pool costs ~20 ms of imports that a small run never needs
+        from concurrent.futures import ProcessPoolExecutor
+
+        # rules travel by code: a Rule wraps a function whose module name now holds the Rule
+        codes = [tuple(r.code for r in host_rules)] * len(bundles)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(_lint_bundle, bundles, [host_rules] * len(bundles), [limits] * len(bundles), chunksize=8))
+            done = list(pool.map(_lint_bundle, bundles, codes, [limits] * len(bundles), chunksize=8))
     else:
-        done = [_lint_bundle(b, host_rules, limits) for b in bundles]
+        done = [_lint_bundle(b, tuple(r.code for r in host_rules), limits) for b in bundles]
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
     hosts = [r.host for r in results]
+    fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
-        findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
+        try:
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
+        except Exception as err:
+            if _debug():
+                raise
+            at = Location(results[0].host.bundle if results else ".", 1)
+            error = (at, f"internal error in rule {fleet_rule.code}: {type(err).__name__}")
+            fleet_errors.append(error)
+            if results:
+                findings.extend(_internal_findings(rules, results[0].host, [error]))
+            for result in results:
+                result.not_evaluated.append(fleet_rule.code)
+            continue
         for result in results:
             if fleet_rule.needs and not any(result.host.knows(n) for n in fleet_rule.needs):
                 result.not_evaluated.append(fleet_rule.code)
-    findings.sort(key=Finding.sort_key)
-    return RunResult(hosts=results, findings=findings, rules=rules)
+    # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
+    findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
+    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors)
 
 
 def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, ParseError | None]:
-    """Recognise and parse one decoded file: (format, dump, error)."""
-    parser = parsers.detect(source)
+    """Recognise and parse one decoded file: (format, dump, error).
+
+    Parsers raise only `ParseError`; anything else is a bug in winrmlint, which must cost this
+    one file and nothing more: it becomes an error naming the exception's type (never its text
+    or a traceback, which could carry the hostile input), unless WINRMLINT_DEBUG is set.
+    """
+    try:
+        parser = parsers.detect(source)
+    except Exception as err:
+        if _debug():
+            raise
+        return None, None, ParseError(f"internal error while recognising the format: {type(err).__name__}", 1)
     if parser is None:
         return None, None, ParseError("not a recognised WinRM dump (no format matched its content)", 1)
     try:
@@ -97,6 +146,10 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
         return parser.FORMAT, None, err
     except RecursionError:
         return parser.FORMAT, None, ParseError(f"{parser.FORMAT}: input nested too deeply", 1)
+    except Exception as err:
+        if _debug():
+            raise
+        return parser.FORMAT, None, ParseError(f"internal error while parsing: {type(err).__name__}", 1)
 
 
 def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], dumps: list[ParsedDump]) -> None:
@@ -105,11 +158,18 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
     except (InputRefused, DecodeError, OSError, ParseError) as err:
         files.append(ParsedFile(file.uri, manifest.FORMAT, f"{manifest.FORMAT}: {err}", getattr(err, "line", 1)))
         return
+    except Exception as err:
+        if _debug():
+            raise
+        error = f"{manifest.FORMAT}: internal error while parsing: {type(err).__name__}"
+        files.append(ParsedFile(file.uri, manifest.FORMAT, error))
+        return
     files.append(ParsedFile(file.uri, manifest.FORMAT))
     dumps.append(dump)
 
 
-def _lint_bundle(bundle: Bundle, rules: tuple[Rule, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
+def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
+    rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
     for uri, reason in bundle.refused:
@@ -129,6 +189,11 @@ def _lint_bundle(bundle: Bundle, rules: tuple[Rule, ...], limits: Limits) -> tup
         except OSError as err:
             files.append(ParsedFile(file.uri, None, f"cannot be read: {err.strerror or err}"))
             continue
+        except Exception as err:
+            if _debug():
+                raise
+            files.append(ParsedFile(file.uri, None, f"internal error while reading: {type(err).__name__}"))
+            continue
         fmt, dump, error = parse_file(source)
         if error is not None:
             prefix = f"{fmt}: " if fmt else ""
@@ -144,5 +209,23 @@ def _lint_bundle(bundle: Bundle, rules: tuple[Rule, ...], limits: Limits) -> tup
         if rule.needs and not any(host.knows(n) for n in rule.needs):
             result.not_evaluated.append(rule.code)
             continue
-        findings.extend(rule.check(host, Context(rule)))
+        try:
+            # drained here, so that a rule failing half-way reports nothing rather than a part
+            findings.extend(list(rule.check(host, Context(rule))))
+        except Exception as err:
+            if _debug():
+                raise
+            result.not_evaluated.append(rule.code)
+            error = (Location(bundle.root, 1), f"internal error in rule {rule.code}: {type(err).__name__}")
+            result.internal_errors.append(error)
+            findings.extend(_internal_findings(rules, host, [error]))
     return result, findings
+
+
+def _internal_findings(rules: tuple[Rule, ...], host: Host, errors: list[tuple[Location, str]]) -> list[Finding]:
+    """WRM001 for rules that raised, when WRM001 is selected (as it is unless ignored)."""
+    wrm001 = next((r for r in rules if r.code == "WRM001"), None)
+    if wrm001 is None:
+        return []
+    context = Context(wrm001)
+    return [context.finding(host, at, message, path=at.uri, key=message) for at, message in errors]

@@ -38,6 +38,7 @@ class Finding:
     fix: str = ""
     key: str = ""
     related: tuple[Location, ...] = field(default=())
+    bundle: str = ""  # the host's bundle: names can repeat across a fleet, bundles cannot
 
     @property
     def fingerprint(self) -> str:

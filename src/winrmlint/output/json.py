@@ -39,9 +39,7 @@ def file_dict(f: ParsedFile) -> dict[str, Any]:
 
 
 def document(run: RunResult) -> dict[str, Any]:
-    by_host: dict[str, list[Finding]] = {}
-    for f in run.findings:
-        by_host.setdefault(f.host, []).append(f)
+    by_bundle = run.findings_by_bundle()
     return {
         "tool": {"name": "winrmlint", "version": __version__},
         "rules": [r.code for r in run.rules],
@@ -51,11 +49,13 @@ def document(run: RunResult) -> dict[str, Any]:
                 "bundle": r.host.bundle,
                 "join_state": r.host.join_state,
                 "files": [file_dict(f) for f in r.host.files],
-                "findings": [finding_dict(f) for f in by_host.get(r.host.name, [])],
+                "findings": [finding_dict(f) for f in by_bundle.pop(r.host.bundle)],
                 "not_evaluated": r.not_evaluated,
             }
             for r in run.hosts
         ],
+        # findings about no bundle of the run (none today: a guard, so that nothing is dropped)
+        "other_findings": [finding_dict(f) for found in by_bundle.values() for f in found],
         "summary": {
             "hosts": len(run.hosts),
             "findings": len(run.findings),

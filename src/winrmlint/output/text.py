@@ -36,12 +36,10 @@ def write(run: RunResult, stream: TextIO, colour: bool = False, width: int | Non
             return text
         return textwrap.fill(text, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
 
-    by_host: dict[str, list] = {}
-    for finding in run.findings:
-        by_host.setdefault(finding.host, []).append(finding)
+    by_bundle = run.findings_by_bundle()
     for result in run.hosts:
         host = result.host
-        findings = by_host.pop(host.name, [])
+        findings = by_bundle.pop(host.bundle)
         read = len(host.readable_files)
         header = f"{safe(host.name)}  ({safe(host.bundle)}, {read} of {len(host.files)} files read)"
         stream.write(paint(header, _BOLD) + "\n")
@@ -55,8 +53,8 @@ def write(run: RunResult, stream: TextIO, colour: bool = False, width: int | Non
         if result.not_evaluated:
             stream.write(paint(f"  not evaluated (input not collected): {', '.join(result.not_evaluated)}", _DIM) + "\n")
         stream.write("\n")
-    # fleet findings whose host is not one of the bundles (an SPN owner seen only in a dump)
-    for name, findings in by_host.items():
+    # findings about no bundle of the run (none today: a guard, so that nothing is dropped)
+    for name, findings in by_bundle.items():
         stream.write(paint(safe(name), _BOLD) + "\n")
         for f in findings:
             stream.write(f"  {safe(f.location.uri)}:{f.location.line}: {f.code} {safe(f.message)}\n")

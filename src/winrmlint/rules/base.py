@@ -178,6 +178,7 @@ class Context:
             fix=fix,
             key=key,
             related=tuple(related),
+            bundle=host.bundle,
         )
 
 
