@@ -7,6 +7,7 @@ Speed is measured here, never by timed assertions in tests.
 from __future__ import annotations
 
 import argparse
+import json
 import shutil
 import statistics
 import subprocess
@@ -29,8 +30,11 @@ def timed(command: list[str], repeat: int) -> float:
 
 
 def make_fleet(folder: Path, hosts: int) -> None:
+    """Copies of the shipped bundles, each named by a manifest as a real fleet's hosts are."""
     for i in range(hosts):
-        shutil.copytree(SOURCES[i % len(SOURCES)], folder / f"host{i:05d}")
+        bundle = folder / f"host{i:05d}"
+        shutil.copytree(SOURCES[i % len(SOURCES)], bundle)
+        (bundle / "winrmlint.json").write_text(json.dumps({"host": f"HOST{i:05d}"}))
 
 
 def main() -> None:
