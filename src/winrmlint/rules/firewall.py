@@ -120,6 +120,14 @@ def set_addresses(rule_: FirewallRule, addresses: str, in_words: str) -> str:
     )
 
 
+def public_http_scopes(host: Host) -> Iterator[tuple[FirewallRule, Setting, list[str]]]:
+    """The Public-profile WinRM HTTP rules whose remote addresses a dump shows, with those addresses."""
+    for fw in firewall_rules(host):
+        found = remote_addresses(fw) if public_winrm_http(fw) else None
+        if found is not None:
+            yield fw, *found
+
+
 @rule(
     code="WRM509", name="firewall-public-local-subnet", level="note", needs=(paths.FIREWALL,),
     docs=(TROUBLE,),
@@ -193,13 +201,7 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
     Ok.
     ```
     """
-    for fw in firewall_rules(host):
-        if not public_winrm_http(fw):
-            continue
-        found = remote_addresses(fw)
-        if found is None:
-            continue
-        setting, entries = found
+    for fw, setting, entries in public_http_scopes(host):
         if not all(entry.lower() in LOCAL_SUBNET for entry in entries):
             continue
         yield ctx.finding(
@@ -281,13 +283,7 @@ def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
     RemoteAddress : LocalSubnet
     ```
     """
-    for fw in firewall_rules(host):
-        if not public_winrm_http(fw):
-            continue
-        found = remote_addresses(fw)
-        if found is None:
-            continue
-        setting, entries = found
+    for fw, setting, entries in public_http_scopes(host):
         if not any(entry.lower() in ANY for entry in entries):
             continue
         yield ctx.finding(
