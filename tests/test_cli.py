@@ -126,8 +126,9 @@ def test_parse_jsonl_one_setting_per_line() -> None:
     assert result.exit_code == 0
     line_schema = {**MODEL_SCHEMA["$defs"]["setting_line"], "$defs": MODEL_SCHEMA["$defs"]}
     lines = [json.loads(l) for l in result.stdout.splitlines()]
+    validator = jsonschema.Draft202012Validator(line_schema)
     for line in lines:
-        jsonschema.validate(line, line_schema)
+        validator.validate(line)
     by_path = {l["path"]: l for l in lines}
     basic = by_path["winrm/config/client/auth/Basic"]
     assert (basic["value"], basic["source"], basic["file"].endswith("winrm-config.txt")) == (False, "gpo", True)
