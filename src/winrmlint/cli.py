@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -14,6 +15,8 @@ from winrmlint import __version__
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    # typer's rich tracebacks print local variables: hostile file contents must never reach them
+    pretty_exceptions_enable=False,
     help="Lint WinRM configuration dumps: findings with their documented cause and the exact fix.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -61,13 +64,48 @@ def _check_paths(paths: list[Path] | None) -> list[str]:
     chosen = paths or [Path(".")]
     missing = [str(p) for p in chosen if not p.exists()]
     if missing:
-        typer.echo(f"winrmlint: no such file or folder: {', '.join(missing)}", err=True)
+        from winrmlint.bundle import display
+        from winrmlint.output.escape import safe
+
+        typer.echo(f"winrmlint: no such file or folder: {safe(display(', '.join(missing)))}", err=True)
         raise typer.Exit(2)
     return [str(p) for p in chosen]
 
 
 def _open_output(output: Path | None):
-    return open(output, "w", encoding="utf-8", newline="\n") if output else sys.stdout
+    if output is None:
+        # a terminal or pipe that cannot encode a character shows it escaped rather than failing
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")
+        return sys.stdout
+    try:
+        return open(output, "w", encoding="utf-8", newline="\n")
+    except OSError as err:
+        typer.echo(f"winrmlint: cannot write {output}: {err.strerror or err}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _limits(max_file_size: int, max_files: int, max_lines: int, max_archive_entries: int, max_archive_size: int,
+            max_archive_ratio: int):
+    from winrmlint.bundle import Limits
+
+    return Limits(
+        max_file_bytes=max_file_size,
+        max_files=max_files,
+        max_lines=max_lines,
+        max_archive_entries=max_archive_entries,
+        max_archive_bytes=max_archive_size,
+        max_archive_ratio=max_archive_ratio,
+    )
+
+
+# Resource limits (README "Security and limits"): the defaults are bundle.Limits'
+MaxFileSize = Annotated[int, typer.Option("--max-file-size", help="Largest file read, in bytes.", min=1)]
+MaxFiles = Annotated[int, typer.Option("--max-files", help="Most files read per linted folder.", min=1)]
+MaxLines = Annotated[int, typer.Option("--max-lines", help="Most lines read from one host's files together.", min=1)]
+MaxArchiveEntries = Annotated[int, typer.Option("--max-archive-entries", help="Most entries in one zip.", min=1)]
+MaxArchiveSize = Annotated[int, typer.Option("--max-archive-size", help="Most bytes one zip may expand to.", min=1)]
+MaxArchiveRatio = Annotated[int, typer.Option("--max-archive-ratio", help="Largest expansion ratio of a zip entry over 1 MB.", min=1)]
 
 
 @app.command()
@@ -79,12 +117,16 @@ def lint(
     select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for large fleets (0: one per CPU).", min=0)] = 0,
-    max_file_size: Annotated[int, typer.Option(help="Largest file read, in bytes.", min=1)] = 32 * 1024 * 1024,
+    max_file_size: MaxFileSize = 32 * 1024 * 1024,
     baseline: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
+    max_files: MaxFiles = 10_000,
+    max_lines: MaxLines = 250_000,
+    max_archive_entries: MaxArchiveEntries = 10_000,
+    max_archive_size: MaxArchiveSize = 256 * 1024 * 1024,
+    max_archive_ratio: MaxArchiveRatio = 200,
 ) -> None:
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
     from winrmlint import engine
-    from winrmlint.bundle import Limits
     from winrmlint.findings import Level
 
     bad = engine.unknown_selectors([*(select or []), *(ignore or [])])
@@ -95,7 +137,7 @@ def lint(
     run = engine.lint(
         targets,
         rules=engine.select_rules(select or (), ignore or ()),
-        limits=Limits(max_file_bytes=max_file_size),
+        limits=_limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio),
         jobs=jobs,
         baseline=baseline,
     )
@@ -128,12 +170,19 @@ def parse(
     paths: Paths = None,
     output_format: Annotated[ParseFormat, typer.Option("--format", "-f", help="json: the host models; jsonl: one line per setting.")] = ParseFormat.json,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    max_file_size: MaxFileSize = 32 * 1024 * 1024,
+    max_files: MaxFiles = 10_000,
+    max_lines: MaxLines = 250_000,
+    max_archive_entries: MaxArchiveEntries = 10_000,
+    max_archive_size: MaxArchiveSize = 256 * 1024 * 1024,
+    max_archive_ratio: MaxArchiveRatio = 200,
 ) -> None:
     """Print the normalised host model that the rules see."""
     from winrmlint import engine
     from winrmlint.output import model
 
-    run = engine.lint(_check_paths(paths), rules=())
+    limits = _limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio)
+    run = engine.lint(_check_paths(paths), rules=(), limits=limits)
     stream = _open_output(output)
     try:
         if output_format is ParseFormat.jsonl:
@@ -188,3 +237,9 @@ def main() -> None:
         sys.exit(130)
     except BrokenPipeError:
         sys.exit(1)
+    except Exception as err:
+        # the last line of defence: the engine already turns a failing parser or rule into WRM001
+        if os.environ.get("WINRMLINT_DEBUG", "") not in ("", "0"):
+            raise
+        print(f"winrmlint: internal error ({type(err).__name__}); run with WINRMLINT_DEBUG=1 for details", file=sys.stderr)
+        sys.exit(2)

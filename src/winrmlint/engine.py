@@ -177,6 +177,7 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
     if bundle.manifest is not None:
         # first, so that what the manifest states wins over what the dumps imply
         _read_manifest(bundle.manifest, limits, files, dumps)
+    lines = 0
     for file in bundle.files:
         try:
             source = SourceText.from_bytes(file.uri, file.read(limits))
@@ -193,6 +194,11 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             if _debug():
                 raise
             files.append(ParsedFile(file.uri, None, f"internal error while reading: {type(err).__name__}"))
+            continue
+        lines += len(source.lines)
+        if lines > limits.max_lines:
+            files.append(ParsedFile(file.uri, None, f"not read: the host's files pass {limits.max_lines} lines"))
+            lines -= len(source.lines)
             continue
         fmt, dump, error = parse_file(source)
         if error is not None:

@@ -32,6 +32,9 @@ def parse(source: SourceText) -> ParsedDump:
         data = json.loads(source.text)
     except json.JSONDecodeError as err:
         raise ParseError(f"manifest is not JSON: {err.msg}", err.lineno) from None
+    except (RecursionError, ValueError):
+        # nesting past the stack, or an integer past Python's 4300-digit conversion limit
+        raise ParseError("manifest is not JSON that can be read: nested too deeply or a number too long", 1) from None
     error = next(iter(sorted(_validator().iter_errors(data), key=str)), None)
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"

@@ -92,12 +92,28 @@ def _strict(data: bytes, codec: str, label: str) -> str:
     except UnicodeDecodeError as err:
         line = data[: err.start].decode(codec, errors="replace").count("\n") + 1
         raise DecodeError(f"invalid {label} at byte {err.start}: {err.reason}", line) from None
+    if codec == "utf-16-le":
+        # cmd's `>>` appends 8-bit text to a UTF-16 file; read as UTF-16 it is not an error but
+        # CJK-looking noise, in which CR LF becomes U+0A0D, a code point that is never assigned
+        mixed = text.find("\u0a0d")
+        if mixed >= 0:
+            line = text.count("\n", 0, mixed) + 1
+            raise DecodeError(f"mixed encodings: 8-bit text inside {label}", line)
     _refuse_binary(text)
     return text
 
 
 def _refuse_binary(text: str) -> None:
+    # NUL anywhere (not only as the first control character): no Windows tool prints one in text,
+    # and C libraries such as libxml2 would stop reading at it
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        if text[nul : nul + 16 : 2] == "\x00" * 8:
+            # PowerShell 5.1's `>>` appends UTF-16LE to a file that another tool wrote in 8 bits
+            raise DecodeError("mixed encodings: UTF-16 text inside 8-bit text", line)
+        raise DecodeError("binary content (control byte 0x00)", line)
     match = _CONTROL.search(text)
-    if match and (match.group() == "\x00" or len(_CONTROL.findall(text[:65536])) > 8):
+    if match and len(_CONTROL.findall(text[:65536])) > 8:
         line = text.count("\n", 0, match.start()) + 1
         raise DecodeError(f"binary content (control byte 0x{ord(match.group()):02x})", line)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 
 # C0/C1 controls (ANSI escapes start with ESC) and the bidirectional overrides that can make a
-# file name or value read differently from what it is (Trojan Source, CVE-2021-42574).
-_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# file name or value read differently from what it is (Trojan Source, CVE-2021-42574); the
+# Unicode line and paragraph separators, which some terminals and editors break lines at.
+_UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 
 
 def safe(text: str) -> str:

@@ -115,6 +115,16 @@ def log(run: RunResult) -> om.SarifLog:
         for f in sorted(run.files, key=lambda f: f.uri)
         if f.error
     ]
+    # a rule that raised judged nothing on that host: the run did not fully succeed
+    notifications.extend(
+        om.Notification(
+            level="error",
+            message=om.Message(text=f"{at.uri}: {message}"),
+            locations=[om.Location(physical_location=physical(at, artifact_index.get(at.uri)))],
+            descriptor=om.ReportingDescriptorReference(id="WRM001"),
+        )
+        for at, message in sorted(run.internal_errors)
+    )
     artifacts = [
         om.Artifact(
             location=artifact_location(uri),

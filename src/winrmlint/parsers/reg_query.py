@@ -19,7 +19,9 @@ _KINDS = (
     "|REG_RESOURCE_REQUIREMENTS_LIST"
 )
 # `    Name    REG_DWORD    0x1`; `/z` adds the type number: `REG_DWORD (4)`
-_VALUE = re.compile(rf"^(?P<name>.+?)\s+(?P<kind>{_KINDS})(?:\s*\(\d+\))?(?:\s+(?P<data>.*))?$")
+# the name ends where a run of spaces starts (or is one leading space, as `.+?` allowed), and
+# the run is never given back: `.+?\s+` was quadratic on a long line of spaces
+_VALUE = re.compile(rf"^(?P<name>\s(?=\s)|.*?\S)\s++(?P<kind>{_KINDS})(?:\s*+\(\d++\))?(?:\s+(?P<data>.*))?$")
 _KEY = re.compile(r"^(?:\\\\[^\\\s]+\\)?HK[A-Z_]*(?:\\|$)", re.IGNORECASE)
 _ECHO = re.compile(r"\breg(?:\.exe)?\s+query\b(?P<args>.*)$", re.IGNORECASE)
 _TOKEN = re.compile(r""""([^"]*)"?|'([^']*)'?|(\S+)""")

@@ -32,7 +32,8 @@ _NO_SUCH_SERVICE = "1060"
 # `SERVICE_NAME: winrm` has no space before its colon; fields (`TYPE               : 20 …`) have one.
 # sc's keys are upper case in every language, which tells them from PowerShell's PascalCase names.
 _SC_HEADER = re.compile(r"^(?P<indent>\s*)(?P<key>[^\s:]+):(?:\s+(?P<value>.*))?$")
-_SC_FIELD = re.compile(r"^\s*(?P<key>[^\s:][^:]*?)\s+:(?:\s+(?P<value>.*))?$")
+# the key ends on a non-space, so `\s++` scans each run of spaces once (was quadratic)
+_SC_FIELD = re.compile(r"^\s*+(?P<key>[^\s:](?:[^:]*?[^\s:])?)\s++:(?:\s+(?P<value>.*))?$")
 _SC_MORE = re.compile(r"^\s*:(?:\s+(?P<value>.*))?$")
 # winsvc.h constants print as number and name; the names are never localised, the keys may be
 _SC_START = re.compile(r"^(?P<code>[0-4])\s+(?:BOOT_START|SYSTEM_START|AUTO_START|DEMAND_START|DISABLED)\b")

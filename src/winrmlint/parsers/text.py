@@ -62,7 +62,9 @@ class Field:
     truncated: bool = False
 
 
-_FL_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z_][\w .\-]*?)\s*:(?:[ \t](?P<value>.*))?$")
+# the name ends on a non-space, so each run of spaces is scanned once: a lazy name followed by
+# `\s*:` re-scanned the run from every offset, quadratic on a long line of spaces
+_FL_FIELD = re.compile(r"^(?P<indent>[ \t]*)(?P<name>[A-Za-z_](?:[\w .\-]*[\w.\-])?)\s*:(?:[ \t](?P<value>.*))?$")
 # a line that starts or goes on with Format-List output: one property name padded to the colon
 FORMAT_LIST_LINE = re.compile(r"^\s*[A-Za-z_][\w.\-]*\s+:(?:\s|$)")
 

@@ -16,10 +16,12 @@ COVERAGE = "winhttp"  # the prefix of paths.WINHTTP_PROXY and paths.WINHTTP_BYPA
 # netsh's texts are localised but keep their shape: a title naming WinHTTP and ending with a colon,
 # then either one sentence with a parenthesis (`Direct access (no proxy server).`) or two
 # `Key :  value` lines, the proxy first and the bypass list second.
-_TITLE = re.compile(r"^\s*[^:]*WinHTTP[^:]*:\s*$", re.IGNORECASE)
+# linear forms (lookahead, possessive quantifiers): overlapping `\s*[^:]*` backtracked
+# quadratically on a long line of spaces
+_TITLE = re.compile(r"^(?=[^:]*WinHTTP)[^:]*+:\s*+$", re.IGNORECASE)
 # words in the parenthesis, never a number: `… settings. (5) Access is denied.` is an error
-_DIRECT = re.compile(r"^\s*[^:()]+\([^:()\d]*[^\W\d_][^:()\d]*\)\s*\.?\s*$")
-_FIELD = re.compile(r"^\s*(?P<key>[^:]*?\S)\s*:(?:\s+(?P<value>.*))?$")
+_DIRECT = re.compile(r"^[^:()]++\((?=[^:()\d]*[^\W\d_])[^:()\d]*+\)\s*+(?:\.\s*+)?$")
+_FIELD = re.compile(r"^\s*+(?P<key>[^:]*?\S)\s*:(?:\s+(?P<value>.*))?$")
 # `(none)`, `(keine)`, `(aucun)`: a bypass list of real entries is never wrapped in parentheses
 _NONE = re.compile(r"^\(\s*[^()]*\)$")
 _ENGLISH_PROXY = re.compile(r"^\s*Proxy Server\(s\)\s*:", re.IGNORECASE)

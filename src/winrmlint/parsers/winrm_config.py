@@ -56,8 +56,10 @@ _URI = re.compile(r"winrm/config[^\s\"'@]*", re.IGNORECASE)
 _VERBS = {"g": "get", "s": "set", "e": "enumerate", "enum": "enumerate"}
 _COMMENT_LINE = re.compile(r"^(?:#|//|<-|-->)")
 # formats.md "Hand edits": `# should be true`, `// --> …`, `<-` after a value
-_TRAILING_COMMENT = re.compile(r"\s+(?:#|//|<-|-->).*$")
-_SOURCE_TAG = re.compile(r"\s*\[\s*Source\s*=\s*\"?(?P<source>[^\"\]]*)\"?\s*\]$", re.IGNORECASE)
+# a match starts only where a run of spaces does (lookbehind) and never gives spaces back
+# (possessive): searched from every offset of a long run of spaces, it was quadratic
+_TRAILING_COMMENT = re.compile(r"(?<!\s)\s++(?:#|//|<-|-->).*$")
+_SOURCE_TAG = re.compile(r"(?<!\s)\s*+\[\s*+Source\s*+=\s*+\"?(?P<source>[^\"\]]*+)\"?\s*+\]$", re.IGNORECASE)
 _KEY = re.compile(r"^(?P<name>[A-Za-z_][\w.\-]*)(?:\s*=\s*(?P<value>.*))?$")
 # winrm.cmd prints the signed decimal and the hex HRESULT; the label is localised (reference §0)
 _ERRNO = re.compile(r"^[^=]*?:\s*(?P<decimal>-?\d+)\s+(?P<hex>0x[0-9A-Fa-f]{1,8})$")

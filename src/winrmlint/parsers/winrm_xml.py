@@ -29,6 +29,10 @@ _SOURCES = {"gpo": Source.GPO, "compatibility": Source.COMPATIBILITY}
 _SECTIONS = ("client", "service", "winrs")
 _SUBSECTIONS = ("auth", "defaultports")
 _KNOWN_PATHS = {s.path.lower() for s in catalog.SETTINGS}
+# lxml (without huge_tree) caps depth and text size but not the number of elements, and each
+# becomes a reading of about 1 KB: a 32 MiB line of `<a/>` would take gigabytes. A full
+# `winrm get winrm/config -format:xml` has about 200 tags.
+_MAX_TAGS = 200_000
 
 
 @dataclass(frozen=True)
@@ -92,6 +96,8 @@ def _region(source: SourceText, dump: ParsedDump) -> _Region:
     doctype = _DOCTYPE.search(text)
     if doctype:
         raise ParseError("DTDs are not allowed", first + 1 + text.count("\n", 0, doctype.start()))
+    if text.count("<") > _MAX_TAGS:
+        raise ParseError(f"more than {_MAX_TAGS} XML tags: not read", first + 1)
     # declarations would be misplaced inside the wrapper; the text is already decoded
     text = _DECLARATION.sub("", text)
     enumerated = any(_ENUMERATE.search(line) for line in lines[:first])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from itertools import combinations
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog
@@ -182,14 +181,9 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
         readings = [r for r in setting.readings if r.valid and not r.truncated]
         if len(readings) < 2:
             continue
-        clashes = [
-            (a, b)
-            for a, b in combinations(readings, 2)
-            if a.location.uri != b.location.uri and _comparable(a, b) and not same(a.value, b.value)
-        ]
+        involved, clashes = _clashes(readings)
         if not clashes:
             continue
-        involved = [r for r in readings if any(r is a or r is b for a, b in clashes)]
         anchor, others = involved[0], involved[1:]
         told = ", ".join(f"{_input(r, host.bundle)} says {said(r.value)}" for r in involved)
         yield ctx.finding(
@@ -200,6 +194,50 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
             fix=_disagreement_fix(clashes),
             related=[r.location for r in others],
         )
+
+
+def _clashes(readings: list[Reading]) -> tuple[list[Reading], list[tuple[Reading, Reading]]]:
+    """The readings that disagree with a comparable reading of another file, and one such pair
+    per pair of kinds of reading (layer, marked local or not), in the order read.
+
+    Counted rather than paired: a hostile dump repeating one setting a million times made every
+    pair (`combinations`) quadratic. Whether two readings must agree depends only on their kinds,
+    so readings of a kind are counted by file, by value and by both; those of another file with
+    another value are the total less the same file, less the same value, plus both.
+    """
+    if len({r.location.uri for r in readings}) < 2:
+        return [], []  # readings of one file never clash with each other
+    kinds = [(_layer(r), r.source is Source.LOCAL) for r in readings]
+    values = [_normal(r.value) for r in readings]
+    first: dict[tuple[str, bool], Reading] = {}
+    total: dict[tuple[str, bool], int] = {}
+    counts: dict[tuple[tuple[str, bool], object], int] = {}
+    for reading, kind, value in zip(readings, kinds, values):
+        first.setdefault(kind, reading)
+        total[kind] = total.get(kind, 0) + 1
+        for key in (("uri", reading.location.uri), ("value", value), ("both", reading.location.uri, value)):
+            counts[(kind, key)] = counts.get((kind, key), 0) + 1
+    comparable = {(k, j): _comparable(first[k], first[j]) for k in first for j in first}
+
+    def others(kind: tuple[str, bool], uri: str, value: object) -> int:
+        return (total[kind] - counts.get((kind, ("uri", uri)), 0) - counts.get((kind, ("value", value)), 0)
+                + counts.get((kind, ("both", uri, value)), 0))
+
+    involved: list[Reading] = []
+    pairs: dict[frozenset, tuple[Reading, Reading]] = {}
+    for index, (reading, kind, value) in enumerate(zip(readings, kinds, values)):
+        uri = reading.location.uri
+        clashing = [j for j in first if comparable[(kind, j)] and others(j, uri, value) > 0]
+        if clashing:
+            involved.append(reading)
+        for j in clashing:
+            if frozenset((kind, j)) not in pairs:
+                # a witness for the fix's wording: one reading of kind j it disagrees with
+                match = next(i for i, (r, k, v) in enumerate(zip(readings, kinds, values))
+                             if k == j and r.location.uri != uri and v != value)
+                a, b = sorted((index, match))
+                pairs[frozenset((kind, j))] = (readings[a], readings[b])
+    return involved, list(pairs.values())
 
 
 def _disagreement_fix(clashes: Sequence[tuple[Reading, Reading]]) -> str:

@@ -1,0 +1,199 @@
+"""Hostile sizes: a 100 MB file, a 10 MB line, a million lines, zip bombs, quadratic traps.
+
+Generated into tmp_path, never committed. Times are budgets far above what the code takes (a
+quadratic regression takes minutes or hours on these inputs, not seconds), and memory is
+measured in a child process, so that this process's own history does not count.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+import time
+import zipfile
+import zlib
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from winrmlint import engine, parsers
+from winrmlint.bundle import Limits
+from winrmlint.model.values import ParseError
+from winrmlint.source import SourceText
+
+LEGACY = FIXTURES / "bundles" / "web01-legacy"
+MIB = 1024 * 1024
+
+
+def good_bundle(tmp_path: Path) -> Path:
+    bundle = tmp_path / "web01"
+    bundle.mkdir(parents=True)
+    for dump in ("winrm-config.txt", "listeners.txt"):
+        shutil.copy(LEGACY / dump, bundle / dump)
+    return bundle
+
+
+def timed(paths: list[Path], limits: Limits = Limits(), rules=engine.RULES) -> tuple[engine.RunResult, float]:
+    start = time.perf_counter()
+    run = engine.lint([str(p) for p in paths], limits=limits, rules=rules)
+    return run, time.perf_counter() - start
+
+
+def peak_rss_mib(paths: list[Path]) -> float:
+    """Peak resident memory of a fresh `winrmlint lint` of these paths, in MiB."""
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the parent across exec
+    script = (
+        "import re, sys\n"
+        "from winrmlint import engine\n"
+        "run = engine.lint(sys.argv[1:])\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(int(re.search(r'VmHWM:\\s+(\\d+) kB', status).group(1)) / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script, *map(str, paths)], capture_output=True, text=True, check=True)
+    return float(out.stdout.strip())
+
+
+def deflated_zeros(archive: Path, name: str, size: int, declared: int | None = None) -> Path:
+    """A zip whose one entry is `size` zero bytes (about 1,000:1); `declared` lies about the size."""
+    chunk = b"\x00" * MIB
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as z:
+        with z.open(name, "w") as entry:
+            for _ in range(size // MIB):
+                entry.write(chunk)
+    if declared is not None:
+        data = bytearray(archive.read_bytes())
+        local, central = data.index(b"PK\x03\x04"), data.index(b"PK\x01\x02")
+        data[local + 22 : local + 26] = declared.to_bytes(4, "little")
+        data[central + 24 : central + 28] = declared.to_bytes(4, "little")
+        archive.write_bytes(bytes(data))
+    return archive
+
+
+# ----------------------------------------------------------------------------- big files
+
+
+def test_a_100_mb_file_is_refused_before_a_byte_is_read(tmp_path: Path) -> None:
+    bundle = good_bundle(tmp_path)
+    with open(bundle / "huge.txt", "wb") as handle:
+        handle.truncate(100 * MIB)  # sparse: costs no disk, but reading it would cost 100 MB of memory
+    run, seconds = timed([bundle])
+    assert {f.error for f in run.files if f.error} == {"not read: file is 104857600 bytes, over the 33554432-byte limit"}
+    assert {"WRM101", "WRM102", "WRM701"} <= {f.code for f in run.findings}
+    assert seconds < 5
+    assert peak_rss_mib([bundle]) < 100
+
+
+def test_a_file_that_grows_past_its_size_is_cut_at_the_limit(tmp_path: Path) -> None:
+    # /proc-like files report a size of 0: the read itself stops one byte past the limit
+    run, _ = timed([Path("/proc/self/environ")], limits=Limits(max_file_bytes=4))
+    assert run.files[0].error == "not read: file is over the 4-byte limit"
+
+
+def test_a_10_mb_single_line_finishes_in_seconds(tmp_path: Path) -> None:
+    bundle = good_bundle(tmp_path)
+    (bundle / "one-line.txt").write_text("Config\n    MaxEnvelopeSizekb = " + "9" * 10_000_000 + "\n")
+    run, seconds = timed([bundle])
+    assert seconds < 30, seconds  # about 3 s: every parser's sniff and the chosen parse are linear
+    assert {"WRM101", "WRM102"} <= {f.code for f in run.findings}
+
+
+def test_a_million_lines_is_refused_by_the_line_budget_and_the_rest_is_read(tmp_path: Path) -> None:
+    bundle = good_bundle(tmp_path)
+    (bundle / "a-million.txt").write_text("Config\n" + "    MaxEnvelopeSizekb = 500\n" * 1_000_000)
+    run, seconds = timed([bundle])
+    errors = {f.uri.rsplit("/", 1)[1]: f.error for f in run.files if f.error}
+    assert errors == {"a-million.txt": "not read: the host's files pass 250000 lines"}
+    assert {"WRM101", "WRM102", "WRM701"} <= {f.code for f in run.findings}
+    assert seconds < 15, seconds
+
+
+@pytest.mark.parametrize("line", ["x = y", "", "a : b", "PS C:\\> winrm get winrm/config", "[HKEY_LOCAL_MACHINE\\X]"])
+def test_a_million_lines_within_a_raised_budget_are_linear(line: str, tmp_path: Path) -> None:
+    (tmp_path / "lines.txt").write_text((line + "\n") * 1_000_000)
+    run, seconds = timed([tmp_path / "lines.txt"], limits=Limits(max_lines=2_000_000))
+    assert seconds < 30, seconds
+    assert run.files[0].error is None or "internal error" not in run.files[0].error
+
+
+# Long runs of spaces that overlapping `\s*`/`\s+` patterns backtracked over quadratically
+# (winhttp_proxy `_TITLE`, `_DIRECT`, `_FIELD`; winrm_config `_TRAILING_COMMENT`, `_SOURCE_TAG`;
+# reg_query `_VALUE`; service_state `_SC_FIELD`): at 100,000 characters each took minutes.
+TRAPS = {
+    "spaces": " " * 100_000 + "x",
+    "tabs": "\t" * 100_000 + "x",
+    "colon-then-spaces": "Name : " + " " * 100_000 + "x",
+    "equals-spaces-equals": "a =" + " " * 100_000 + "=",
+    "spaces-before-kind": "x" + " " * 100_000 + "REG_SZX",
+    "source-tag": "Basic = true" + " " * 100_000 + '[Source="GPO"',
+    "parenthesis": "Direct (" + "a" * 100_000,
+    "winhttp-title": "WinHTTP" * 15_000,
+}
+
+
+@pytest.mark.parametrize("trap", sorted(TRAPS))
+def test_no_parser_is_quadratic_on_a_long_line(trap: str) -> None:
+    source = SourceText.from_text("trap.txt", "Config\n" + TRAPS[trap] + "\n")
+    for parser in parsers.PARSERS:
+        start = time.perf_counter()
+        parser.sniff(source)
+        try:
+            parser.parse(source)
+        except ParseError:
+            pass
+        assert time.perf_counter() - start < 3, (trap, parser.FORMAT)
+
+
+def test_one_setting_read_many_times_in_two_files_is_linear(tmp_path: Path) -> None:
+    """WRM801 compared every pair of readings of a setting: 40,000 readings were 800 million pairs."""
+    bundle = tmp_path / "web01"
+    bundle.mkdir()
+    for name, value in (("a.txt", 150), ("b.txt", 500)):
+        (bundle / name).write_text("Config\n" + f"    MaxEnvelopeSizekb = {value}\n" * 20_000)
+    run, seconds = timed([bundle], rules=engine.select_rules(["WRM801"]))
+    assert seconds < 15, seconds
+    wrm801 = [f for f in run.findings if f.code == "WRM801"]
+    assert len(wrm801) == 1 and len(wrm801[0].related) == 39_999
+
+
+# ------------------------------------------------------------------------------ zip bombs
+
+
+def test_zip_bomb_entry_larger_than_the_file_limit_is_refused_from_its_header(tmp_path: Path) -> None:
+    bomb = deflated_zeros(tmp_path / "bomb.zip", "winrm-config.txt", 64 * MIB)
+    assert bomb.stat().st_size < 200_000
+    run, seconds = timed([bomb])
+    assert run.files[0].error == f"not read: entry expands to {64 * MIB} bytes, over the {32 * MIB}-byte limit"
+    assert seconds < 2
+
+
+def test_zip_bomb_entry_under_the_file_limit_is_refused_by_its_ratio(tmp_path: Path) -> None:
+    bomb = deflated_zeros(tmp_path / "bomb.zip", "winrm-config.txt", 8 * MIB)
+    run, _ = timed([bomb])
+    assert run.files[0].error.startswith("not read: entry expands ") and "over the 200:1 limit" in run.files[0].error
+
+
+def test_zip_bomb_that_lies_about_its_size_is_never_expanded_past_the_lie(tmp_path: Path) -> None:
+    bomb = deflated_zeros(tmp_path / "liar.zip", "winrm-config.txt", 64 * MIB, declared=1000)
+    run, seconds = timed([bomb])
+    assert run.files[0].error in (
+        "not read: archive entry cannot be read: BadZipFile",  # zipfile stops at 1000 bytes: bad CRC
+        "not read: archive cannot be read: BadZipFile",  # or refuses the inconsistent headers
+    )
+    assert seconds < 2
+    assert peak_rss_mib([bomb]) < 100
+
+
+def test_zip_bombs_next_to_a_host_cost_only_themselves(tmp_path: Path) -> None:
+    alone = {(f.code, f.location.line, f.message) for f in timed([good_bundle(tmp_path / "a")])[0].findings}
+    bombs = [
+        deflated_zeros(tmp_path / "big.zip", "winrm-config.txt", 40 * MIB),
+        deflated_zeros(tmp_path / "ratio.zip", "winrm-config.txt", 4 * MIB),
+        deflated_zeros(tmp_path / "liar.zip", "winrm-config.txt", 16 * MIB, declared=10),
+    ]
+    run, seconds = timed([good_bundle(tmp_path / "b"), *bombs])
+    assert [f.uri.rsplit("/", 2)[-2] for f in run.files if f.error] == ["big.zip", "ratio.zip", "liar.zip"]
+    assert {(f.code, f.location.line, f.message) for f in run.findings if f.host == "web01"} == alone
+    assert seconds < 5
