@@ -103,3 +103,15 @@ def test_an_invalid_manifest_is_wrm001_and_the_dumps_are_still_linted(tmp_path: 
     wrm001 = [f for f in run.findings if f.code == "WRM001"]
     assert len(wrm001) == 1 and "join" in wrm001[0].message and "schema" in wrm001[0].fix
     assert any(f.code == "WRM102" for f in run.findings)
+
+
+def test_notes_beside_a_fleets_bundles_do_not_make_it_one_host(tmp_path: Path) -> None:
+    fleet = tmp_path / "fleet"
+    shutil.copytree(CLEAN, fleet / "srv01")
+    shutil.copytree(LEGACY, fleet / "web01")
+    (fleet / "README.md").write_text("# Fleet collected 2026-11-18\n\nOne folder per host.\n")
+    (fleet / "results.sarif").write_text('{"version": "2.1.0", "runs": []}\n')
+    assert [b.name for b in discover([str(fleet)], cwd=str(tmp_path))] == ["srv01", "web01"]
+    # a dump at the top, though, makes the folder one host's bundle with its sub-folders
+    (fleet / "winrm-config.txt").write_bytes((LEGACY / "winrm-config.txt").read_bytes())
+    assert [b.name for b in discover([str(fleet)], cwd=str(tmp_path))] == ["fleet"]

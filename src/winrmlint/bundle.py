@@ -119,13 +119,13 @@ def discover(paths: list[str], limits: Limits = Limits(), cwd: str | None = None
             continue
         if stat.S_ISDIR(info.st_mode):
             tree = _folder_tree(path, base, limits)
-            bundles.extend(_bundles(tree, display(path.resolve().name or raw), uri))
+            bundles.extend(_bundles(tree, display(path.resolve().name or raw), uri, limits))
         elif not stat.S_ISREG(info.st_mode):
             # a FIFO or a device would block or never end
             bundles.append(Bundle(name=display(path.name), root=uri, refused=[(uri, "not a regular file")]))
         elif zipfile.is_zipfile(path):
             tree = _zip_tree(path, base, limits)
-            bundles.extend(_bundles(tree, display(path.stem), uri))
+            bundles.extend(_bundles(tree, display(path.stem), uri, limits))
         else:
             file = BundleFile(uri, str(path), size=info.st_size)
             bundles.append(Bundle(name=display(path.stem), root=file.uri, files=[file]))
@@ -167,10 +167,13 @@ class _Node:
         return order
 
 
-def _bundles(node: _Node, name: str, uri: str) -> list[Bundle]:
-    if node.files or not node.folders:
+def _bundles(node: _Node, name: str, uri: str, limits: Limits) -> list[Bundle]:
+    manifest = next((f for f in node.files if f.uri.rsplit("/", 1)[-1] == MANIFEST), None)
+    # A folder of host folders may also hold a README, a notes file or last run's SARIF: those
+    # are no host's dumps, so such a folder is still a fleet. Files only, or a dump or manifest
+    # beside the sub-folders, make it one host's bundle.
+    if not node.folders or manifest is not None or any(_is_dump(f, limits) for f in node.files):
         files = node.all_files()
-        manifest = next((f for f in node.files if f.uri.rsplit("/", 1)[-1] == MANIFEST), None)
         return [
             Bundle(
                 name=name,
@@ -182,10 +185,21 @@ def _bundles(node: _Node, name: str, uri: str) -> list[Bundle]:
         ]
     found: list[Bundle] = []
     for child in sorted(node.folders):
-        found.extend(_bundles(node.folders[child], child, node.folders[child].uri))
+        found.extend(_bundles(node.folders[child], child, node.folders[child].uri, limits))
     if node.refused:
         found.append(Bundle(name=name, root=uri, refused=node.refused))
     return found
+
+
+def _is_dump(file: BundleFile, limits: Limits) -> bool:
+    """Whether any parser recognises the file (read within the limits; unreadable is not a dump)."""
+    from winrmlint import parsers
+    from winrmlint.source import SourceText
+
+    try:
+        return parsers.detect(SourceText.from_bytes(file.uri, file.read(limits))) is not None
+    except Exception:  # noqa: BLE001 - anything unreadable here is judged again, and reported, if linted
+        return False
 
 
 def _folder_tree(root: Path, base: Path, limits: Limits) -> _Node:
