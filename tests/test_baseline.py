@@ -82,3 +82,9 @@ def test_text_output_names_host_value_and_fix(in_drift: Path) -> None:
         for l in lines
     )
     assert any(l.strip() == 'fix: `winrm set winrm/config/service @{AllowUnencrypted="false"}`' for l in lines)
+
+
+def test_a_baseline_that_is_no_host_of_the_run_is_a_usage_error(in_drift: Path) -> None:
+    result = runner.invoke(app, ["lint", "--baseline", "GOLD-TYPO", "fail"])
+    assert result.exit_code == 2
+    assert "GOLD-TYPO" in result.stderr and BASELINE.lower() in result.stderr.lower()

@@ -141,6 +141,11 @@ def lint(
         jobs=jobs,
         baseline=baseline,
     )
+    if baseline and not any(r.host.name.lower() == baseline.lower() for r in run.hosts):
+        # a mistyped golden host would silently disable WRM802
+        names = ", ".join(sorted({r.host.name for r in run.hosts})) or "none"
+        typer.echo(f"winrmlint: --baseline {baseline!r} is not a host of this run (hosts: {names})", err=True)
+        raise typer.Exit(2)
     stream = _open_output(output)
     try:
         if output_format is OutputFormat.sarif:
