@@ -105,12 +105,15 @@ def log(run: RunResult) -> om.SarifLog:
     artifact_index = {uri: i for i, uri in enumerate(files)}
     formats = {f.uri: f.format for f in run.files}
     rule_index = {r.code: i for i, r in enumerate(run.rules)}
+    # the failure is also a WRM001 result; the notification points at that rule (not at a
+    # notification descriptor, which `descriptor` would mean)
+    unreadable = om.ReportingDescriptorReference(id="WRM001", index=rule_index.get("WRM001"))
     notifications = [
         om.Notification(
             level="error",
             message=om.Message(text=f"{f.uri}:{f.error_line}: {f.error}"),
             locations=[om.Location(physical_location=physical(Location(f.uri, f.error_line), artifact_index[f.uri]))],
-            descriptor=om.ReportingDescriptorReference(id="WRM001"),
+            associated_rule=unreadable,
         )
         for f in sorted(run.files, key=lambda f: f.uri)
         if f.error
@@ -121,7 +124,7 @@ def log(run: RunResult) -> om.SarifLog:
             level="error",
             message=om.Message(text=f"{at.uri}: {message}"),
             locations=[om.Location(physical_location=physical(at, artifact_index.get(at.uri)))],
-            descriptor=om.ReportingDescriptorReference(id="WRM001"),
+            associated_rule=unreadable,
         )
         for at, message in sorted(run.internal_errors)
     )
