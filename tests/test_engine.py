@@ -38,3 +38,18 @@ def test_hosts_with_the_same_name_keep_their_own_findings(tmp_path: Path) -> Non
     per_host = [sorted((f["code"], f["line"]) for f in h["findings"]) for h in doc["hosts"]]
     assert per_host[0] == per_host[1] == sorted((f.code, f.location.line) for f in alone.findings)
     assert doc["other_findings"] == []
+
+
+def test_a_broken_process_pool_falls_back_to_this_process(tmp_path: Path, monkeypatch) -> None:
+    import concurrent.futures
+
+    class Broken(concurrent.futures.ProcessPoolExecutor):
+        def map(self, *args, **kwargs):
+            from concurrent.futures.process import BrokenProcessPool
+
+            raise BrokenProcessPool("a worker was killed")
+
+    fleet = make_fleet(tmp_path / "fleet", engine._PARALLEL_FROM)
+    serial = engine.lint([str(fleet)], jobs=1)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
+    assert engine.lint([str(fleet)], jobs=2).findings == serial.findings

@@ -88,17 +88,14 @@ def lint(
 ) -> RunResult:
     bundles = discover(list(paths), limits)
     host_rules = tuple(r for r in rules if not r.fleet)
+    # rules travel by code: a Rule wraps a function whose module name now holds the Rule
+    codes = tuple(r.code for r in host_rules)
     workers = jobs or (os.cpu_count() or 1)
+    done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        # imported here: a process pool costs ~20 ms of imports that a small run never needs
-        from concurrent.futures import ProcessPoolExecutor
-
-        # rules travel by code: a Rule wraps a function whose module name now holds the Rule
-        codes = [tuple(r.code for r in host_rules)] * len(bundles)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = list(pool.map(_lint_bundle, bundles, codes, [limits] * len(bundles), chunksize=8))
-    else:
-        done = [_lint_bundle(b, tuple(r.code for r in host_rules), limits) for b in bundles]
+        done = _lint_in_pool(bundles, codes, limits, workers)
+    if done is None:
+        done = [_lint_bundle(b, codes, limits) for b in bundles]
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
     hosts = [r.host for r in results]
@@ -123,6 +120,24 @@ def lint(
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
     return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors)
+
+
+def _lint_in_pool(
+    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int
+) -> list[tuple[HostResult, list[Finding]]] | None:
+    """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
+    semaphores in a sandbox), so the run goes on in this process instead of failing."""
+    # imported here: a process pool costs ~20 ms of imports that a small run never needs
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles), chunksize=8))
+    except (BrokenProcessPool, OSError):
+        if _debug():
+            raise
+        return None
 
 
 def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, ParseError | None]:

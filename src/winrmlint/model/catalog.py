@@ -6,6 +6,7 @@ Sources: winrm-reference.md §1 (defaults, modern column), §2.1 (WinRM's own re
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from winrmlint.model.values import Value
@@ -214,6 +215,7 @@ def type_of(path: str) -> str:
     return "str"
 
 
+_NUMBER = re.compile(r"0[xX][0-9a-fA-F]{1,16}|[0-9]{1,20}", re.ASCII)
 _TRUE = {"true", "1", "yes", "enabled", "on"}
 _FALSE = {"false", "0", "no", "disabled", "off"}
 
@@ -229,10 +231,10 @@ def coerce(kind: str, raw: str) -> tuple[Value, bool]:
             return False, True
         return text, False
     if kind == "int":
-        try:
-            number = int(text, 16) if text.lower().startswith("0x") else int(text)
-        except ValueError:
+        # Windows prints plain ASCII decimal or 0x hex; int() would also take `1_000` and `５０００`
+        if not _NUMBER.fullmatch(text):
             return text, False
+        number = int(text, 16) if text.lower().startswith("0x") else int(text)
         # WinRM's quotas are unsigned 32-bit; anything else is not a value Windows would hold
         return (number, True) if 0 <= number <= 0xFFFFFFFF else (text, False)
     if kind == "list":
