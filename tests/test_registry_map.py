@@ -104,9 +104,10 @@ def test_trusted_hosts_flag_rules_the_list():
     assert table(enabled)[f"{CFG}/client/TrustedHosts"] == ("*.contoso.com", Source.GPO, True)
     as_text = mapped(CLIENT_POLICY, sz("TrustedHosts", "1", 2), sz("TrustedHostsList", "web01", 3))
     assert table(as_text)[f"{CFG}/client/TrustedHosts"] == ("web01", Source.GPO, True)
-    disabled = mapped(CLIENT_POLICY, dword("TrustedHosts", 0, 2))
-    reading = next(r for r in disabled.readings if r.path == f"{CFG}/client/TrustedHosts")
-    assert (reading.value, reading.location.line, reading.raw) == ("", 2, "0x0")
+    # a disabled policy rules nothing: the local list applies (Policy CSP RemoteManagement/TrustedHosts)
+    disabled = mapped(CLIENT_POLICY, dword("TrustedHosts", 0, 2), sz("TrustedHostsList", "web01", 3))
+    assert f"{CFG}/client/TrustedHosts" not in table(disabled)
+    assert table(disabled)[rf"{CLIENT_POLICY}\TrustedHosts"][0] == 0
     without_list = mapped(CLIENT_POLICY, dword("TrustedHosts", 1, 4))
     assert f"{CFG}/client/TrustedHosts" not in table(without_list)
     assert [(n.location.line, n.message) for n in without_list.notes] == [

@@ -224,9 +224,8 @@ def test_disabled_policies_leave_their_options_out_of_force():
     dump = parsed("policies_disabled.reg")
     gpo = Source.GPO
     assert rows(dump) == {
+        # a disabled Trusted Hosts policy rules nothing: the local list applies (Policy CSP)
         f"{POLICY}\\Client\\TrustedHosts": (0, 4, gpo, True),
-        # a disabled Trusted Hosts policy rules: no host is trusted
-        f"{CFG}/client/TrustedHosts": ("", 4, gpo, True),
         f"{POLICY}\\Client\\TrustedHostsList": ("*", 5, gpo, True),
         f"{POLICY}\\Service\\AllowAutoConfig": (0, 8, gpo, True),
         f"{POLICY}\\Service\\IPv4Filter": ("*", 9, gpo, True),

@@ -83,10 +83,8 @@ _POLICY_FLAGS: Mapping[tuple[str, str], str] = MappingProxyType({
     (POLICY_SERVICE.lower(), "ipv6filter"): "AllowAutoConfig",
     (POLICY_SERVICE.lower(), "cbthardeninglevel"): "CBTHardeningLevelStatus",
 })
-# A flag at 0 that still rules a setting: a disabled Trusted Hosts policy trusts no host.
-_FLAG_OFF: Mapping[tuple[str, str], tuple[str, str]] = MappingProxyType({
-    (POLICY_CLIENT.lower(), "trustedhosts"): (f"{catalog.ROOT}/client/TrustedHosts", ""),
-})
+# A flag at 0 rules nothing: "If you disable or do not configure this policy setting … you must
+# configure the list of trusted hosts locally" (Policy CSP RemoteManagement/TrustedHosts).
 
 # Listener values in the store (§2.1, the [UNDO] exports) → listener properties (§1.5).
 _LISTENER_VALUES: Mapping[str, str] = MappingProxyType({
@@ -309,10 +307,6 @@ def _value_readings(
         yield _typed(setting.path, value, source, origin)
         return
     yield _as_read(key, value, source, origin)
-    ruled = _FLAG_OFF.get(pair)
-    if ruled and _flag(value) is False:
-        path, ruled_value = ruled
-        yield Reading(path, ruled_value, value.location, source, value.raw, origin=origin)
 
 
 def _flags_without_options(low_key: str, values: Mapping[str, RegistryValue]) -> Iterator[Note]:
