@@ -53,3 +53,19 @@ def test_a_broken_process_pool_falls_back_to_this_process(tmp_path: Path, monkey
     serial = engine.lint([str(fleet)], jobs=1)
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Broken)
     assert engine.lint([str(fleet)], jobs=2).findings == serial.findings
+
+
+def test_fingerprints_survive_lines_moving(tmp_path: Path) -> None:
+    legacy = next(p for p in BUNDLES if p.name == "web01-legacy")
+    before = engine.lint([str(legacy)])
+    moved = tmp_path / "web01-legacy"
+    shutil.copytree(legacy, moved)
+    config = moved / "winrm-config.txt"
+    # a transcript header pasted above the dump moves every line down
+    config.write_bytes(b"**********************\r\nWindows PowerShell transcript start\r\n\r\n" + config.read_bytes())
+    after = engine.lint([str(moved)])
+    assert sorted(f.fingerprint for f in after.findings) == sorted(f.fingerprint for f in before.findings)
+    moved_lines = {f.fingerprint: f.location.line for f in after.findings if f.location.uri.endswith("winrm-config.txt")}
+    assert moved_lines and all(
+        moved_lines[f.fingerprint] == f.location.line + 3 for f in before.findings if f.fingerprint in moved_lines
+    )
