@@ -141,3 +141,13 @@ def test_explain(rule: str) -> None:
     result = invoke("explain", rule)
     assert result.exit_code == 0
     assert "## Fix" in result.stdout and "winrm set winrm/config/service" in result.stdout
+
+
+def test_sarif_past_githubs_result_limit_warns(monkeypatch: pytest.MonkeyPatch) -> None:
+    from winrmlint.output import sarif
+
+    monkeypatch.setattr(sarif, "GITHUB_MAX_RESULTS", 3)
+    result = invoke("lint", "--format", "sarif", str(LEGACY))
+    assert result.exit_code == 1
+    assert "GitHub code scanning rejects a run of more than 3" in result.stderr
+    assert "GitHub" not in invoke("lint", "--format", "sarif", "--select", "WRM101", str(LEGACY)).stderr

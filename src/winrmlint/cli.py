@@ -152,6 +152,12 @@ def lint(
             from winrmlint.output import sarif
 
             sarif.write(run, stream)
+            if len(run.findings) > sarif.GITHUB_MAX_RESULTS:
+                typer.echo(
+                    f"winrmlint: warning: {len(run.findings)} results; GitHub code scanning rejects a run of more "
+                    f"than {sarif.GITHUB_MAX_RESULTS}: lint the fleet in parts, or narrow it with --select",
+                    err=True,
+                )
         elif output_format is OutputFormat.json:
             from winrmlint.output import json as json_output
 

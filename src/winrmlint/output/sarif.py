@@ -24,6 +24,8 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://github.com/winrmlint/winrmlint"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "winrmlint/v1"
+# GitHub code scanning refuses the whole upload past this many results in one run
+GITHUB_MAX_RESULTS = 25_000
 _PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 _KEEP_DEFAULT = {"level"}
 
