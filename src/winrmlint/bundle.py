@@ -1,7 +1,8 @@
 """Bundles: one host's dumps, from a folder, a zip or a single file; a fleet is many of them.
 
-A folder that holds files (or a manifest) is one host's bundle, every file below it included;
-a folder that holds only folders is a fleet, each subfolder examined the same way. A zip is
+A folder that holds files and no sub-folder, a manifest, or a dump beside its sub-folders is one
+host's bundle, every file below it included; otherwise it is a fleet (notes or reports beside
+the host folders are nobody's dumps), each subfolder examined the same way. A zip is
 read as the folder it would unpack to. Nothing is followed outside the root being linted, and
 every size is bounded by `Limits` before a byte is read.
 """

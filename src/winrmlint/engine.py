@@ -19,9 +19,17 @@ from winrmlint.source import DecodeError, Location, SourceText
 _PARALLEL_FROM = 16
 
 
-def _debug() -> bool:
-    """`WINRMLINT_DEBUG=1` lets internal errors raise with their traceback, for developers."""
-    return os.environ.get("WINRMLINT_DEBUG", "") not in ("", "0")
+def _internal(err: Exception, doing: str) -> str:
+    """The message for a bug of winrmlint's own: the exception's type only, never its text or a
+    traceback (either could carry the hostile input). `WINRMLINT_DEBUG=1` re-raises it instead."""
+    if os.environ.get("WINRMLINT_DEBUG", "") not in ("", "0"):
+        raise err
+    return f"internal error {doing}: {type(err).__name__}"
+
+
+def _lacks_input(rule: Rule, host: Host) -> bool:
+    """No input of the host speaks to what the rule needs: it is reported as not evaluated."""
+    return bool(rule.needs) and not any(host.knows(n) for n in rule.needs)
 
 
 @dataclass
@@ -48,11 +56,10 @@ class RunResult:
         return [f for h in self.hosts for f in h.host.files]
 
     def findings_by_bundle(self) -> dict[str, list[Finding]]:
-        """Findings per host's bundle, in run order (a finding made without one goes by name)."""
-        by_name = {r.host.name: r.host.bundle for r in self.hosts}
+        """Findings per host's bundle, in run order (host names can repeat across a fleet)."""
         grouped: dict[str, list[Finding]] = {r.host.bundle: [] for r in self.hosts}
         for f in self.findings:
-            grouped.setdefault(f.bundle or by_name.get(f.host, f.host), []).append(f)
+            grouped.setdefault(f.bundle, []).append(f)
         return grouped
 
     @property
@@ -64,18 +71,19 @@ class RunResult:
 def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
     """Rules chosen by code, code prefix (`WRM2`) or name; WRM001 always runs unless ignored."""
 
-    def matches(rule: Rule, wanted: Sequence[str]) -> bool:
-        return any(rule.code.startswith(w.upper()) or rule.name == w.lower() for w in wanted)
-
     return tuple(
         r
         for r in RULES
-        if (not select or matches(r, select) or r.code == "WRM001") and not matches(r, ignore)
+        if (not select or _chosen(r, select) or r.code == "WRM001") and not _chosen(r, ignore)
     )
 
 
 def unknown_selectors(selectors: Sequence[str]) -> list[str]:
-    return [s for s in selectors if not any(r.code.startswith(s.upper()) or r.name == s.lower() for r in RULES)]
+    return [s for s in selectors if not any(_chosen(r, [s]) for r in RULES)]
+
+
+def _chosen(rule: Rule, selectors: Sequence[str]) -> bool:
+    return any(rule.code.startswith(s.upper()) or rule.name == s.lower() for s in selectors)
 
 
 def lint(
@@ -104,10 +112,8 @@ def lint(
         try:
             findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
         except Exception as err:
-            if _debug():
-                raise
             at = Location(results[0].host.bundle if results else ".", 1)
-            error = (at, f"internal error in rule {fleet_rule.code}: {type(err).__name__}")
+            error = (at, _internal(err, f"in rule {fleet_rule.code}"))
             fleet_errors.append(error)
             if results:
                 findings.extend(_internal_findings(rules, results[0].host, [error]))
@@ -115,7 +121,7 @@ def lint(
                 result.not_evaluated.append(fleet_rule.code)
             continue
         for result in results:
-            if fleet_rule.needs and not any(result.host.knows(n) for n in fleet_rule.needs):
+            if _lacks_input(fleet_rule, result.host):
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
@@ -134,9 +140,8 @@ def _lint_in_pool(
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
             return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles), chunksize=8))
-    except (BrokenProcessPool, OSError):
-        if _debug():
-            raise
+    except (BrokenProcessPool, OSError) as err:
+        _internal(err, "in the process pool")
         return None
 
 
@@ -150,9 +155,7 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
     try:
         parser = parsers.detect(source)
     except Exception as err:
-        if _debug():
-            raise
-        return None, None, ParseError(f"internal error while recognising the format: {type(err).__name__}", 1)
+        return None, None, ParseError(_internal(err, "while recognising the format"), 1)
     if parser is None:
         return None, None, ParseError("not a recognised WinRM dump (no format matched its content)", 1)
     try:
@@ -162,9 +165,7 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
     except RecursionError:
         return parser.FORMAT, None, ParseError(f"{parser.FORMAT}: input nested too deeply", 1)
     except Exception as err:
-        if _debug():
-            raise
-        return parser.FORMAT, None, ParseError(f"internal error while parsing: {type(err).__name__}", 1)
+        return parser.FORMAT, None, ParseError(_internal(err, "while parsing"), 1)
 
 
 def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], dumps: list[ParsedDump]) -> None:
@@ -174,10 +175,7 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
         files.append(ParsedFile(file.uri, manifest.FORMAT, f"{manifest.FORMAT}: {err}", getattr(err, "line", 1)))
         return
     except Exception as err:
-        if _debug():
-            raise
-        error = f"{manifest.FORMAT}: internal error while parsing: {type(err).__name__}"
-        files.append(ParsedFile(file.uri, manifest.FORMAT, error))
+        files.append(ParsedFile(file.uri, manifest.FORMAT, f"{manifest.FORMAT}: {_internal(err, 'while parsing')}"))
         return
     files.append(ParsedFile(file.uri, manifest.FORMAT))
     dumps.append(dump)
@@ -206,9 +204,7 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             files.append(ParsedFile(file.uri, None, f"cannot be read: {err.strerror or err}"))
             continue
         except Exception as err:
-            if _debug():
-                raise
-            files.append(ParsedFile(file.uri, None, f"internal error while reading: {type(err).__name__}"))
+            files.append(ParsedFile(file.uri, None, _internal(err, "while reading")))
             continue
         lines += len(source.lines)
         if lines > limits.max_lines:
@@ -227,17 +223,15 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
     result = HostResult(host)
     findings: list[Finding] = []
     for rule in rules:
-        if rule.needs and not any(host.knows(n) for n in rule.needs):
+        if _lacks_input(rule, host):
             result.not_evaluated.append(rule.code)
             continue
         try:
             # drained here, so that a rule failing half-way reports nothing rather than a part
             findings.extend(list(rule.check(host, Context(rule))))
         except Exception as err:
-            if _debug():
-                raise
+            error = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)
-            error = (Location(bundle.root, 1), f"internal error in rule {rule.code}: {type(err).__name__}")
             result.internal_errors.append(error)
             findings.extend(_internal_findings(rules, host, [error]))
     return result, findings
