@@ -70,18 +70,18 @@ _ELLIPSIS = ("...", "…")
 _MAY_CONTINUE = (_Kind.TEXT, _Kind.KEY, _Kind.COMMAND, _Kind.SHOUT)
 
 _SOURCES = {"gpo": Source.GPO, "compatibility": Source.COMPATIBILITY}
-_SECTIONS = ("client", "service", "winrs")
-_SUBSECTIONS = ("auth", "defaultports")
+SECTIONS = ("client", "service", "winrs")
+SUBSECTIONS = ("auth", "defaultports")
 _LISTENER = "listener"
 _FAULT = "wsmanfault"
 _HEADERS = frozenset(catalog.CONTAINERS) | {_FAULT}
-_KNOWN_PATHS = {s.path.lower() for s in catalog.SETTINGS}
-_LISTENER_NAMES = {p.lower() for p in catalog.LISTENER_PROPERTIES}
-_KNOWN_NAMES = {s.name.lower() for s in catalog.SETTINGS} | _LISTENER_NAMES | {"message"}
+KNOWN_PATHS = {s.path.lower() for s in catalog.SETTINGS}
+LISTENER_NAMES = {p.lower() for p in catalog.LISTENER_PROPERTIES}
+_KNOWN_NAMES = {s.name.lower() for s in catalog.SETTINGS} | LISTENER_NAMES | {"message"}
 # Absent from some Windows versions' output, so a paste may be complete without them (formats.md)
-_OPTIONAL = {f"{catalog.ROOT}/client/spn_prefix", f"{catalog.ROOT}/service/AllowRemoteAccess"}
+OPTIONAL = {f"{catalog.ROOT}/client/spn_prefix", f"{catalog.ROOT}/service/AllowRemoteAccess"}
 # lower-case container path → the catalog's spelling: the sections coverage can name
-_CONTAINER_PATHS = {s.container.lower(): s.container for s in catalog.SETTINGS} | {catalog.ROOT: catalog.ROOT}
+CONTAINER_PATHS = {s.container.lower(): s.container for s in catalog.SETTINGS} | {catalog.ROOT: catalog.ROOT}
 
 
 def _is_console_width(width: int) -> bool:
@@ -110,7 +110,7 @@ def _lex(number: int, raw: str) -> _Line:
     source = None
     tag = _SOURCE_TAG.search(content)
     if tag:
-        source = _SOURCES.get(tag["source"].strip().lower(), Source.LOCAL)
+        source = source_named(tag["source"])
         content = content[: tag.start()].rstrip()
     key = _KEY.match(content)
     if key:
@@ -121,6 +121,11 @@ def _lex(number: int, raw: str) -> _Line:
     if shout and shout["word"].isupper():
         return _Line(number, _Kind.SHOUT, indent, width, content)
     return _Line(number, _Kind.TEXT, indent, width, content)
+
+
+def source_named(text: str) -> Source:
+    """The source a `[Source="GPO"]` tag or `Source` attribute names; any other reads as local."""
+    return _SOURCES.get(text.strip().lower(), Source.LOCAL)
 
 
 def _command(text: str, number: int) -> _Command:
@@ -305,7 +310,7 @@ class _Reader:
             self._start(_Node("fault", "", line.number, line.indent))
         elif root is not None and root.kind == "fault":
             pass  # nested fault details: their `Message` is the fault's message
-        elif name in _SECTIONS:
+        elif name in SECTIONS:
             if root is not None and root.path == catalog.ROOT and name not in root.children:
                 self._attach(root, line, name)
             else:
@@ -313,7 +318,7 @@ class _Reader:
                     self._note(f"{line.name} section inside another section's output: read on its own",
                                line.number)
                 self._start(_Node("config", f"{catalog.ROOT}/{name}", line.number, line.indent))
-        elif name in _SUBSECTIONS:
+        elif name in SUBSECTIONS:
             parent = next((n for n in reversed(self.stack) if _section_of(n) in ("client", "service")), None)
             if parent is not None and name not in parent.children:
                 self._attach(parent, line, name)
@@ -323,7 +328,7 @@ class _Reader:
             self._attach(self._by_indent(line) or self.stack[-1], line, line.name)
         else:
             hint = self.command.uri if self.command else ""
-            guess = _CONTAINER_PATHS.get(hint, hint) or f"{catalog.ROOT}/{line.name}"
+            guess = CONTAINER_PATHS.get(hint, hint) or f"{catalog.ROOT}/{line.name}"
             self._note(f"section {line.name} read as {guess}", line.number)
             node = _Node("config", guess, line.number, line.indent, complete=False)
             self._start(node)
@@ -345,7 +350,7 @@ class _Reader:
         parents = {p for p in ("client", "service") if hinted.startswith(f"{catalog.ROOT}/{p}/")}
         guessed = False
         if not parents:
-            parents = _parents_by_keys(self._children_names(index, line.indent), segment)
+            parents = parents_by_keys(self._children_names(index, line.indent), segment)
         if len(parents) != 1:
             # the rest of the file tells: an earlier client or service output, else the service
             earlier = [_section_of(r) for r in self.roots if _section_of(r) in ("client", "service")]
@@ -428,21 +433,21 @@ class _Reader:
         names, headers = self._siblings(index, line.indent)
         candidates: set[str] | None = None
         for name in names:
-            found = {c for c in _CONTAINER_PATHS.values() if f"{c}/{name}".lower() in _KNOWN_PATHS}
-            if name in _LISTENER_NAMES:
+            found = {c for c in CONTAINER_PATHS.values() if f"{c}/{name}".lower() in KNOWN_PATHS}
+            if name in LISTENER_NAMES:
                 found.add(catalog.LISTENERS)
             if found:
                 candidates = found if candidates is None else candidates & found
         for header in headers:
-            if header in _SUBSECTIONS:
+            if header in SUBSECTIONS:
                 found = {f"{catalog.ROOT}/client", f"{catalog.ROOT}/service"}
-            elif header in _SECTIONS:
+            elif header in SECTIONS:
                 found = {catalog.ROOT}
             else:
                 continue
             candidates = found if candidates is None else candidates & found
         uri = self.command.uri if self.command else ""
-        hint = _CONTAINER_PATHS.get(uri, catalog.LISTENERS if uri == catalog.LISTENERS else "")
+        hint = CONTAINER_PATHS.get(uri, catalog.LISTENERS if uri == catalog.LISTENERS else "")
         choices = sorted(candidates or ())
         if len(choices) == 1:
             path = choices[0]
@@ -518,7 +523,7 @@ class _Reader:
             return False
         tag = _SOURCE_TAG.search(tail)
         if tag:
-            last.source = _SOURCES.get(tag["source"].strip().lower(), Source.LOCAL)
+            last.source = source_named(tag["source"])
             tail = tail[: tag.start()]
         head = last.raw or ""
         # a list wrapped right after its `, ` lost the space to the copy: put it back
@@ -606,7 +611,7 @@ class _Reader:
                             value.cut)
 
     def _cover(self, node: _Node, open_nodes: set[_Node]) -> None:
-        if node.path.lower() in _CONTAINER_PATHS and self._complete(node, open_nodes):
+        if node.path.lower() in CONTAINER_PATHS and self._complete(node, open_nodes):
             self.dump.coverage.setdefault(node.path, self.source.at(node.line))
             return
         for child in node.children.values():
@@ -621,7 +626,7 @@ class _Reader:
         seen = {p.lower() for p in _paths_under(node)}
         prefix = node.path.lower() + "/"
         return all(s.path.lower() in seen for s in catalog.SETTINGS
-                   if s.path.lower().startswith(prefix) and s.path not in _OPTIONAL)
+                   if s.path.lower().startswith(prefix) and s.path not in OPTIONAL)
 
     def _cover_listeners(self, command: _Command | None, blocks: list[_Node],
                          open_nodes: set[_Node]) -> None:
@@ -630,7 +635,7 @@ class _Reader:
             return
         for block in blocks:
             names = {v.name.lower() for v in block.values}
-            if not block.complete or (block in open_nodes and not _LISTENER_NAMES <= names):
+            if not block.complete or (block in open_nodes and not LISTENER_NAMES <= names):
                 return
         self.dump.coverage.setdefault(catalog.LISTENERS, self.source.at(blocks[0].line))
 
@@ -647,13 +652,14 @@ def _section_of(node: _Node) -> str:
 
 
 def _knows(node: _Node, name: str) -> bool:
-    return node.kind == "config" and f"{node.path}/{name}".lower() in _KNOWN_PATHS
+    return node.kind == "config" and f"{node.path}/{name}".lower() in KNOWN_PATHS
 
 
-def _parents_by_keys(names: list[str], segment: str) -> set[str]:
+def parents_by_keys(names: list[str], segment: str) -> set[str]:
+    """Whose `Auth` or `DefaultPorts` these key names fit: client, service, or (undecided) both."""
     parents = {"client", "service"}
     for name in names:
-        fits = {p for p in parents if f"{catalog.ROOT}/{p}/{segment}/{name}".lower() in _KNOWN_PATHS}
+        fits = {p for p in parents if f"{catalog.ROOT}/{p}/{segment}/{name}".lower() in KNOWN_PATHS}
         if fits:
             parents &= fits
     return parents

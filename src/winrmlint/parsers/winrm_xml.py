@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParseError, ParsedDump, Source
 from winrmlint.parsers.text import is_elision, is_prompt
-from winrmlint.parsers.winrm_config import listener_key, make_reading
+from winrmlint.parsers.winrm_config import (
+    SECTIONS,
+    SUBSECTIONS,
+    listener_key,
+    make_reading,
+    parents_by_keys,
+    source_named,
+)
 from winrmlint.source import SourceText
 
 if TYPE_CHECKING:
@@ -25,10 +32,6 @@ _WRAPPER = "winrmlint-document"  # several documents in one paste are read insid
 _DECLARATION = re.compile(r"<\?xml[^>]*\?>")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
 _ENUMERATE = re.compile(r"\bwinrm(?:\.cmd)?\s+(?:e|enum|enumerate)\s+winrm/config/listener\b", re.IGNORECASE)
-_SOURCES = {"gpo": Source.GPO, "compatibility": Source.COMPATIBILITY}
-_SECTIONS = ("client", "service", "winrs")
-_SUBSECTIONS = ("auth", "defaultports")
-_KNOWN_PATHS = {s.path.lower() for s in catalog.SETTINGS}
 # lxml (without huge_tree) caps depth and text size but not the number of elements, and each
 # becomes a reading of about 1 KB: a 32 MiB line of `<a/>` would take gigabytes. A full
 # `winrm get winrm/config -format:xml` has about 200 tags.
@@ -146,7 +149,7 @@ def _text(element: _Element) -> str:
 def _source_of(element: _Element, inherited: Source) -> Source:
     for name, value in element.attrib.items():
         if name.rsplit("}", 1)[-1].lower() == "source":
-            return _SOURCES.get(str(value).strip().lower(), Source.LOCAL)
+            return source_named(str(value))
     return inherited
 
 
@@ -184,9 +187,9 @@ class _Walker:
         certain = True
         if name == "config":
             prefix = catalog.ROOT
-        elif name in _SECTIONS:
+        elif name in SECTIONS:
             prefix = f"{catalog.ROOT}/{name}"
-        elif name in _SUBSECTIONS:
+        elif name in SUBSECTIONS:
             prefix, certain = self._subsection(element, namespace)
         else:
             prefix, certain = f"{catalog.ROOT}/{_local(element)}", False
@@ -202,11 +205,7 @@ class _Walker:
         suffix = namespace[len(CONFIG_NS):].strip("/")
         parents = {p for p in ("client", "service") if suffix.startswith(p)}
         if not parents:
-            parents = {"client", "service"}
-            for child in _children(element):
-                fits = {p for p in parents
-                        if f"{catalog.ROOT}/{p}/{segment}/{_local(child)}".lower() in _KNOWN_PATHS}
-                parents = fits or parents
+            parents = parents_by_keys([_local(child) for child in _children(element)], segment)
         if len(parents) == 1:
             return f"{catalog.ROOT}/{parents.pop()}/{segment}", True
         self.dump.notes.append(Note(f"{_local(element)} section could be the client's or the service's: "

@@ -36,6 +36,7 @@ from winrmlint.parsers.text import (
     table_columns,
     table_row,
 )
+from winrmlint.parsers.winrm_config import OPTIONAL
 from winrmlint.source import Location, SourceText
 
 FORMAT = "wsman-drive"
@@ -53,8 +54,6 @@ _LISTENING_ON = "listeningon_"
 _SEGMENTS = {"client": "client", "service": "service", "shell": "winrs", "auth": "auth",
              "defaultports": "DefaultPorts", "listener": "listener"}
 _UNMODELLED = {"plugin", "clientcertificate"}
-# formats.md: WinRM 2.0 has no AllowRemoteAccess line; spn_prefix appears only when it is set
-_OPTIONAL = {f"{catalog.ROOT}/service/AllowRemoteAccess", f"{catalog.ROOT}/client/spn_prefix"}
 _LOCAL_NAMES = {"localhost", "."}
 
 
@@ -307,7 +306,7 @@ def _config_table(reader: _Reader, table: _Table) -> None:
         names.add(path.lower())
         reader.dump.readings.append(_reading(reader, path, row))
     required = {s.path.lower() for s in catalog.SETTINGS if s.container.lower() == container.lower()}
-    required -= {p.lower() for p in _OPTIONAL}
+    required -= {p.lower() for p in OPTIONAL}
     if required and required <= names and _whole(table) and not unresolved:
         reader.complete.setdefault(container, reader.source.at(table.line))
 

@@ -14,18 +14,20 @@ from winrmlint.parsers.text import (
     is_prompt,
     rejoin_double_spaced,
 )
-from winrmlint.parsers.winrm_config import listener_key, make_reading
+from winrmlint.parsers.winrm_config import (
+    CONTAINER_PATHS,
+    LISTENER_NAMES,
+    listener_key,
+    make_reading,
+    source_named,
+)
+from winrmlint.parsers.winrm_xml import CONFIG_NS
 from winrmlint.source import SourceText
 
 FORMAT = "wsman-instance-list"
 
-CONFIG_NS = "http://schemas.microsoft.com/wbem/wsman/1/config"
 # the XML plumbing PowerShell shows before the properties: not settings
 _METADATA = {"cfg", "xsi", "lang", "source"}
-_SOURCES = {"gpo": Source.GPO, "compatibility": Source.COMPATIBILITY}
-_LISTENER_NAMES = {p.lower() for p in catalog.LISTENER_PROPERTIES}
-# lower-case container path → the catalog's spelling (`…/client/defaultports` → `…/client/DefaultPorts`)
-_CONTAINER_PATHS = {s.container.lower(): s.container for s in catalog.SETTINGS} | {catalog.ROOT: catalog.ROOT}
 _NAME = re.compile(r"[A-Za-z_]\w*")
 _FIELD = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*:(?:\s+(?P<value>.*))?$")
 # a nested section is an XmlElement, which PowerShell prints by its name (`Auth : Auth`)
@@ -43,7 +45,7 @@ def sniff(source: SourceText) -> int:
         name, value = match["name"].lower(), (match["value"] or "").strip().lower()
         if name == "cfg" and value.startswith(CONFIG_NS):
             return 95
-        listener += name in _LISTENER_NAMES
+        listener += name in LISTENER_NAMES
     return 70 if listener >= 3 else 0
 
 
@@ -63,7 +65,7 @@ def parse(source: SourceText) -> ParsedDump:
         elif names - _METADATA:
             dump.notes.append(Note("record not understood, skipped", source.at(fields[0].line)))
     # all listeners, each with all its properties, and nothing left out by hand
-    if listeners and complete and all(_LISTENER_NAMES <= {f.name.lower() for f in fs} for fs in listeners):
+    if listeners and complete and all(LISTENER_NAMES <= {f.name.lower() for f in fs} for fs in listeners):
         dump.coverage[catalog.LISTENERS] = source.at(listeners[0][0].line)
     if not dump.readings and not dump.coverage:
         raise ParseError("no Get-WSManInstance record found", first_content_line(source.lines))
@@ -120,7 +122,7 @@ def _resource(fields: list[Field]) -> str:
             if suffix == "listener":
                 return catalog.LISTENERS
             prefix = f"{catalog.ROOT}/{suffix}" if suffix else catalog.ROOT
-            return _CONTAINER_PATHS.get(prefix, prefix)
+            return CONTAINER_PATHS.get(prefix, prefix)
     names = {f.name.lower() for f in fields}
     return catalog.LISTENERS if {"address", "transport"} <= names else ""
 
@@ -128,7 +130,7 @@ def _resource(fields: list[Field]) -> str:
 def _source(fields: list[Field]) -> Source:
     for field in fields:
         if field.name.lower() == "source":
-            return _SOURCES.get(field.value.strip().lower(), Source.LOCAL)
+            return source_named(field.value)
     return Source.LOCAL
 
 
@@ -162,5 +164,5 @@ def _section(source: SourceText, dump: ParsedDump, fields: list[Field], prefix: 
         dump.readings.append(make_reading(path, field.value, field.line, source, FORMAT, _source(fields),
                                           field.truncated))
     # every value of a section with no nested parts (Winrs) is on screen
-    if not nested and prefix in _CONTAINER_PATHS.values():
+    if not nested and prefix in CONTAINER_PATHS.values():
         dump.coverage.setdefault(prefix, source.at(fields[0].line))
