@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Optional, TextIO
 
 import typer
 
-from winrmlint import __version__
+from winrmlint import __version__, debugging
 
 app = typer.Typer(
     add_completion=False,
@@ -72,17 +73,28 @@ def _check_paths(paths: list[Path] | None) -> list[str]:
     return [str(p) for p in chosen]
 
 
-def _open_output(output: Path | None):
+@contextmanager
+def _writing(output: Path | None) -> Iterator[TextIO]:
+    """Standard output, or the `-o` file (closed afterwards); an unwritable file is a usage error."""
     if output is None:
         # a terminal or pipe that cannot encode a character shows it escaped rather than failing
         if hasattr(sys.stdout, "reconfigure"):
             sys.stdout.reconfigure(errors="backslashreplace")
-        return sys.stdout
+        yield sys.stdout
+        return
     try:
-        return open(output, "w", encoding="utf-8", newline="\n")
+        stream = open(output, "w", encoding="utf-8", newline="\n")
     except OSError as err:
         typer.echo(f"winrmlint: cannot write {output}: {err.strerror or err}", err=True)
         raise typer.Exit(2) from None
+    with stream:
+        yield stream
+
+
+def _exit_if_nothing_read(run) -> None:
+    if not any(f.error is None for f in run.files):
+        typer.echo("winrmlint: nothing readable in the given paths", err=True)
+        raise typer.Exit(2)
 
 
 def _limits(max_file_size: int, max_files: int, max_lines: int, max_archive_entries: int, max_archive_size: int,
@@ -146,8 +158,7 @@ def lint(
         names = ", ".join(sorted({r.host.name for r in run.hosts})) or "none"
         typer.echo(f"winrmlint: --baseline {baseline!r} is not a host of this run (hosts: {names})", err=True)
         raise typer.Exit(2)
-    stream = _open_output(output)
-    try:
+    with _writing(output) as stream:
         if output_format is OutputFormat.sarif:
             from winrmlint.output import sarif
 
@@ -166,12 +177,7 @@ def lint(
             from winrmlint.output import text
 
             text.write(run, stream, colour=text.use_colour(stream), width=text.terminal_width(stream))
-    finally:
-        if output:
-            stream.close()
-    if not any(f.error is None for f in run.files):
-        typer.echo("winrmlint: nothing readable in the given paths", err=True)
-        raise typer.Exit(2)
+    _exit_if_nothing_read(run)
     threshold = Level(fail_on.value).rank
     raise typer.Exit(1 if any(f.level.rank >= threshold for f in run.findings) else 0)
 
@@ -194,18 +200,12 @@ def parse(
 
     limits = _limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio)
     run = engine.lint(_check_paths(paths), rules=(), limits=limits)
-    stream = _open_output(output)
-    try:
+    with _writing(output) as stream:
         if output_format is ParseFormat.jsonl:
             model.write_jsonl(run, stream)
         else:
             model.write_json(run, stream)
-    finally:
-        if output:
-            stream.close()
-    if not any(f.error is None for f in run.files):
-        typer.echo("winrmlint: nothing readable in the given paths", err=True)
-        raise typer.Exit(2)
+    _exit_if_nothing_read(run)
 
 
 class RulesFormat(str, Enum):
@@ -250,7 +250,7 @@ def main() -> None:
         sys.exit(1)
     except Exception as err:
         # the last line of defence: the engine already turns a failing parser or rule into WRM001
-        if os.environ.get("WINRMLINT_DEBUG", "") not in ("", "0"):
+        if debugging():
             raise
         print(f"winrmlint: internal error ({type(err).__name__}); run with WINRMLINT_DEBUG=1 for details", file=sys.stderr)
         sys.exit(2)

@@ -6,7 +6,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from winrmlint import manifest, parsers
+from winrmlint import debugging, manifest, parsers
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
@@ -22,7 +22,7 @@ _PARALLEL_FROM = 16
 def _internal(err: Exception, doing: str) -> str:
     """The message for a bug of winrmlint's own: the exception's type only, never its text or a
     traceback (either could carry the hostile input). `WINRMLINT_DEBUG=1` re-raises it instead."""
-    if os.environ.get("WINRMLINT_DEBUG", "") not in ("", "0"):
+    if debugging():
         raise err
     return f"internal error {doing}: {type(err).__name__}"
 
