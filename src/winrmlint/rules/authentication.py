@@ -8,8 +8,21 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import AUTH, INSTALL, Context, Doc, enumerate_words, flag_is, literal, remedy, rule, shown
-from winrmlint.rules.spn import JOIN, join_location, join_shown
+from winrmlint.rules.base import (
+    AUTH,
+    INSTALL,
+    JOIN,
+    Context,
+    Doc,
+    enumerate_words,
+    flag_is,
+    join_location,
+    join_shown,
+    literal,
+    remedy,
+    rule,
+    shown,
+)
 from winrmlint.rules.transport import SERVICE_BASIC
 
 CLIENT_BASIC = "winrm/config/client/auth/Basic"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from winrmlint.findings import Finding, Level
-from winrmlint.model import catalog
+from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, Value
 from winrmlint.source import Location
@@ -45,6 +45,19 @@ INSTALL = Doc(
     "https://learn.microsoft.com/windows/win32/winrm/installation-and-configuration-for-windows-remote-management",
 )
 PROJECT = Doc("winrmlint rules", "https://github.com/winrmlint/winrmlint#rules")
+
+# Parsers that read the registry: a GPO reading from them is the policy value itself, a local one
+# is WinRM's own store (or another plain registry value), not what the service runs with.
+REGISTRY_FORMATS = frozenset({"registry-export", "reg-query"})
+
+# dsregcmd's Device State flags (and a manifest's `join`) live under this prefix
+JOIN = paths.AZURE_AD_JOINED.rsplit("/", 1)[0]
+JOIN_WORDS = {
+    "domain": "a domain-joined computer",
+    "hybrid": "a Microsoft Entra hybrid joined computer",
+    "entra": "a Microsoft Entra-only joined computer",
+    "workgroup": "a workgroup computer",
+}
 
 Check = Callable[[Host, "Context"], Iterator[Finding]]
 
@@ -249,3 +262,24 @@ def reg_add(path: str, expected: Value) -> str:
     if isinstance(expected, bool | int):
         return f'`reg add "{key}" /v {name} /t REG_DWORD /d {int(expected)} /f`'
     return f'`reg add "{key}" /v {name} /t REG_SZ /d "{literal(expected)}" /f`'
+
+
+def join_location(host: Host) -> Location | None:
+    """Where the join state was read: the `DomainJoined` line, else `AzureAdJoined`."""
+    for path in (paths.DOMAIN_JOINED, paths.AZURE_AD_JOINED):
+        setting = host.get(path)
+        if setting is not None:
+            return setting.location
+    return None
+
+
+def join_shown(host: Host) -> str:
+    """`a workgroup computer (`AzureAdJoined : NO`, `DomainJoined : NO`)`, as dsregcmd says it."""
+    state = host.join_state
+    words = JOIN_WORDS.get(state or "", "a computer")
+    flags = []
+    for path in (paths.AZURE_AD_JOINED, paths.DOMAIN_JOINED):
+        setting = host.get(path)
+        if setting is not None and isinstance(setting.value, bool):
+            flags.append(f"`{path.rsplit('/', 1)[1]} : {'YES' if setting.value else 'NO'}`")
+    return f"{words} ({', '.join(flags)})" if flags else words

@@ -8,11 +8,8 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Reading, Source, Value
-from winrmlint.rules.base import Context, literal, remedy, rule, shown
+from winrmlint.rules.base import REGISTRY_FORMATS, Context, literal, remedy, rule, shown
 
-# Parsers that read the registry: a GPO reading from them is the policy value itself, a local one
-# is WinRM's own store (or another plain registry value), not what the service runs with.
-REGISTRY_FORMATS = frozenset({"registry-export", "reg-query"})
 # How a message names the tool behind each input format.
 TOOLS = {
     "winrm-config-text": "winrm get",

@@ -9,8 +9,17 @@ from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import INSTALL, TROUBLE, Context, flag_is, literal, remedy, rule, shown
-from winrmlint.rules.consistency import REGISTRY_FORMATS
+from winrmlint.rules.base import (
+    INSTALL,
+    REGISTRY_FORMATS,
+    TROUBLE,
+    Context,
+    flag_is,
+    literal,
+    remedy,
+    rule,
+    shown,
+)
 from winrmlint.rules.transport import AUTO_CONFIG_VALUE
 
 IPV4_FILTER = f"{catalog.ROOT}/service/IPv4Filter"

@@ -15,7 +15,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import SpnEntry, SpnQuery
-from winrmlint.rules.base import ENTRA, SPN, Context, enumerate_words, rule
+from winrmlint.rules.base import ENTRA, JOIN, SPN, Context, enumerate_words, join_location, join_shown, rule
 from winrmlint.source import Location
 
 SPN_PREFIX = "winrm/config/client/spn_prefix"
@@ -23,14 +23,6 @@ SPN_PREFIX = "winrm/config/client/spn_prefix"
 SPN_PREFIX_KEY = rf"{catalog.STORE_ROOT}\Client"
 SPN_PREFIX_VALUE = rf"{SPN_PREFIX_KEY}\spn_prefix"
 SPN_PREFIXES = ("HTTP", "HOST", "WSMAN")
-# dsregcmd's Device State flags (and a manifest's `join`) live under this prefix
-JOIN = paths.AZURE_AD_JOINED.rsplit("/", 1)[0]
-JOIN_WORDS = {
-    "domain": "a domain-joined computer",
-    "hybrid": "a Microsoft Entra hybrid joined computer",
-    "entra": "a Microsoft Entra-only joined computer",
-    "workgroup": "a workgroup computer",
-}
 # The ports WinRM listens on unless a listener says otherwise (winrm-reference.md §1.5)
 WINRM_PORTS = frozenset({5985, 5986})
 SPN_PATH = "spn"
@@ -39,30 +31,6 @@ SPN_PATH = "spn"
 COMPUTER_CLASSES = frozenset({"http", "wsman", "host", "restrictedkrbhost", "termsrv"})
 
 _RDN_SPLIT = re.compile(r"(?<!\\),")
-
-
-# --- join state ------------------------------------------------------------------------------
-
-
-def join_location(host: Host) -> Location | None:
-    """Where the join state was read: the `DomainJoined` line, else `AzureAdJoined`."""
-    for path in (paths.DOMAIN_JOINED, paths.AZURE_AD_JOINED):
-        setting = host.get(path)
-        if setting is not None:
-            return setting.location
-    return None
-
-
-def join_shown(host: Host) -> str:
-    """`a workgroup computer (`AzureAdJoined : NO`, `DomainJoined : NO`)`, as dsregcmd says it."""
-    state = host.join_state
-    words = JOIN_WORDS.get(state or "", "a computer")
-    flags = []
-    for path in (paths.AZURE_AD_JOINED, paths.DOMAIN_JOINED):
-        setting = host.get(path)
-        if setting is not None and isinstance(setting.value, bool):
-            flags.append(f"`{path.rsplit('/', 1)[1]} : {'YES' if setting.value else 'NO'}`")
-    return f"{words} ({', '.join(flags)})" if flags else words
 
 
 # --- SPNs and accounts -----------------------------------------------------------------------

@@ -11,8 +11,7 @@ from urllib.parse import urlsplit
 from winrmlint.findings import Finding
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import ENTRA, TROUBLE, Context, remedy, rule
-from winrmlint.rules.spn import JOIN, join_location, join_shown
+from winrmlint.rules.base import ENTRA, JOIN, TROUBLE, Context, join_location, join_shown, remedy, rule
 
 TRUSTED_HOSTS = "winrm/config/client/TrustedHosts"
 # The "Trusted Hosts" policy stores the list in TrustedHostsList, maxLength 1024 (reference §1.2)

@@ -7,8 +7,7 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host
-from winrmlint.rules.base import AUTH, TROUBLE, Context, reg_add, rule
-from winrmlint.rules.spn import JOIN, join_location, join_shown
+from winrmlint.rules.base import AUTH, JOIN, TROUBLE, Context, join_location, join_shown, reg_add, rule
 
 LATFP = paths.LATFP
 
