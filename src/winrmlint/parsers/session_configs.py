@@ -11,6 +11,7 @@ from winrmlint.parsers.text import (
     Column,
     first_content_line,
     is_elision,
+    is_underline,
     prompt_command,
     strip_comment,
     table_columns,
@@ -103,7 +104,7 @@ def sniff(source: SourceText) -> int:
     for index, raw in enumerate(source.lines[:60]):
         if _command(raw) is not None:
             return 95
-        if _TABLE_HEADER.match(raw) and index + 1 < len(source.lines) and _is_underline(source.lines[index + 1]):
+        if _TABLE_HEADER.match(raw) and index + 1 < len(source.lines) and is_underline(source.lines[index + 1]):
             return 90
         match = _FIELD.match(raw.rstrip())
         if match:
@@ -160,7 +161,7 @@ def _line(reader: _Reader, index: int) -> int:
         reader.block.cut = True
         _note(reader, number, f"elision `{line.strip()}` skipped: the listing is not complete")
         return index + 1
-    if _TABLE_HEADER.match(line) and index + 1 < len(source.lines) and _is_underline(source.lines[index + 1]):
+    if _TABLE_HEADER.match(line) and index + 1 < len(source.lines) and is_underline(source.lines[index + 1]):
         return _table(reader, index)
     _list_line(reader, number, line)
     return index + 1
@@ -355,11 +356,6 @@ def _double_spaced(lines: tuple[str, ...]) -> bool:
     content = [i for i, line in enumerate(lines) if line.strip()]
     followed = sum(1 for i in content if i + 1 < len(lines) and not lines[i + 1].strip())
     return len(content) >= 4 and followed >= 0.9 * len(content)
-
-
-def _is_underline(raw: str) -> bool:
-    text = raw.strip()
-    return bool(text) and set(text) <= {"-", " "} and "-" in text
 
 
 def _note(reader: _Reader, number: int, message: str) -> None:

@@ -158,13 +158,19 @@ class Column:
 _DASH_RUN = re.compile(r"-+")
 
 
+def is_underline(line: str) -> bool:
+    """A Format-Table header's dashed underline: dashes and spaces only."""
+    text = line.strip()
+    return bool(text) and set(text) <= {"-", " "}
+
+
 def table_columns(header: str, underline: str) -> tuple[Column, ...] | None:
     """The columns of a Format-Table header, placed by its dashed underline.
 
     PowerShell underlines each header name with as many dashes, left-aligned, one space apart;
     None when the two lines do not fit that shape.
     """
-    if not underline.strip() or set(underline.strip()) - {"-", " "}:
+    if not is_underline(underline):
         return None
     columns = []
     for run in _DASH_RUN.finditer(underline):

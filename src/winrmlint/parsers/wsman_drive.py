@@ -31,6 +31,7 @@ from winrmlint.parsers.text import (
     Column,
     first_content_line,
     is_elision,
+    is_underline,
     prompt_command,
     strip_comment,
     table_columns,
@@ -178,7 +179,7 @@ def _table(reader: _Reader, index: int, rest: str) -> int:
     head = index + 1
     while head < len(lines) and not lines[head].strip():
         head += 1
-    if head + 1 >= len(lines) or not _is_underline(lines[head + 1]):
+    if head + 1 >= len(lines) or not is_underline(lines[head + 1]):
         reader.note(number, "`WSManConfig:` header without a table under it")
         return index + 1
     columns = table_columns(lines[head].expandtabs(8).rstrip(), lines[head + 1].expandtabs(8).rstrip())
@@ -414,8 +415,3 @@ def _coverage(reader: _Reader) -> None:
             for setting in catalog.SETTINGS:
                 if setting.container.lower() == path.lower():
                     reader.dump.coverage[setting.path] = location
-
-
-def _is_underline(raw: str) -> bool:
-    text = raw.strip()
-    return bool(text) and set(text) <= {"-", " "}
