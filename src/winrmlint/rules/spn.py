@@ -166,16 +166,16 @@ def identity(host: Host, spns: Directory) -> Identity:
         if isinstance(name, str) and "." in name and name.split(".", 1)[0].lower() == short:
             found.append(name.strip().lower())
 
+    # `host/fqdn` holds every dotted name an input gives the host: a manifest's `fqdn`, dsregcmd's
+    # `Device Name`, the WSMan: drive's computer name; the effective one first
     fqdn = host.get(paths.HOST_FQDN)
-    add(fqdn.value if fqdn else None)
-    for setting in host.under("dsregcmd"):
-        if setting.path.lower().endswith("/device name"):
-            add(setting.value)
+    for reading in fqdn.readings if fqdn is not None else ():
+        add(reading.value)
     domain = host.get(paths.HOST_DOMAIN)
     if domain is not None and isinstance(domain.value, str) and "." in domain.value:
         add(f"{short}.{domain.value}")
     for listener in host.listeners():
-        hostname = listener.props.get("Hostname")
+        hostname = listener.prop("Hostname")
         add(hostname.value if hostname else None)
     for reg in spns.by_account_cn.get(short, []):
         domain_name = dn_domain(reg.account)
