@@ -42,10 +42,9 @@ _END_OF_COMMAND = re.compile(r"^(?:\d?>|&|\}|\)|;)")
 def sniff(source: SourceText) -> int:
     head = [line.strip() for line in source.lines[:60]]
     keys = any(_KEY.match(line) and not _VALUE.match(line) for line in head)
-    values = any(_VALUE.match(line) for line in head)
-    echo = any(_echo_args(line) is not None for line in head)
-    if keys and values:
+    if keys and any(_VALUE.match(line) for line in head):
         return 90
+    echo = any(_echo_args(line) is not None for line in head)
     if echo and (keys or any(_NOT_FOUND.search(line) for line in head)):
         return 85
     return 30 if echo else 0
