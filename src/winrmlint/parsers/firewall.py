@@ -205,8 +205,7 @@ class _Parser:
             self.cut = True
         display = rule.properties[0].raw
         profile = next((prop.raw for prop in rule.properties if prop.name == "Profile"), None)
-        # paths.FIREWALL: netsh has no rule Name; one display name covers a block per profile set
-        rule.id = f"{display}|{_profiles(profile)}" if profile is not None else display
+        rule.id = _display_id(display, profile)
         rule.gpo = any(
             prop.name.lower() == "rule source" and "group policy" in prop.raw.lower() for prop in rule.properties
         )
@@ -247,10 +246,7 @@ class _Parser:
     def _rule_record(self, by_name: dict[str, Field], properties: list[_Property], line: int) -> None:
         name, display = field_value(by_name.get("name")), field_value(by_name.get("displayname"))
         profile = by_name.get("profile")
-        if name:
-            rule_id = name
-        else:
-            rule_id = f"{display}|{_profiles(field_value(profile))}" if profile is not None else display
+        rule_id = name or _display_id(display, field_value(profile) if profile is not None else None)
         if not rule_id:
             self._note("firewall rule record without a Name or DisplayName skipped", line)
             return
@@ -323,6 +319,12 @@ def _typed(name: str, raw: str) -> tuple[Value, bool]:
         # `{10.0.0.1, 10.0.0.2}` (PowerShell) and `10.0.0.1,10.0.0.2` (netsh) alike
         return ", ".join(catalog.coerce("list", raw)[0]), True
     return raw, True
+
+
+def _display_id(display: str, profile: str | None) -> str:
+    """The id of a rule shown without its Name (paths.FIREWALL): netsh has none, and one display
+    name covers a block per profile set."""
+    return f"{display}|{_profiles(profile)}" if profile is not None else display
 
 
 def _profiles(raw: str) -> str:
