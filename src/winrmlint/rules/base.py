@@ -222,6 +222,16 @@ def flag_is(host: Host, ctx: Context, path: str, bad: bool, label: str) -> Itera
         )
 
 
+def grouped(host: Host, prefix: str) -> dict[str, tuple[str, dict[str, Setting]]]:
+    """The settings at `prefix/<id>/<property>`, by id in lower case (Windows names ignore case):
+    the id as first spelled, and its settings by property name in lower case."""
+    groups: dict[str, tuple[str, dict[str, Setting]]] = {}
+    for setting in host.under(prefix):
+        ident, _, prop = setting.path[len(prefix) + 1 :].rpartition("/")
+        if ident:
+            groups.setdefault(ident.lower(), (ident, {}))[1][prop.lower()] = setting
+    return groups
+
 def literal(value: Value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"

@@ -9,7 +9,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import TROUBLE, Context, rule
+from winrmlint.rules.base import TROUBLE, Context, grouped, rule
 
 # The rule Enable-PSRemoting creates for the Public profile, and the display name every WinRM
 # HTTP rule shares (about_Remote_Troubleshooting; reference §7).
@@ -64,13 +64,8 @@ class FirewallRule:
 
 
 def firewall_rules(host: Host) -> list[FirewallRule]:
-    grouped: dict[str, dict[str, Setting]] = {}
-    for setting in host.under(paths.FIREWALL):
-        rest = setting.path[len(paths.FIREWALL) + 1 :]
-        rule_id, _, prop = rest.rpartition("/")
-        if rule_id:
-            grouped.setdefault(rule_id, {})[prop.lower()] = setting
-    return [FirewallRule(rule_id, props) for rule_id, props in sorted(grouped.items())]
+    rules = sorted(grouped(host, paths.FIREWALL).values(), key=lambda group: group[0])
+    return [FirewallRule(rule_id, props) for rule_id, props in rules]
 
 
 def public_winrm_http(rule_: FirewallRule) -> bool:

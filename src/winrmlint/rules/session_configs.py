@@ -10,7 +10,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.rules.access import BROAD, DENY_TYPES, Dacl, broad_grants, parse_dacl, split_sddl, without
-from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
+from winrmlint.rules.base import TROUBLE, Context, enumerate_words, grouped, rule
 
 DEFAULT = "Microsoft.PowerShell"
 STOCK_32BIT = "Microsoft.PowerShell32"
@@ -125,13 +125,7 @@ class SessionConfig:
 
 
 def session_configs(host: Host) -> list[SessionConfig]:
-    grouped: dict[str, tuple[str, dict[str, Setting]]] = {}
-    for setting in host.under(paths.SESSION_CONFIGS):
-        rest = setting.path[len(paths.SESSION_CONFIGS) + 1 :]
-        name, _, prop = rest.rpartition("/")
-        if name:
-            grouped.setdefault(name.lower(), (name, {}))[1][prop.lower()] = setting
-    return [SessionConfig(name, props) for _, (name, props) in sorted(grouped.items())]
+    return [SessionConfig(name, props) for _, (name, props) in sorted(grouped(host, paths.SESSION_CONFIGS).items())]
 
 
 def find(configs: list[SessionConfig], name: str) -> SessionConfig | None:
