@@ -104,7 +104,7 @@ def sniff(source: SourceText) -> int:
     for index, raw in enumerate(source.lines[:60]):
         if _command(raw) is not None:
             return 95
-        if _TABLE_HEADER.match(raw) and index + 1 < len(source.lines) and is_underline(source.lines[index + 1]):
+        if _table_starts(source.lines, index):
             return 90
         match = _FIELD.match(raw.rstrip())
         if match:
@@ -161,7 +161,7 @@ def _line(reader: _Reader, index: int) -> int:
         reader.block.cut = True
         _note(reader, number, f"elision `{line.strip()}` skipped: the listing is not complete")
         return index + 1
-    if _TABLE_HEADER.match(line) and index + 1 < len(source.lines) and is_underline(source.lines[index + 1]):
+    if _table_starts(source.lines, index):
         return _table(reader, index)
     _list_line(reader, number, line)
     return index + 1
@@ -356,6 +356,11 @@ def _double_spaced(lines: tuple[str, ...]) -> bool:
     content = [i for i, line in enumerate(lines) if line.strip()]
     followed = sum(1 for i in content if i + 1 < len(lines) and not lines[i + 1].strip())
     return len(content) >= 4 and followed >= 0.9 * len(content)
+
+
+def _table_starts(lines: tuple[str, ...], index: int) -> bool:
+    """A Format-Table header at `index`, underlined on the next line."""
+    return bool(_TABLE_HEADER.match(lines[index])) and index + 1 < len(lines) and is_underline(lines[index + 1])
 
 
 def _note(reader: _Reader, number: int, message: str) -> None:
