@@ -205,6 +205,10 @@ def shown(setting: Setting) -> str:
     return text
 
 
+def is_empty(setting: Setting | None) -> bool:
+    """Whether a setting is shown with an empty (or blank) text value."""
+    return setting is not None and isinstance(setting.value, str) and not setting.value.strip()
+
 def enumerate_words(items: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

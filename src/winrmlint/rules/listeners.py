@@ -15,24 +15,19 @@ from winrmlint.rules.base import (
     TROUBLE,
     Context,
     flag_is,
+    is_empty,
     literal,
     remedy,
     rule,
     shown,
 )
-from winrmlint.rules.transport import AUTO_CONFIG_VALUE
+from winrmlint.rules.transport import AUTO_CONFIG_VALUE, SERVICE_IPV4_FILTER, SERVICE_IPV6_FILTER
 
-IPV4_FILTER = f"{catalog.ROOT}/service/IPv4Filter"
-IPV6_FILTER = f"{catalog.ROOT}/service/IPv6Filter"
 ALLOW_REMOTE_ACCESS = f"{catalog.ROOT}/service/AllowRemoteAccess"
 ALLOW_REMOTE_SHELL = f"{catalog.ROOT}/winrs/AllowRemoteShellAccess"
 CLIENT_PORTS = f"{catalog.ROOT}/client/DefaultPorts"
 STANDARD_PORTS = {"HTTP": 5985, "HTTPS": 5986}
 AUTO_CONFIG = f"{catalog.GPO_WINRM} > WinRM Service > Allow remote server management through WinRM"
-
-
-def is_empty(setting: Setting | None) -> bool:
-    return setting is not None and isinstance(setting.value, str) and not setting.value.strip()
 
 
 def filters_fix(filters: list[Setting], gpo: bool) -> str:
@@ -191,7 +186,7 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
         ListeningOn = 10.1.4.22, 127.0.0.1, ::1
     ```
     """
-    filters = [s for s in (host.get(IPV4_FILTER), host.get(IPV6_FILTER)) if s is not None]
+    filters = [s for s in (host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)) if s is not None]
     blank = [s for s in filters if is_empty(s)]
     for listener in host.listeners():
         where = listener.prop("ListeningOn")
@@ -269,7 +264,7 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
         EnableCompatibilityHttpsListener = false
     ```
     """
-    v4, v6 = host.get(IPV4_FILTER), host.get(IPV6_FILTER)
+    v4, v6 = host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)
     if is_empty(v4) and is_empty(v6):
         assert v4 is not None and v6 is not None
         origin = " (set by Group Policy)" if Source.GPO in (v4.source, v6.source) else ""

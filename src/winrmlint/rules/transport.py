@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.rules.base import AUTH, INSTALL, Context, enumerate_words, flag_is, remedy, rule, shown
+from winrmlint.rules.base import AUTH, INSTALL, Context, enumerate_words, flag_is, is_empty, remedy, rule, shown
 
 CLIENT_UNENCRYPTED = "winrm/config/client/AllowUnencrypted"
 SERVICE_UNENCRYPTED = "winrm/config/service/AllowUnencrypted"
@@ -37,7 +37,7 @@ def policy_http_listener(host: Host) -> Setting | None:
     if auto is None or not auto.valid or str(auto.value).strip() != "1":
         return None
     filters = [host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)]
-    if all(f is not None and isinstance(f.value, str) and not f.value.strip() for f in filters):
+    if all(is_empty(f) for f in filters):
         return None
     return auto
 
