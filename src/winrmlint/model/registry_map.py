@@ -176,6 +176,16 @@ def value_path(key: str, name: str) -> str:
     return f"{key}\\{spelled or DEFAULT_VALUE}"
 
 
+def remote_hosts(shown: Iterable[tuple[str | None, Location]], origin: str) -> list[Reading]:
+    """A `host/name` reading for each computer that remote key paths (`\\\\HOST\\HKLM\\…`) name,
+    at its first showing; `shown` pairs each key's `KeyName.host` with where the key is."""
+    hosts: dict[str, Reading] = {}
+    for host, location in shown:
+        if host and host.lower() not in hosts:
+            hosts[host.lower()] = Reading(paths.HOST_NAME, host, location, raw=host, origin=origin)
+    return list(hosts.values())
+
+
 @dataclass(frozen=True)
 class RegistryValue:
     """One value as a dump shows it. `name` is "" for the default value; `raw` is the data as

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from winrmlint.model import paths, registry_map
+from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, RegistryKey, RegistryValue
-from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import is_elision, is_prompt
 from winrmlint.source import SourceText
 
@@ -136,14 +136,9 @@ def _dump(reader: _Reader) -> ParsedDump:
         for s in reader.sections
     ]
     mapped = registry_map.map_keys(keys, FORMAT)
-    hosts: dict[str, Reading] = {}
-    for section in reader.sections:
-        if section.host and section.host.lower() not in hosts:
-            hosts[section.host.lower()] = Reading(paths.HOST_NAME, section.host, source.at(section.line),
-                                                  raw=section.host, origin=FORMAT)
+    hosts = registry_map.remote_hosts(((s.host, source.at(s.line)) for s in reader.sections), FORMAT)
     notes = sorted([*reader.notes, *mapped.notes], key=lambda n: n.location.line)
-    return ParsedDump(FORMAT, list(mapped.readings), dict(mapped.coverage), notes=notes,
-                      host_names=list(hosts.values()))
+    return ParsedDump(FORMAT, list(mapped.readings), dict(mapped.coverage), notes=notes, host_names=hosts)
 
 
 def _comment(reader: _Reader, text: str, number: int) -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from winrmlint.model import paths, registry_map
+from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, KeyName, RegistryKey, RegistryValue
-from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import PROMPT, is_elision, is_prompt
 from winrmlint.source import Location, SourceText
 
@@ -296,10 +296,6 @@ def _dump(reader: _Reader) -> ParsedDump:
     ]
     mapped = registry_map.map_keys(keys, FORMAT)
     coverage = {**reader.coverage, **mapped.coverage}
-    hosts: dict[str, Reading] = {}
-    for block in reader.blocks:
-        host = block.key.host
-        if host and host.lower() not in hosts:
-            hosts[host.lower()] = Reading(paths.HOST_NAME, host, source.at(block.line), raw=host, origin=FORMAT)
+    hosts = registry_map.remote_hosts(((b.key.host, source.at(b.line)) for b in reader.blocks), FORMAT)
     notes = sorted([*reader.notes, *mapped.notes], key=lambda n: n.location.line)
-    return ParsedDump(FORMAT, list(mapped.readings), coverage, notes=notes, host_names=list(hosts.values()))
+    return ParsedDump(FORMAT, list(mapped.readings), coverage, notes=notes, host_names=hosts)
