@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, KeyName, RegistryKey, RegistryValue
 from winrmlint.model.values import Note, ParsedDump, ParseError
-from winrmlint.parsers.text import PROMPT, is_elision, is_prompt
+from winrmlint.parsers.text import PROMPT, is_elision, is_prompt, prompt_command
 from winrmlint.source import Location, SourceText
 
 FORMAT = "reg-query"
@@ -128,8 +128,7 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
     elif is_prompt(raw):
         reader.end_block()
         reader.query = None
-        prompt = PROMPT.match(raw)
-        reader.foreign = bool(prompt and raw[prompt.end():].strip())
+        reader.foreign = bool(prompt_command(raw))
         if reader.foreign:
             reader.note("another command: its output is skipped", number)
     elif is_elision(text):
