@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from winrmlint.findings import Finding
 from winrmlint.model import catalog
 from winrmlint.model.host import Host
-from winrmlint.rules.base import TROUBLE, Context, remedy, rule
+from winrmlint.rules.base import TROUBLE, Context, cut_short, remedy, rule
 
 ROOT_SDDL = f"{catalog.ROOT}/service/RootSDDL"
 DEFAULT_DACL = "P(A;;GA;;;BA)(A;;GR;;;IU)"
@@ -223,7 +223,7 @@ def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     if text is None:
         return
     dacl = parse_dacl(text)
-    cut = any(r.truncated for r in setting.readings[:1])
+    cut = cut_short(setting)
     if dacl.null:
         yield ctx.finding(
             host,

@@ -209,6 +209,17 @@ def is_empty(setting: Setting | None) -> bool:
     """Whether a setting is shown with an empty (or blank) text value."""
     return setting is not None and isinstance(setting.value, str) and not setting.value.strip()
 
+def known_text(setting: Setting | None) -> str | None:
+    """A setting's text value when its effective reading could be read, else None."""
+    if setting is None or setting.effective is None or not setting.effective.valid:
+        return None
+    return setting.value if isinstance(setting.value, str) else None
+
+
+def cut_short(setting: Setting) -> bool:
+    """Whether the console cut the effective value short (`{a, b, c, d...}`)."""
+    return any(r.truncated for r in setting.readings[:1])
+
 def enumerate_words(items: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

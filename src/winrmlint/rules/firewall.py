@@ -9,7 +9,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import TROUBLE, Context, grouped, rule
+from winrmlint.rules.base import TROUBLE, Context, cut_short, grouped, known_text, rule
 
 # The rule Enable-PSRemoting creates for the Public profile, and the display name every WinRM
 # HTTP rule shares (about_Remote_Troubleshooting; reference §7).
@@ -35,10 +35,7 @@ class FirewallRule:
         return self.props.get(name.lower())
 
     def text(self, name: str) -> str | None:
-        setting = self.prop(name)
-        if setting is None or setting.effective is None or not setting.effective.valid:
-            return None
-        return setting.value if isinstance(setting.value, str) else None
+        return known_text(self.prop(name))
 
     @property
     def name(self) -> str:
@@ -93,7 +90,7 @@ def public_winrm_http(rule_: FirewallRule) -> bool:
 def remote_addresses(rule_: FirewallRule) -> tuple[Setting, list[str]] | None:
     """The rule's RemoteAddress and its entries; None when absent or cut by the console (`...`)."""
     setting = rule_.prop("RemoteAddress")
-    if setting is None or not isinstance(setting.value, str) or any(r.truncated for r in setting.readings[:1]):
+    if setting is None or not isinstance(setting.value, str) or cut_short(setting):
         return None
     entries = [part.strip() for part in setting.value.strip("{}").split(",") if part.strip()]
     return (setting, entries) if entries else None

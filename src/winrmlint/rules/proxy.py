@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
+from winrmlint.rules.base import TROUBLE, Context, enumerate_words, known_text, rule
 from winrmlint.rules.trusted_hosts import entries as trusted_entries
 from winrmlint.rules.trusted_hosts import trusted_hosts
 
@@ -36,10 +36,9 @@ def bypassed(host_pattern: str, bypass: list[str]) -> bool:
     return False
 
 
-def known_text(setting: Setting | None) -> str | None:
-    if setting is None or setting.effective is None or not setting.effective.valid:
-        return None
-    return setting.value.strip() if isinstance(setting.value, str) else None
+def known_stripped(setting: Setting | None) -> str | None:
+    text = known_text(setting)
+    return None if text is None else text.strip()
 
 
 @rule(
@@ -96,9 +95,9 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     """
     proxy = host.get(paths.WINHTTP_PROXY)
-    server = known_text(proxy)
+    server = known_stripped(proxy)
     bypass_setting = host.get(paths.WINHTTP_BYPASS)
-    bypass_text = known_text(bypass_setting)
+    bypass_text = known_stripped(bypass_setting)
     if proxy is None or not server or bypass_setting is None or bypass_text is None:
         return
     bypass = bypass_entries(bypass_text)

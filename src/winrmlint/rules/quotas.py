@@ -8,7 +8,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
-from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
+from winrmlint.rules.base import INSTALL, TROUBLE, Context, cut_short, literal, remedy, rule, shown
 
 ENVELOPE = f"{catalog.ROOT}/MaxEnvelopeSizekb"
 ENVELOPE_MINIMUM = 500  # the modern default (reference §1.1)
@@ -44,7 +44,7 @@ def number(setting: Setting | None) -> int | None:
     """An integer value as read; None for a missing, unreadable or cut-short one."""
     if setting is None or isinstance(setting.value, bool) or not isinstance(setting.value, int):
         return None
-    if any(r.truncated for r in setting.readings[:1]):
+    if cut_short(setting):
         return None
     return setting.value
 

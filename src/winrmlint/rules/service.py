@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
+from winrmlint.rules.base import TROUBLE, Context, enumerate_words, known_text, rule
 from winrmlint.source import Location
 
 SERVICE = paths.SERVICE_STATUS.rsplit("/", 1)[0]  # services/WinRM
@@ -86,13 +86,6 @@ def auto_config(host: Host) -> Setting | None:
     if all(f is not None and isinstance(f.value, str) and not f.value.strip() for f in filters):
         return None
     return policy
-
-
-def known(setting: Setting | None) -> str | None:
-    """The value of a service setting when its effective reading could be read, else None."""
-    if setting is None or setting.effective is None or not setting.effective.valid:
-        return None
-    return setting.value if isinstance(setting.value, str) else None
 
 
 @rule(
@@ -185,7 +178,7 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     """
     start = host.get(paths.SERVICE_START_TYPE)
-    start_type = known(start)
+    start_type = known_text(start)
     if start is None or start_type not in NOT_AUTOMATIC:
         return
     needed = configured(host)
@@ -275,12 +268,12 @@ def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     """
     status = host.get(paths.SERVICE_STATUS)
-    if status is None or known(status) != "Stopped":
+    if status is None or known_text(status) != "Stopped":
         return
     needed = configured(host)
     if not needed:
         return
-    start_type = known(host.get(paths.SERVICE_START_TYPE))
+    start_type = known_text(host.get(paths.SERVICE_START_TYPE))
     if start_type == "Disabled":
         fix = "`Set-Service WinRM -StartupType Automatic` (a disabled service cannot start), then `Start-Service WinRM`"
     elif start_type == "Manual":

@@ -10,7 +10,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.rules.access import BROAD, DENY_TYPES, Dacl, broad_grants, parse_dacl, split_sddl, without
-from winrmlint.rules.base import TROUBLE, Context, enumerate_words, grouped, rule
+from winrmlint.rules.base import TROUBLE, Context, cut_short, enumerate_words, grouped, rule
 
 DEFAULT = "Microsoft.PowerShell"
 STOCK_32BIT = "Microsoft.PowerShell32"
@@ -72,7 +72,7 @@ class SessionConfig:
         if setting is None or not isinstance(setting.value, str):
             return []
         text = setting.value
-        cut = any(r.truncated for r in setting.readings[:1]) or bool(_CUT.search(text))
+        cut = cut_short(setting) or bool(_CUT.search(text))
         items = [part.strip() for part in text.split(",") if part.strip()]
         if cut and items:
             items = items[:-1]
@@ -86,7 +86,7 @@ class SessionConfig:
     @property
     def sddl(self) -> str | None:
         setting = self.prop("SecurityDescriptorSddl")
-        if setting is None or not isinstance(setting.value, str) or any(r.truncated for r in setting.readings[:1]):
+        if setting is None or not isinstance(setting.value, str) or cut_short(setting):
             return None
         return setting.value or None
 
