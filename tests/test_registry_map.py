@@ -260,3 +260,9 @@ def test_coverage_of_keys_and_values():
     }
     assert mapped(SERVICE_POLICY, complete=True).coverage == {SERVICE_POLICY: HERE}
     assert mapped(SERVICE_POLICY, complete=False).coverage == {}
+
+
+def test_a_flag_in_full_width_digits_is_not_a_number():
+    # REG_SZ "１" (U+FF11) is not the "1" a script writes: the Trusted Hosts list is not in force
+    odd = mapped(CLIENT_POLICY, sz("TrustedHosts", "\uff11", 2), sz("TrustedHostsList", "web01", 3))
+    assert f"{CFG}/client/TrustedHosts" not in table(odd)

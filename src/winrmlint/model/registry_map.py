@@ -402,8 +402,9 @@ def _number(value: RegistryValue) -> int | None:
         return None
     if isinstance(value.data, int):
         return value.data
+    # ASCII digits only, as REG_SZ flags are written: isdecimal() also takes `５` and `٣`
     text = str(value.data).strip()
-    return int(text) if text.isdecimal() else None
+    return int(text) if text.isascii() and text.isdecimal() else None
 
 
 def _typed(path: str, value: RegistryValue, source: Source, origin: str) -> Reading:
