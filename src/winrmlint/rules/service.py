@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host
 from winrmlint.rules.base import TROUBLE, Context, enumerate_words, known_text, rule
+from winrmlint.rules.transport import policy_http_listener
 from winrmlint.source import Location
 
 SERVICE = paths.SERVICE_STATUS.rsplit("/", 1)[0]  # services/WinRM
-# A GPO that creates listeners on every host it applies to (reference §2.2, AllowAutoConfig).
-AUTO_CONFIG_POLICY = rf"{catalog.POLICY_ROOT}\Service\AllowAutoConfig"
 STORE_LISTENERS = rf"{catalog.STORE_ROOT}\Listener"
 # Get-Service's StartType names (model.paths); winnt.h SERVICE_DEMAND_START and SERVICE_DISABLED
 # are `Start` 3 and 4 in the registry.
@@ -47,7 +46,7 @@ class Configured:
 
 def configured(host: Host) -> Configured:
     """The listeners that need the service: any enabled listener reading, a listener key of WinRM's
-    registry store that names none the model could read, or the Group Policy listener (`auto_config`)."""
+    registry store that names none the model could read, or the Group Policy listener (`AllowAutoConfig`)."""
     labels: list[str] = []
     locations: list[Location] = []
     for listener in host.listeners():
@@ -62,30 +61,11 @@ def configured(host: Host) -> Configured:
             name = stored[0].path[len(prefix) :].split("\\", 1)[0]
             labels.append(f"listener key `{name}`")
             locations.append(stored[0].location)
-    policy = auto_config(host)
+    policy = policy_http_listener(host)
     if policy is not None:
         labels.append("the Group Policy listener (`AllowAutoConfig` = `1`)")
         locations.append(policy.location)
     return Configured(labels, locations)
-
-
-def auto_config(host: Host) -> Setting | None:
-    """`AllowAutoConfig` = 1 where no listener enumeration shows the listener it creates.
-
-    The policy makes WinRM listen on HTTP on the addresses its filters allow (both blank: none),
-    and WinRM keeps that listener out of its registry store; an enumeration, when collected,
-    shows it as `Listener [Source="GPO"]` (or shows that it is gone).
-    """
-    low = catalog.LISTENERS.lower()
-    if any(k.lower() == low or k.lower().startswith(low + "/") for k in host.coverage):
-        return None
-    policy = host.get(AUTO_CONFIG_POLICY)
-    if policy is None or not policy.valid or str(policy.value).strip() != "1":
-        return None
-    filters = [host.get(f"{catalog.ROOT}/service/IPv4Filter"), host.get(f"{catalog.ROOT}/service/IPv6Filter")]
-    if all(f is not None and isinstance(f.value, str) and not f.value.strip() for f in filters):
-        return None
-    return policy
 
 
 @rule(
