@@ -55,7 +55,7 @@ def test_text_output_names_file_line_code_and_fix() -> None:
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
     lines = result.stdout.splitlines()
     assert any(":" in l and " WRM102 " in l and "AllowUnencrypted" in l for l in lines)
-    assert any(l.strip().startswith("fix: `winrm set winrm/config/service @{AllowUnencrypted=\"false\"}`") for l in lines)
+    assert any(l.strip().startswith("fix: cmd: `winrm set winrm/config/service @{AllowUnencrypted=\"false\"}`") for l in lines)
     findings = [l for l in lines if re.match(r"\s+\S+:\d+: WRM\d{3} ", l)]
     assert lines[-1].startswith(f"{len(findings)} findings")
 

@@ -46,14 +46,23 @@ def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Remove the broad ACE and grant a dedicated group instead (for instance Remote Management
     Users, `S-1-5-32-580`):
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{RootSDDL="O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)"}
     ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{RootSDDL="O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)"}'
+    ```
     or `Set-Item WSMan:\\localhost\\Service\\RootSDDL -Value '<SDDL>'`.
-    ```winrm-config
-    Service
-        RootSDDL = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)(A;;GXGR;;;S-1-5-32-580)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)
-        MaxConcurrentOperations = 4294967295
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,3 +1,3 @@
+     Service
+    -    RootSDDL = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)(A;;GXGR;;;AU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)
+    +    RootSDDL = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)(A;;GXGR;;;S-1-5-32-580)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)
+         MaxConcurrentOperations = 4294967295
     ```
     """
     setting = host.get(ROOT_SDDL)

@@ -242,11 +242,23 @@ class Context:
             host=host.name,
             path=logical,
             location=location,
-            fix=fix,
+            fix=pasteable(fix),
             key=key,
             related=tuple(related),
             bundle=host.bundle,
         )
+
+
+# `winrm set|create <resource> @{…}` in backticks, as fixes write it
+_WINRM_HASH = re.compile(r"`(winrm(?:\.cmd)? (?:set|create|s|c) [^`@]+)@\{([^`]*)\}`")
+
+
+def pasteable(fix: str) -> str:
+    """Each `` `winrm set … @{…}` `` of a fix in both shells, labelled: cmd takes it as written;
+    PowerShell parses an unquoted `@{…}` as a hashtable, so there it is quoted `'@{…}'`."""
+    return _WINRM_HASH.sub(
+        lambda m: f"cmd: `{m[1]}@{{{m[2]}}}`, PowerShell: `{m[1]}'@{{{m[2]}}}'`", fix
+    )
 
 
 def shown(setting: Setting) -> str:

@@ -158,20 +158,15 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     If WinRM's registry store differs from `winrm get`, the store was edited directly: set the
     value with `winrm set` (or restart the service, `Restart-Service WinRM`, for it to read the
     store) rather than with `reg add`.
-    ```reg
-    Windows Registry Editor Version 5.00
-
-    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service]
-    "AllowBasic"=dword:00000000
-    "AllowUnencryptedTraffic"=dword:00000000
-
-    ```
-    ```winrm-config
-    Service
-        AllowUnencrypted = false [Source="GPO"]
-        Auth
-            Basic = false [Source="GPO"]
-            Kerberos = true
+    ```diff
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -2,4 +2,4 @@
+         AllowUnencrypted = false [Source="GPO"]
+         Auth
+    -        Basic = true
+    +        Basic = false [Source="GPO"]
+             Kerberos = true
     ```
     """
     for setting in host.settings.values():
@@ -297,22 +292,24 @@ def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Bring the host back to the baseline's value with the tool its source calls for (the finding's
     fix names it), for example:
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{AllowUnencrypted="false"}
     ```
-    or, when the baseline gets the value from Group Policy, link the same GPO to this host.
-    Where the difference is meant, lint that host against another baseline. The fixed fleet:
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{AllowUnencrypted="false"}'
     ```
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
+    or, when the baseline gets the value from Group Policy, link the same GPO to this host.
+    Where the difference is meant, lint that host against another baseline. The change:
+    ```diff
+    --- host1/dump1.txt
+    +++ host1/dump1.txt
+    @@ -1,3 +1,3 @@
+     Service
+    -    AllowUnencrypted = true
+    +    AllowUnencrypted = false
+         Auth
     ```
     """
     if not ctx.baseline:

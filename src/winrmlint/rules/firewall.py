@@ -176,21 +176,16 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
     where it is one. If Group Policy creates the rule, change it in the GPO (Computer
     Configuration > Policies > Windows Settings > Security Settings > Windows Defender Firewall
     with Advanced Security > Inbound Rules).
-    ```netsh-firewall
-    Rule Name:                            Windows Remote Management (HTTP-In)
-    ----------------------------------------------------------------------
-    Enabled:                              Yes
-    Direction:                            In
-    Profiles:                             Public
-    Grouping:                             Windows Remote Management
-    LocalIP:                              Any
-    RemoteIP:                             LocalSubnet,10.20.0.0/255.255.0.0
-    Protocol:                             TCP
-    LocalPort:                            5985
-    RemotePort:                           Any
-    Edge traversal:                       No
-    Action:                               Allow
-    Ok.
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -6,5 +6,5 @@
+     Grouping:                             Windows Remote Management
+     LocalIP:                              Any
+    -RemoteIP:                             LocalSubnet
+    +RemoteIP:                             LocalSubnet,10.20.0.0/255.255.0.0
+     Protocol:                             TCP
+     LocalPort:                            5985
     ```
     """
     for fw, setting, entries in public_http_scopes(host):
@@ -259,20 +254,14 @@ def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
     Windows Settings > Security Settings > Windows Defender Firewall with Advanced Security >
     Inbound Rules). Where remote access from anywhere is really needed, use an HTTPS listener
     (port 5986) with certificate validation rather than HTTP.
-    ```get-netfirewallrule
-    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Format-List Name, DisplayName, Enabled, Profile, Direction, Action
-
-    Name        : WINRM-HTTP-In-TCP-PUBLIC
-    DisplayName : Windows Remote Management (HTTP-In)
-    Enabled     : True
-    Profile     : Public
-    Direction   : Inbound
-    Action      : Allow
-
-    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Get-NetFirewallAddressFilter
-
-    LocalAddress  : Any
-    RemoteAddress : LocalSubnet
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -11,3 +11,3 @@
+     
+     LocalAddress  : Any
+    -RemoteAddress : Any
+    +RemoteAddress : LocalSubnet
     ```
     """
     for fw, setting, entries in public_http_scopes(host):

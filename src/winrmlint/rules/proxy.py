@@ -84,13 +84,14 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
     `WinHttpConfig`, `AutoDetect` with `-ProxyAuthentication` and `-ProxyCredential` where the
     proxy must be used), passed with `-SessionOption $SessionOption` to `New-PSSession`,
     `Enter-PSSession` or `Invoke-Command`, or set as `$PSSessionOption` in the profile.
-    ```netsh-winhttp
-    C:\\Windows\\system32>netsh winhttp show proxy
-
-    Current WinHTTP proxy settings:
-
-        Proxy Server(s) :  proxy.corp.example.com:8080
-        Bypass List     :  <local>;*.corp.example.com;10.*
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -4,3 +4,3 @@
+     
+         Proxy Server(s) :  proxy.corp.example.com:8080
+    -    Bypass List     :  (none)
+    +    Bypass List     :  <local>;*.corp.example.com;10.*
     ```
     """
     proxy = host.get(paths.WINHTTP_PROXY)

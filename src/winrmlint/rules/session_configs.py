@@ -63,15 +63,15 @@ def session_config_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     or with `Set-PSSessionConfiguration -Name <name> -SecurityDescriptorSddl <SDDL>`. For a JEA
     endpoint, change `RoleDefinitions` in its `.pssc` file and register it again
     (`Register-PSSessionConfiguration -Name <name> -Path <file>.pssc -Force`).
-    ```pssession-configuration
-    PS C:\\> Get-PSSessionConfiguration
-
-    Name          : microsoft.powershell
-    PSVersion     : 5.1
-    StartupScript :
-    RunAsUser     :
-    Permission    : NT AUTHORITY\\INTERACTIVE AccessAllowed, BUILTIN\\Administrators AccessAllowed,
-                    BUILTIN\\Remote Management Users AccessAllowed
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -6,4 +6,3 @@
+     RunAsUser     :
+     Permission    : NT AUTHORITY\\INTERACTIVE AccessAllowed, BUILTIN\\Administrators AccessAllowed,
+    -                BUILTIN\\Remote Management Users AccessAllowed, NT AUTHORITY\\Authenticated Users
+    -                AccessAllowed
+    +                BUILTIN\\Remote Management Users AccessAllowed
     ```
     """
     for config in session_configs(host):
@@ -145,16 +145,17 @@ def default_session_configuration_missing(host: Host, ctx: Context) -> Iterator[
     To enable only this endpoint: `Enable-PSSessionConfiguration -Name Microsoft.PowerShell`.
     To restore a changed default, `Unregister-PSSessionConfiguration -Name Microsoft.PowerShell`,
     then `Enable-PSRemoting -Force`.
-    ```pssession-configuration
-    PS C:\\Windows\\system32> Get-PSSessionConfiguration
-
-    Name          : microsoft.powershell
-    PSVersion     : 5.1
-    StartupScript :
-    RunAsUser     :
-    Permission    : NT AUTHORITY\\INTERACTIVE AccessAllowed, BUILTIN\\Administrators AccessAllowed,
-                    BUILTIN\\Remote Management Users AccessAllowed
-
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -5,5 +5,5 @@
+     StartupScript :
+     RunAsUser     :
+    -Permission    : NT AUTHORITY\\NETWORK AccessDenied, NT AUTHORITY\\INTERACTIVE AccessAllowed,
+    -                BUILTIN\\Administrators AccessAllowed, BUILTIN\\Remote Management Users AccessAllowed
+    +Permission    : NT AUTHORITY\\INTERACTIVE AccessAllowed, BUILTIN\\Administrators AccessAllowed,
+    +                BUILTIN\\Remote Management Users AccessAllowed
+     
     ```
     """
     configs = session_configs(host)
@@ -236,13 +237,16 @@ def wow64_session_configuration(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     (with the other options it was registered with). Keep 32-bit only for 32-bit modules or
     snap-ins that need it.
-    ```pssession-configuration
-    PS C:\\> Get-PSSessionConfiguration -Name CustomShell | Format-List Name, Architecture, Enabled, Permission
-
-    Name         : CustomShell
-    Architecture : 64
-    Enabled      : True
-    Permission   : BUILTIN\\Administrators AccessAllowed
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,5 +2,5 @@
+     
+     Name         : CustomShell
+    -Architecture : 32
+    +Architecture : 64
+     Enabled      : True
+     Permission   : BUILTIN\\Administrators AccessAllowed
     ```
     """
     configs = session_configs(host)

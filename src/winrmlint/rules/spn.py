@@ -174,22 +174,18 @@ def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Findin
        `HOST` works too, with the `HOST/` SPNs every computer account has.)
 
     After option 1, `setspn -Q` finds the SPN on no account:
-    ```dsregcmd
-    +----------------------------------------------------------------------+
-    | Device State                                                         |
-    +----------------------------------------------------------------------+
-
-                 AzureAdJoined : NO
-              EnterpriseJoined : NO
-                  DomainJoined : YES
-                    DomainName : CORP
-                   Device Name : WEB01.corp.contoso.com
-    ```
-    ```setspn
-    C:\\Windows\\system32>setspn -Q HTTP/web01.corp.contoso.com
-    Checking domain DC=corp,DC=contoso,DC=com
-
-    No such SPN found.
+    ```diff
+    --- host1/dump1.txt
+    +++ host1/dump1.txt
+    @@ -1,7 +1,4 @@
+     C:\\Windows\\system32>setspn -Q HTTP/web01.corp.contoso.com
+     Checking domain DC=corp,DC=contoso,DC=com
+    -CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com
+    -        HTTP/web01.corp.contoso.com
+    -        HTTP/web01
+     
+    -Existing SPN found!
+    +No such SPN found.
     ```
     """
     hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
@@ -278,13 +274,18 @@ def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
     setspn -X -F
     ```
     Register SPNs with `setspn -S`, which checks the forest for duplicates, not `setspn -A`.
-    ```setspn
-    C:\\Windows\\system32>setspn -X -F
-    Checking forest DC=contoso,DC=com
-    Operation will be performed forestwide, it might take a while.
-    Processing entry 0
-
-    found 0 group of duplicate SPNs.
+    ```diff
+    --- host0/dump0.txt
+    +++ host0/dump0.txt
+    @@ -3,7 +3,4 @@
+     Operation will be performed forestwide, it might take a while.
+     Processing entry 0
+    -HTTP/web01.corp.contoso.com is registered on these accounts:
+    -        CN=WEB01,OU=Servers,DC=corp,DC=contoso,DC=com
+    -        CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com
+     
+    -found 1 group of duplicate SPNs.
+    +found 0 group of duplicate SPNs.
     ```
     """
     hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
@@ -403,36 +404,16 @@ def wsman_spn_missing(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     Or, if the clients should not use `WSMAN`, delete their `spn_prefix` value (WinRM then uses
     `HTTP`) or set it to `HOST`.
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
-        TrustedHosts
-        spn_prefix = WSMAN
-    ```
-    ```dsregcmd
-    +----------------------------------------------------------------------+
-    | Device State                                                         |
-    +----------------------------------------------------------------------+
-
-                 AzureAdJoined : NO
-              EnterpriseJoined : NO
-                  DomainJoined : YES
-                    DomainName : CORP
-                   Device Name : WEB01.corp.contoso.com
-    ```
-    ```setspn
-    C:\\Windows\\system32>setspn -L web01
-    Registered ServicePrincipalNames for CN=WEB01,OU=Servers,DC=corp,DC=contoso,DC=com:
-            WSMAN/web01.corp.contoso.com
-            WSMAN/WEB01
-            TERMSRV/web01.corp.contoso.com
-            TERMSRV/WEB01
-            RestrictedKrbHost/WEB01
-            HOST/WEB01
-            RestrictedKrbHost/web01.corp.contoso.com
-            HOST/web01.corp.contoso.com
+    ```diff
+    --- host2/dump2.txt
+    +++ host2/dump2.txt
+    @@ -1,4 +1,6 @@
+     C:\\Windows\\system32>setspn -L web01
+     Registered ServicePrincipalNames for CN=WEB01,OU=Servers,DC=corp,DC=contoso,DC=com:
+    +        WSMAN/web01.corp.contoso.com
+    +        WSMAN/WEB01
+             TERMSRV/web01.corp.contoso.com
+             TERMSRV/WEB01
     ```
     """
     hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
@@ -532,23 +513,14 @@ def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     Entra-only joined machines are also workgroup machines to WinRM: they need TrustedHosts (or
     HTTPS) as well (WRM303).
-    ```dsregcmd
-    +----------------------------------------------------------------------+
-    | Device State                                                         |
-    +----------------------------------------------------------------------+
-
-                 AzureAdJoined : YES
-              EnterpriseJoined : NO
-                  DomainJoined : NO
-                   Device Name : CLIENT01
-    ```
-    ```registry
-    Windows Registry Editor Version 5.00
-
-    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
-    "trusted_hosts"="*.contoso.com"
-    "spn_prefix"="HOST"
-
+    ```diff
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -3,3 +3,4 @@
+     [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
+     "trusted_hosts"="*.contoso.com"
+    +"spn_prefix"="HOST"
+     
     ```
     """
     if host.join_state != "entra":
@@ -607,12 +579,15 @@ def spn_prefix_invalid(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     or delete the value to go back to `HTTP`:
     `reg delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /f`.
-    ```registry
-    Windows Registry Editor Version 5.00
-
-    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
-    "spn_prefix"="WSMAN"
-
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,4 +2,4 @@
+     
+     [HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client]
+    -"spn_prefix"="WSMAN/"
+    +"spn_prefix"="WSMAN"
+     
     ```
     """
     setting = host.get(SPN_PREFIX)

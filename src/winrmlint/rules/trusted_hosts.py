@@ -57,18 +57,17 @@ def trustedhosts_wildcard(host: Host, ctx: Context) -> Iterator[Finding]:
     ```powershell
     Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value '*.contoso.com'
     ```
-    or `winrm set winrm/config/client @{TrustedHosts="*.contoso.com"}`. If Group Policy sets it:
+    or cmd: `winrm set winrm/config/client @{TrustedHosts="*.contoso.com"}` (PowerShell: `winrm set winrm/config/client '@{TrustedHosts="*.contoso.com"}'`). If Group Policy sets it:
     Computer Configuration > Administrative Templates > Windows Components > Windows Remote
     Management (WinRM) > WinRM Client > Trusted Hosts: Enabled, with explicit names or patterns.
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
-        DefaultPorts
-            HTTP = 5985
-            HTTPS = 5986
-        TrustedHosts = *.contoso.com
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -6,3 +6,3 @@
+             HTTP = 5985
+             HTTPS = 5986
+    -    TrustedHosts = *
+    +    TrustedHosts = *.contoso.com
     ```
     """
     setting = trusted.of(host)
@@ -134,12 +133,14 @@ def trustedhosts_malformed(host: Host, ctx: Context) -> Iterator[Finding]:
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Client > Trusted Hosts: Enabled,
     with the corrected list (at most 1024 characters; use domain patterns to shorten it).
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
-        TrustedHosts = srv01.contoso.com,srv02.contoso.com [Source="GPO"]
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -3,3 +3,3 @@
+         URLPrefix = wsman
+         AllowUnencrypted = false
+    -    TrustedHosts = srv01.contoso.com;srv02.contoso.com [Source="GPO"]
+    +    TrustedHosts = srv01.contoso.com,srv02.contoso.com [Source="GPO"]
     ```
     """
     setting = trusted.of(host)
@@ -240,12 +241,14 @@ def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
     ```powershell
     Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value 'srv01.contoso.com,srv02.contoso.com'
     ```
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
-        TrustedHosts = srv01.contoso.com,srv02.contoso.com
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -3,3 +3,3 @@
+         URLPrefix = wsman
+         AllowUnencrypted = false
+    -    TrustedHosts = srv01.contoso.com,10.20.30.41
+    +    TrustedHosts = srv01.contoso.com,srv02.contoso.com
     ```
     """
     setting = trusted.of(host)
@@ -329,25 +332,14 @@ def workgroup_client_without_trust(host: Host, ctx: Context) -> Iterator[Finding
     `reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v trusted_hosts /t REG_SZ /d "*.contoso.com" /f`.
     Or connect over HTTPS (`-UseSSL`) to hosts with an HTTPS listener. `*` also works but trusts
     every host (WRM301).
-    ```dsregcmd
-    +----------------------------------------------------------------------+
-    | Device State                                                         |
-    +----------------------------------------------------------------------+
-
-                 AzureAdJoined : YES
-              EnterpriseJoined : NO
-                  DomainJoined : NO
-                   Device Name : CLIENT01
-    ```
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
-        DefaultPorts
-            HTTP = 5985
-            HTTPS = 5986
-        TrustedHosts = *.contoso.com
+    ```diff
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -6,3 +6,3 @@
+             HTTP = 5985
+             HTTPS = 5986
+    -    TrustedHosts
+    +    TrustedHosts = *.contoso.com
     ```
     """
     if host.join_state not in _NOT_DOMAIN:
