@@ -81,7 +81,7 @@ def test_a_100_mb_file_is_refused_before_a_byte_is_read(tmp_path: Path) -> None:
         handle.truncate(100 * MIB)  # sparse: costs no disk, but reading it would cost 100 MB of memory
     run, seconds = timed([bundle])
     assert {f.error for f in run.files if f.error} == {"not read: file is 104857600 bytes, over the 33554432-byte limit"}
-    assert {"WRM101", "WRM102", "WRM701"} <= {f.code for f in run.findings}
+    assert {"WRM101", "WRM102", "WRM202"} <= {f.code for f in run.findings}
     assert seconds < 5
     assert peak_rss_mib([bundle]) < 100
 
@@ -106,7 +106,7 @@ def test_a_million_lines_is_refused_by_the_line_budget_and_the_rest_is_read(tmp_
     run, seconds = timed([bundle])
     errors = {f.uri.rsplit("/", 1)[1]: f.error for f in run.files if f.error}
     assert errors == {"a-million.txt": "not read: the host's files pass 250000 lines"}
-    assert {"WRM101", "WRM102", "WRM701"} <= {f.code for f in run.findings}
+    assert {"WRM101", "WRM102", "WRM202"} <= {f.code for f in run.findings}
     assert seconds < 15, seconds
 
 

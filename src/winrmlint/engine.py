@@ -10,6 +10,7 @@ from winrmlint import debugging, manifest, parsers
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
+from winrmlint.model.platform import banner_readings
 from winrmlint.model.values import ParsedDump, ParseError
 from winrmlint.rules import BY_CODE, RULES, Rule
 from winrmlint.rules.base import Context, Profile
@@ -168,7 +169,10 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
     if parser is None:
         return None, None, ParseError("not a recognised WinRM dump (no format matched its content)", 1)
     try:
-        return parser.FORMAT, parser.parse(source), None
+        dump = parser.parse(source)
+        # a pasted console transcript's `Microsoft Windows [Version …]` banner tells the edition
+        dump.readings.extend(banner_readings(source))
+        return parser.FORMAT, dump, None
     except ParseError as err:
         return parser.FORMAT, None, err
     except RecursionError:

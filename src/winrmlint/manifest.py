@@ -54,6 +54,10 @@ def parse(source: SourceText) -> ParsedDump:
         add("fqdn", paths.HOST_FQDN, data["fqdn"].lower(), name=True)
     if "domain" in data:
         add("domain", paths.HOST_DOMAIN, data["domain"].lower())
+    if "os" in data:
+        add("os", paths.HOST_OS, data["os"])
+    if "role" in data:
+        add("role", paths.HOST_ROLE, data["role"])
     if "join" in data:
         entra, domain = _JOIN[data["join"]]
         add("join", paths.AZURE_AD_JOINED, entra)

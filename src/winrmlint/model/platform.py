@@ -258,11 +258,12 @@ def _shape(host: Host) -> tuple[Stack | None, Location | None, str]:
             signs = [s for s, on in (("the WinRM 2.0 RootSDDL", legacy_sddl),
                                      ("no `AllowRemoteAccess`", no_remote_access)) if on]
             return Stack.V2, envelope.location, "WinRM 2.0 shape: `MaxEnvelopeSizekb = 150` with " + " and ".join(signs)
-    winrs = [host.get(path) for path in _V3_WINRS]
-    if all(s is not None and not s.is_default and s.value == _V3_WINRS[s.path] for s in winrs):
-        first = winrs[0]
-        assert first is not None
-        return Stack.V3, first.location, "WinRM 3.0 shape: Winrs quotas 10/25/1024/30"
+    # three of the four 3.0 Winrs quotas at 10/25/1024/30: one may have been changed on purpose
+    # (a shell memory lowered to 800 MB is still judged against 3.0's 1024)
+    winrs = [s for s in (host.get(path) for path in _V3_WINRS) if s is not None and not s.is_default]
+    at_v3 = [s for s in winrs if s.value == _V3_WINRS[s.path]]
+    if len(at_v3) >= 3:
+        return Stack.V3, at_v3[0].location, "WinRM 3.0 shape: Winrs quotas at 10/25/1024/30"
     return None, None, ""
 
 

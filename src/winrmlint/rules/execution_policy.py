@@ -7,11 +7,12 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
+from winrmlint.model.platform import Role
 from winrmlint.rules.base import TROUBLE, Context, rule, shown
 
-# about_Execution_Policies: the first defined scope wins, Group Policy's before the local one;
-# the user scopes (UserPolicy, Process, CurrentUser) belong to whoever collected the dump.
-MACHINE_SCOPES = ("MachinePolicy", "LocalMachine")
+# about_Execution_Policies: the first defined scope wins (MachinePolicy, UserPolicy, Process,
+# CurrentUser, LocalMachine); Process is the collecting session's own and is left out.
+MACHINE_SCOPES = ("MachinePolicy", "UserPolicy", "CurrentUser", "LocalMachine")
 RESTRICTIVE = {"Restricted", "AllSigned"}
 SCRIPT_EXECUTION_GPO = (
     "Computer Configuration > Administrative Templates > Windows Components > Windows PowerShell > "
@@ -40,14 +41,17 @@ def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:
     """The machine execution policy is Restricted or AllSigned: modules made by Import-PSSession cannot load.
 
     ## What it finds
-    The effective machine execution policy, the first defined of `MachinePolicy` (Group Policy)
+    The effective execution policy, the first defined of `MachinePolicy` (Group Policy), `UserPolicy`, `CurrentUser`
     and `LocalMachine`, is `Restricted` or `AllSigned`. It is read from `Get-ExecutionPolicy
     -List`, or from the registry: `EnableScripts` and `ExecutionPolicy` under
     `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\PowerShell` (`EnableScripts` 0 is
     `Restricted`) and `ExecutionPolicy` under
     `HKLM\\SOFTWARE\\Microsoft\\PowerShell\\1\\ShellIds\\Microsoft.PowerShell`. When both scopes
     are `Undefined` the Windows default applies (Restricted on clients, RemoteSigned on servers)
-    and the rule stays silent, as it does for the user scopes of whoever collected the dump.
+    and the rule stays silent. `Restricted` at `LocalMachine` alone is the Windows client
+    default and stays silent too, unless the host is a server (a manifest `role`, a listener, or
+    a server edition), whose default is RemoteSigned. `AllSigned` anywhere, a Group Policy scope,
+    and a user scope (`UserPolicy`, `CurrentUser`) set on purpose are reported.
 
     ## Why it matters
     "The `Import-PSSession` and `Export-PSSession` cmdlets create modules that contains unsigned
@@ -66,16 +70,17 @@ def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:
        UserPolicy       Undefined
           Process       Undefined
       CurrentUser       Undefined
-     LocalMachine      Restricted
+     LocalMachine       AllSigned
     ```
 
     ## Fix
-    ```console
-    Set-ExecutionPolicy RemoteSigned -Scope LocalMachine
+    To import without changing the policy, as about_Remote_Troubleshooting gives it, set it for
+    the process that imports:
+    ```powershell
+    Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned
     ```
-    Without changing the machine's policy, about_Remote_Troubleshooting sets it for one process:
-    `Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned`, or starts one session
-    with `pwsh.exe -ExecutionPolicy RemoteSigned`. If Group Policy sets it (`MachinePolicy`),
+    (or start that one session with `pwsh.exe -ExecutionPolicy RemoteSigned`). To change it for
+    the host: `Set-ExecutionPolicy RemoteSigned -Scope LocalMachine`. If Group Policy sets it (`MachinePolicy`),
     neither works: Computer Configuration > Administrative Templates > Windows Components >
     Windows PowerShell > Turn on Script Execution: Enabled, Execution Policy "Allow local scripts
     and remote signed scripts", then `gpupdate /force`.
@@ -85,7 +90,7 @@ def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:
     @@ -7,3 +7,3 @@
            Process       Undefined
        CurrentUser       Undefined
-    - LocalMachine      Restricted
+    - LocalMachine       AllSigned
     + LocalMachine    RemoteSigned
     ```
     """
@@ -95,23 +100,30 @@ def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:
     scope, setting = found
     if setting.value not in RESTRICTIVE:
         return
-    if scope == "MachinePolicy":
+    # `Restricted` at LocalMachine with every other scope Undefined is how Windows clients ship;
+    # on a server (RemoteSigned since 2012 R2) it was set on purpose
+    server = host.role is Role.SERVER or any(os.server for os in host.platform.editions)
+    if setting.value == "Restricted" and scope == "LocalMachine" and not server:
+        return
+    if scope in ("MachinePolicy", "UserPolicy"):
         fix = (
             f'Group Policy: set "{SCRIPT_EXECUTION_GPO}" to Enabled with Execution Policy "Allow local '
             'scripts and remote signed scripts", then `gpupdate /force` (`Set-ExecutionPolicy` cannot '
             "override it)"
         )
     else:
+        # about_Remote_Troubleshooting: import for one session without changing the policy
         fix = (
-            "`Set-ExecutionPolicy RemoteSigned -Scope LocalMachine`, or for one process "
-            "`Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned`"
+            "For the session that imports, without changing the policy: "
+            "`Set-ExecutionPolicy -Scope Process -ExecutionPolicy RemoteSigned`; to change it for the "
+            f"host: `Set-ExecutionPolicy RemoteSigned -Scope {scope}`"
         )
     local = host.get(f"{paths.EXECUTION_POLICY}/LocalMachine")
     related = [local.location] if scope == "MachinePolicy" and local is not None and not local.is_default else []
     yield ctx.finding(
         host,
         setting,
-        f"The machine execution policy (`{scope}`) is {shown(setting)}: modules that "
+        f"The effective execution policy (`{scope}`) is {shown(setting)}: modules that "
         "`Import-PSSession` and `Export-PSSession` create cannot load; expected `RemoteSigned`",
         fix=fix,
         related=related,

@@ -133,7 +133,10 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
     (HTTP-In)" rule whose profiles include Public) with `RemoteAddress` `LocalSubnet` and
     nothing else. The remote address comes from `Get-NetFirewallRule … |
     Get-NetFirewallAddressFilter` or from netsh's `RemoteIP`; a rule printed without it, or a
-    list cut by the console (`…`), is not judged.
+    list cut by the console (`…`), is not judged. On a domain member (`dsregcmd /status` or a
+    manifest `join` of `domain` or `hybrid`) the Domain profile is the active one and the rule
+    stays silent; it fires where no join state says so, or the host is a workgroup or
+    Microsoft Entra-only computer, whose network is often Public.
 
     ## Why it matters
     On a network the host classifies as Public, "for public networks, [`Enable-PSRemoting`]
@@ -188,6 +191,10 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
      LocalPort:                            5985
     ```
     """
+    # on a domain member the Domain profile is the active one: the stock Public rule is not in
+    # the path (issue 10, pattern 5); `connect` answers it per pair of hosts
+    if host.join_state in ("domain", "hybrid"):
+        return
     for fw, setting, entries in public_http_scopes(host):
         if not all(entry.lower() in LOCAL_SUBNET for entry in entries):
             continue

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+import string
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 
 from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
+from winrmlint.model.platform import Role
 from winrmlint.model.values import Source
 from winrmlint.rules.base import (
     INSTALL,
@@ -26,6 +30,7 @@ from winrmlint.rules.transport import AUTO_CONFIG_VALUE, SERVICE_IPV4_FILTER, SE
 ALLOW_REMOTE_ACCESS = f"{catalog.ROOT}/service/AllowRemoteAccess"
 ALLOW_REMOTE_SHELL = f"{catalog.ROOT}/winrs/AllowRemoteShellAccess"
 CLIENT_PORTS = f"{catalog.ROOT}/client/DefaultPorts"
+SERVICE_THUMBPRINT = f"{catalog.ROOT}/service/CertificateThumbprint"
 STANDARD_PORTS = {"HTTP": 5985, "HTTPS": 5986}
 AUTO_CONFIG = f"{catalog.GPO_WINRM} > WinRM Service > Allow remote server management through WinRM"
 
@@ -52,7 +57,10 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
     `Get-WSManInstance winrm/config/listener -Enumerate`) that lists no listener at all, or only
     listeners with `Enabled = false`. A `WSManFault` printed instead of listeners means the
     service did not answer, not that no listener exists: the rule stays silent then, as it does
-    when no enumeration was collected.
+    when no enumeration was collected. A client is silent too: a manifest `role` of `client`, or
+    no listener with the WinRM service Manual or Disabled (`Get-Service`, `sc qc`, the `Start`
+    registry value), is how Windows clients ship, and CIS level 2 even asks for the service
+    disabled.
 
     ## Why it matters
     Without an enabled listener nothing answers on 5985/5986. Clients get "The connection to the
@@ -101,6 +109,10 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
     listed = host.listener_enumeration
     if listed is None or host.get(paths.WSMAN_FAULT_MESSAGE) or host.get(paths.WSMAN_FAULT_CODE):
         return
+    # a client (a manifest's `role`, or no listener with a service that does not start by itself,
+    # as Windows clients ship) accepts no connection by design
+    if host.role is Role.CLIENT:
+        return
     found = host.listeners()
     if any(listener.enabled for listener in found):
         return
@@ -120,11 +132,14 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
     verb = "has" if len(found) == 1 else "have"
     first = found[0]
     setting = first.prop("Enabled") or first.anchor
+    # an HTTPS listener without a certificate cannot be enabled (0x803380E7): not advised
+    usable = [(lst, s) for lst, s in zip(found, switches)
+              if lst.transport != "HTTPS" or not is_empty(lst.prop("CertificateThumbprint"))]
     fix = "; ".join(
         remedy(s, True) if s is not None and s.source is Source.GPO
         else f'`winrm set {listener.selector} @{{Enabled="true"}}`'
-        for listener, s in zip(found, switches)
-    )
+        for listener, s in usable
+    ) or "`Enable-PSRemoting -Force` (or `winrm quickconfig`) creates the `*+HTTP` listener on port 5985"
     yield ctx.finding(
         host,
         setting,
@@ -325,16 +340,20 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
     """A listener's certificate settings do not fit its transport.
 
     ## What it finds
-    In a listener enumeration: an HTTPS listener with an empty `CertificateThumbprint`, an HTTPS
-    listener with an empty `Hostname` (nothing to match the certificate's CN), or an HTTP
-    listener that carries a `CertificateThumbprint`.
+    In a listener enumeration: an HTTPS listener with an empty `CertificateThumbprint`, or one
+    that is not 40 hexadecimal digits (spaces, a wrong length, the invisible mark that copying
+    from the certificate dialog adds), or an HTTP listener that carries a
+    `CertificateThumbprint`; also a service `CertificateThumbprint` that is not 40 hex digits.
+    An empty `Hostname` is valid: Microsoft creates HTTPS listeners with `New-Item -Path
+    WSMan:\\localhost\\Listener -Transport HTTPS -Address * -CertificateThumbPrint …` and no
+    Hostname. 0x803380E9 is a Hostname that does not match the certificate, which only the
+    certificate can decide.
 
     ## Why it matters
     WinRM refuses to create such listeners: "The CertificateThumbprint property must not be ""
     (blank or empty string) or NULL." (0x803380E7) for HTTPS, and "When HTTP is the transport,
-    the Certificate thumbprint must be blank." (0x803380EB) for HTTP; an HTTPS `Hostname` must
-    match the certificate: "The certificate CN and the hostname that were provided do not
-    match." (0x803380E9). A listener left in such a state, by a script editing the registry or
+    the Certificate thumbprint must be blank." (0x803380EB) for HTTP; a thumbprint that is not
+    the certificate's 40 hex digits names no certificate in `LocalMachine\\My`. A listener left in such a state, by a script editing the registry or
     a half-finished change, gives clients "The SSL connection cannot be established. Verify
     that the service on the remote host is properly configured to listen for HTTPS requests."
     (0x803381BA).
@@ -383,7 +402,7 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     """
     for listener in host.listeners():
-        thumbprint, hostname = listener.prop("CertificateThumbprint"), listener.prop("Hostname")
+        thumbprint = listener.prop("CertificateThumbprint")
         if listener.transport == "HTTPS":
             if is_empty(thumbprint):
                 assert thumbprint is not None
@@ -398,14 +417,17 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
                     "`Get-ChildItem Cert:\\LocalMachine\\My`",
                     key=listener.key,
                 )
-            if is_empty(hostname):
-                assert hostname is not None
+            elif thumbprint is not None and (flaw := thumbprint_flaw(thumbprint)) is not None:
                 yield ctx.finding(
                     host,
-                    hostname,
-                    f"HTTPS listener {listener.label} has no `Hostname`; expected the name in its "
-                    "certificate's CN or SAN (0x803380E9)",
-                    fix=f'`winrm set {listener.selector} @{{Hostname="<name in the certificate>"}}`',
+                    thumbprint,
+                    f"HTTPS listener {listener.label} has `CertificateThumbprint` = "
+                    f"`{_visible(thumbprint.value)}`, which {flaw}; expected 40 hexadecimal digits: WinRM "
+                    "cannot find that certificate in `LocalMachine\\My`",
+                    fix=f"`winrm set {listener.selector} "
+                    '@{CertificateThumbprint="<40 hex digits>"}` with the `Thumbprint` that '
+                    "`Get-ChildItem Cert:\\LocalMachine\\My` prints (typed, not copied from the certificate dialog, "
+                    "which adds an invisible mark)",
                     key=listener.key,
                 )
         elif listener.transport == "HTTP" and thumbprint is not None and not is_empty(thumbprint):
@@ -418,6 +440,38 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
                 "HTTPS listener for the certificate",
                 key=listener.key,
             )
+    service = host.get(SERVICE_THUMBPRINT)
+    if service is not None and not is_empty(service) and (flaw := thumbprint_flaw(service)) is not None:
+        yield ctx.finding(
+            host,
+            service,
+            f"Service `CertificateThumbprint` is `{_visible(service.value)}`, which {flaw}; expected 40 "
+            "hexadecimal digits (or empty): WinRM cannot find that certificate for CredSSP",
+            fix=remedy(service, "<40 hex digits of the certificate>"),
+        )
+
+
+_HEX40 = re.compile(r"[0-9A-Fa-f]{40}")
+
+
+def thumbprint_flaw(setting: Setting) -> str | None:
+    """Why a thumbprint is not one WinRM can look up (40 hex digits), if it is not."""
+    text = setting.value if isinstance(setting.value, str) else ""
+    if not text or _HEX40.fullmatch(text):
+        return None
+    if any(unicodedata.category(c) == "Cf" for c in text):
+        return "carries an invisible character (as the certificate dialog's copy adds)"
+    if any(c.isspace() for c in text):
+        return "contains spaces"
+    digits = [c for c in text if c in string.hexdigits]
+    if len(digits) != len(text):
+        return "contains characters that are not hexadecimal digits"
+    return f"has {len(text)} digits"
+
+
+def _visible(value: object) -> str:
+    """A value with its invisible format characters shown as `\\u…` escapes."""
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) == "Cf" else c for c in str(value))
 
 
 @rule(

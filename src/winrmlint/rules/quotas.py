@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from winrmlint.findings import Finding
-from winrmlint.model import catalog
+from winrmlint.model import catalog, platform
+from winrmlint.model.platform import Stack
 from winrmlint.model.host import Host, Setting, cut_short
 from winrmlint.model.values import Source
 from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
@@ -67,19 +68,63 @@ def raise_to(setting: Setting, wanted: int) -> str:
 
 
 def below_default(host: Host, ctx: Context, path: str) -> Iterator[Finding]:
-    """One finding when a setting is below its modern Windows default."""
+    """One finding when a setting is below the default of the host's own WinRM stack; a value at
+    an older stack's default on a newer host belongs to the one `legacy-defaults` finding."""
     setting = host.get(path)
     value = number(setting)
-    default = catalog.BY_PATH[path].default
+    stack = host.platform.stack
+    default = platform.default(path, stack)
     if setting is None or value is None or not isinstance(default, int):
         return
     if value >= default or (value == 0 and path in UNLIMITED_AT_ZERO):
         return
+    if host.platform.on_older_defaults and value == platform.default(path, host.platform.shape or stack):
+        return
     yield ctx.finding(
         host,
         setting,
-        f"{label(path)} is {shown(setting)}; expected at least `{default}`, the modern Windows default",
+        f"{label(path)} is {shown(setting)}; expected at least `{default}`, the default of "
+        f"{stack.shown}{_on(host)}",
         fix=raise_to(setting, default),
+    )
+
+
+def _on(host: Host) -> str:
+    shown = " or ".join(os.shown for os in host.platform.editions)
+    return f" ({shown})" if shown else ""
+
+
+# What the older stacks' quotas mean for remote work (reference §1, §4)
+_CONSEQUENCES = {
+    Stack.V2: "envelopes of at most 150 KB (`MaxEnvelopeSizekb`, 0x80338111 on larger requests), shells "
+    "of at most 150 MB (`MaxMemoryPerShellMB`), 5 shells per user, 15 processes per shell, 25 connections",
+    Stack.V3: "shells of at most 1024 MB (`MaxMemoryPerShellMB`), 30 shells per user (0x803381A5), 10 "
+    "concurrent users (0x803381AB), 25 processes per shell",
+}
+
+
+def legacy_defaults(host: Host, ctx: Context) -> Iterator[Finding]:
+    """One finding for a host that carries an older WinRM stack's defaults than it runs."""
+    found = host.platform
+    if not found.on_older_defaults or found.shape is None or found.shape_at is None:
+        return
+    older = found.shape
+    paths = [p for p, v in platform.DEFAULTS[older].items() if isinstance(v, int)]
+    at_old = [host.get(p) for p in paths]
+    kept = [s for s in at_old if s is not None and not s.is_default and s.value == platform.DEFAULTS[older][s.path]]
+    if not kept:
+        return
+    names = ", ".join(f"`{s.name}` = `{s.value}`" for s in kept)
+    commands = "; ".join(raise_to(s, int(str(platform.default(s.path, found.stack)))) for s in kept)
+    yield ctx.finding(
+        host,
+        found.shape_at,
+        f"The configuration keeps the defaults of {older.shown} ({names}) on a host that runs "
+        f"{found.stack.shown}{_on(host)}: {_CONSEQUENCES[older]}; expected the current defaults",
+        path=f"{catalog.ROOT}/winrs",
+        key="legacy-defaults",
+        fix=commands,
+        related=[s.location for s in kept],
     )
 
 
@@ -134,12 +179,15 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
     """
     setting = host.get(ENVELOPE)
     value = number(setting)
-    if setting is None or value is None or value >= ENVELOPE_MINIMUM:
+    # WinRM 2.0 ships 150: its own default is no finding, nor a 2.0 shape on a newer host
+    # (WRM702's one `legacy-defaults` finding names it)
+    minimum = platform.default(ENVELOPE, host.platform.shape or host.platform.stack)
+    if setting is None or value is None or not isinstance(minimum, int) or value >= minimum:
         return
     yield ctx.finding(
         host,
         setting,
-        f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{ENVELOPE_MINIMUM}`",
+        f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{minimum}`",
         fix=remedy(setting, ENVELOPE_MINIMUM),
     )
 
@@ -149,16 +197,20 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
     needs=(f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"), docs=(TROUBLE,),
 )
 def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
-    """A service or Winrs quota is below the modern Windows default.
+    """A service or Winrs quota is below the default of the host's own WinRM version.
 
     ## What it finds
-    One finding for each of these quotas that is below its default on Windows Server 2016+ and
-    Windows 10/11: Service `MaxConcurrentOperationsPerUser` (1500) and `MaxConnections` (300);
-    Winrs `MaxConcurrentUsers`, `MaxProcessesPerShell`, `MaxMemoryPerShellMB` and
-    `MaxShellsPerUser` (2147483647; 0 means no limit for the last three). Windows 7 and Server
-    2008 R2 shipped with 15 and 25 for the service quotas and 5/15/150/5 for Winrs, Server 2012
-    R2 with 10/25/1024/30: a host upgraded in place, or configured by an old script or Group
-    Policy, keeps them. Deprecated quotas (`MaxConcurrentOperations`, `MaxShellRunTime`) have no
+    One finding for each of these quotas that is below the default of the WinRM version the
+    host runs: Service `MaxConcurrentOperationsPerUser` and `MaxConnections`; Winrs
+    `MaxConcurrentUsers`, `MaxProcessesPerShell`, `MaxMemoryPerShellMB` and `MaxShellsPerUser`
+    (0 means no limit for the last three). Windows Server 2016+ and Windows 10/11 ship 1500 and
+    300, and 2147483647 for the Winrs quotas; Windows 7 / Server 2008 R2 (WinRM 2.0) 15 and 25,
+    and 5/15/150/5; Server 2012 R2 (WinRM 3.0) 10/25/1024/30. The version comes from a manifest
+    `os`, a console banner (`Microsoft Windows [Version 6.3.9600]`) or the configuration's shape
+    (the 2.0 envelope and RootSDDL, the 3.0 Winrs quotas): a pristine 2012 R2 host is silent, a
+    shell memory lowered to 800 MB on it is reported. A host that runs a newer version than its
+    values (upgraded in place, or configured by an old script or policy) gets one
+    `legacy-defaults` finding that names the consequences, not one per quota. Deprecated quotas (`MaxConcurrentOperations`, `MaxShellRunTime`) have no
     effect and are not checked.
 
     ## Why it matters
@@ -179,19 +231,19 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
         MaxConcurrentUsers = 10
         MaxShellRunTime = 2147483647
         MaxProcessesPerShell = 25
-        MaxMemoryPerShellMB = 1024
+        MaxMemoryPerShellMB = 800
         MaxShellsPerUser = 30
     ```
 
     ## Fix
     cmd:
     ```cmd
-    winrm set winrm/config/winrs @{MaxMemoryPerShellMB="2147483647"}
+    winrm set winrm/config/winrs @{MaxMemoryPerShellMB="1024"}
     winrm set winrm/config/service @{MaxConcurrentOperationsPerUser="1500"}
     ```
     PowerShell:
     ```powershell
-    winrm set winrm/config/winrs '@{MaxMemoryPerShellMB="2147483647"}'
+    winrm set winrm/config/winrs '@{MaxMemoryPerShellMB="1024"}'
     winrm set winrm/config/service '@{MaxConcurrentOperationsPerUser="1500"}'
     ```
     A value set by Group Policy (Computer Configuration > Administrative Templates > Windows
@@ -200,20 +252,14 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
     ```diff
     --- dump0.txt
     +++ dump0.txt
-    @@ -2,7 +2,7 @@
-         AllowRemoteShellAccess = true
-         IdleTimeout = 7200000
-    -    MaxConcurrentUsers = 10
-    +    MaxConcurrentUsers = 2147483647
-         MaxShellRunTime = 2147483647
-    -    MaxProcessesPerShell = 25
-    -    MaxMemoryPerShellMB = 1024
-    -    MaxShellsPerUser = 30
-    +    MaxProcessesPerShell = 2147483647
-    +    MaxMemoryPerShellMB = 2147483647
-    +    MaxShellsPerUser = 2147483647
+    @@ -6,3 +6,3 @@
+         MaxProcessesPerShell = 25
+    -    MaxMemoryPerShellMB = 800
+    +    MaxMemoryPerShellMB = 1024
+         MaxShellsPerUser = 30
     ```
     """
+    yield from legacy_defaults(host, ctx)
     for path in QUOTAS:
         yield from below_default(host, ctx, path)
 
@@ -224,7 +270,7 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
     docs=(TROUBLE,),
 )
 def timeout_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
-    """A WinRM timeout is below its default: long operations are cut off.
+    """A WinRM timeout is below its version's default: operations time out, idle shells close early.
 
     ## What it finds
     `MaxTimeoutms` (under `Config`, default 60000), Service `EnumerationTimeoutms` (240000;
@@ -235,8 +281,10 @@ def timeout_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
     about_Remote_Troubleshooting: when timeouts are set on both ends "PowerShell uses the
     shortest timeout settings", and an operation that does not finish in time fails with "The
     WS-Management service cannot complete the operation within the time specified in
-    OperationTimeout." (0x80338029). A short `IdleTimeout` closes idle remote shells and
-    sessions early.
+    OperationTimeout." (0x80338029). `IdleTimeout` is different: it reaps shells that sit idle
+    (a disconnected or unused session is closed, values under 60000 count as 60000); it does not
+    cut off an operation that is running. Each value is judged against its own version's default
+    (`EnumerationTimeoutms` 60000 and `IdleTimeout` 180000 on WinRM 2.0).
 
     ## Example
     ```winrm-config
