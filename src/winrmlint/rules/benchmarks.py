@@ -59,11 +59,16 @@ class Item:
     def citation(self, benchmark: str, platform: Platform) -> str:
         """`STIG WN22-CC-000470 (Windows Server 2022)` or `CIS 18.10.88.1.1 (L1)`: the ID for the
         edition the dumps show; every edition's ID where the dumps do not tell which."""
-        editions = [os for os in platform.editions if os in _STIG_EDITIONS or os is Os.S2012R2]
-        where = f" ({' or '.join(os.shown for os in editions)})" if editions else ""
+        shown = " or ".join(os.shown for os in platform.editions)
         if benchmark == "stig":
-            return f"STIG {self.stig_id(platform)}{where}"
-        return f"CIS {self.cis_id(platform)} (L{self.cis_level}){where}"
+            if platform.editions and not any(os in _STIG_EDITIONS for os in platform.editions):
+                # reference §3 lists the STIG IDs of Windows 10/11 and Server 2016-2022 only
+                return f"STIG (no ID for {shown} in the reference; the item is {' / '.join(self.stig)} elsewhere)"
+            return f"STIG {self.stig_id(platform)}" + (f" ({shown})" if shown else "")
+        cis_known = (*_CIS_CURRENT, Os.S2012R2)
+        if platform.editions and not any(os in cis_known for os in platform.editions):
+            return f"CIS (no ID for {shown} in the reference; {self.cis} (L{self.cis_level}) on current editions)"
+        return f"CIS {self.cis_id(platform)} (L{self.cis_level})" + (f" ({shown})" if shown else "")
 
     @property
     def listed(self) -> tuple[str, ...]:
