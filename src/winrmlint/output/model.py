@@ -50,6 +50,8 @@ def host_dict(host: Host) -> dict[str, Any]:
         "name": host.name,
         "bundle": host.bundle,
         "join_state": host.join_state,
+        "role": host.role.value if host.role else None,
+        "platform": host.platform.as_dict(),
         "files": [file_dict(f) for f in host.files],
         "coverage": {k: {"file": v.uri, "line": v.line} for k, v in sorted(host.coverage.items())},
         "settings": [

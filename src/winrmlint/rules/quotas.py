@@ -133,12 +133,13 @@ def legacy_defaults(host: Host, ctx: Context) -> Iterator[Finding]:
     docs=(TROUBLE, INSTALL),
 )
 def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
-    """`MaxEnvelopeSizekb` is below 500 KB: larger requests are refused.
+    """`MaxEnvelopeSizekb` is below its version's default (500 KB; 150 on WinRM 2.0): larger requests are refused.
 
     ## What it finds
     `MaxEnvelopeSizekb` (under `Config` in `winrm get winrm/config`, `WSMan:\\localhost`) below
-    500, the default of current Windows versions. Windows 7 and Server 2008 R2 (WinRM 2.0)
-    shipped with 150.
+    the default of the host's WinRM version: 500 on current Windows versions, 150 on Windows 7
+    and Server 2008 R2 (WinRM 2.0), whose pristine 150 is not reported (a newer host that keeps
+    it gets WRM702's one `legacy-defaults` finding).
 
     ## Why it matters
     A SOAP message over the limit is refused: "The WinRM client sent a request to the remote
