@@ -142,7 +142,10 @@ def rule_markdown(rule: Rule) -> str:
         facts.append(f"kind: {kind}")
     if rule.security_severity is not None:
         facts.append(f"security-severity {rule.security_severity:.1f}")
-    facts.append(f"help: <{rule.help_uri}>")
+    from winrmlint import project
+
+    if rule.help_uri != project.rule_page(rule.code):
+        facts.append(f"help: <{rule.help_uri}>")
     errors = [o for o in outcomes.OUTCOMES if rule.code in o.rules]
     explained = ""
     if errors:
@@ -173,6 +176,56 @@ def _label(o: Outcome) -> str:
     code = f"`{o.code}` ({o.dec})" if o.code else "no code"
     name = f" {o.name}" if o.name else ""
     return f"{code}{name} — [{o.id}](../outcomes.md#{o.id})"
+
+
+def rules_index_markdown() -> str:
+    """docs/rules/README.md: every rule, linked to its page."""
+    from winrmlint import project
+
+    rows = "\n".join(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.level.value} | {r.summary} |" for r in RULES)
+    return (
+        f"# Rules\n\nThe rules of winrmlint (<{project.url()}>). Generated from the rules' docstrings and metadata by `python docs/generate.py`; "
+        "a test keeps these pages in sync. `winrmlint explain WRMnnn` shows the same page in a terminal.\n\n"
+        "| code | name | level | summary |\n| --- | --- | --- | --- |\n" + rows + "\n"
+    )
+
+
+def outcomes_markdown() -> str:
+    """docs/outcomes.md: the outcome table, an index and a section per outcome."""
+    index = "\n".join(
+        f"| [{o.id}](#{o.id}) | {f'`{o.code}`' if o.code else '—'} | {o.dec if o.dec is not None else '—'} | "
+        f"{o.step} | {', '.join(o.rules) or '—'} |"
+        for o in outcomes.OUTCOMES
+    )
+    out = [
+        "# Outcomes: WinRM errors, their causes and fixes",
+        "Generated from `src/winrmlint/outcomes.py` by `python docs/generate.py`; a test keeps it in sync. "
+        "Each outcome is one distinct failure a user sees, with its code, the signed decimal PowerShell "
+        "prints, its published texts, the step of the client's decision procedure where it arises, the "
+        "documented causes with the rules that detect each, and the fix. `winrmlint explain <code or text>` "
+        "finds them; `--bundle` checks the causes on a host.",
+        "| outcome | code | decimal | step | rules |\n| --- | --- | --- | --- | --- |\n" + index,
+    ]
+    for o in outcomes.OUTCOMES:
+        facts = [f"`{o.code}` ({o.dec})" if o.code else "no code"]
+        if o.name:
+            facts.append(f"`{o.name}`")
+        if o.modifier:
+            facts.append(f"FullyQualifiedErrorId `{o.modifier},…`")
+        if o.also:
+            facts.append("also shown as " + ", ".join(f"`{a}`" for a in o.also))
+        facts.append(f"step {o.step}")
+        facts.append(f"confidence {o.confidence}")
+        section = [f"## {o.id}", " · ".join(facts)]
+        section += [f"> {t}" for t in o.texts]
+        section.append("Causes:\n" + "\n".join(
+            f"- {c.text} — " + (", ".join(f"[{r}](rules/{r}.md)" for r in c.rules) or "no rule (the attempt decides)")
+            for c in o.causes
+        ))
+        section.append(f"Fix: {o.fix}")
+        section.append(f"Reference: <{o.help_uri}>")
+        out.append("\n\n".join(section))
+    return "\n\n".join(out) + "\n"
 
 
 def explanation_markdown(explanation: Explanation) -> str:
