@@ -28,6 +28,7 @@ class OutputFormat(str, Enum):
     text = "text"
     json = "json"
     sarif = "sarif"
+    html = "html"
 
 
 class ParseFormat(str, Enum):
@@ -170,6 +171,10 @@ def lint(
                     f"than {sarif.GITHUB_MAX_RESULTS}: lint the fleet in parts, or narrow it with --select",
                     err=True,
                 )
+        elif output_format is OutputFormat.html:
+            from winrmlint.output import html
+
+            html.write(run, stream)
         elif output_format is OutputFormat.json:
             from winrmlint.output import json as json_output
 
