@@ -320,10 +320,11 @@ _METHODS = {zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED, zipfile.ZIP_BZIP2, zipfile
 def _central_directory_size(archive_path: Path) -> int:
     """The size the archive declares for its central directory (the end record's field)."""
     with open(archive_path, "rb") as handle:
-        end = zipfile._EndRecData(handle)  # the end record as zipfile itself reads it
+        # the end record as zipfile itself reads it (private, so not in typeshed)
+        end = zipfile._EndRecData(handle)  # type: ignore[attr-defined]
     if not end:
         raise zipfile.BadZipFile("no end of central directory record")
-    return int(end[zipfile._ECD_SIZE])
+    return int(end[zipfile._ECD_SIZE])  # type: ignore[attr-defined]
 
 
 def _zip_entry_refusal(info: zipfile.ZipInfo, name: str, limits: Limits) -> str | None:

@@ -230,10 +230,10 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             # drained here, so that a rule failing half-way reports nothing rather than a part
             findings.extend(list(rule.check(host, Context(rule))))
         except Exception as err:
-            error = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
+            failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)
-            result.internal_errors.append(error)
-            findings.extend(_internal_findings(rules, host, [error]))
+            result.internal_errors.append(failure)
+            findings.extend(_internal_findings(rules, host, [failure]))
     return result, findings
 
 

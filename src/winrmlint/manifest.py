@@ -7,7 +7,7 @@ import re
 from functools import cache
 
 from winrmlint.model import paths
-from winrmlint.model.values import ParsedDump, ParseError, Reading
+from winrmlint.model.values import ParsedDump, ParseError, Reading, Value
 from winrmlint.source import SourceText
 
 FORMAT = "bundle-manifest"
@@ -42,7 +42,7 @@ def parse(source: SourceText) -> ParsedDump:
     lines = {m.group(1): n for n, text in enumerate(source.lines, 1) if (m := _KEY_LINE.match(text))}
     dump = ParsedDump(FORMAT)
 
-    def add(key: str, path: str, value: object, name: bool = False) -> None:
+    def add(key: str, path: str, value: Value, name: bool = False) -> None:
         reading = Reading(path, value, source.at(lines.get(key, 1)), raw=str(data[key]), origin=FORMAT)
         dump.readings.append(reading)
         if name:
