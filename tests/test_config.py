@@ -45,7 +45,7 @@ def test_winrmlint_toml_is_found_upward_from_the_linted_path(repo: Path) -> None
 
 
 def test_pyproject_table_is_read_and_one_without_it_is_skipped(repo: Path) -> None:
-    shutil.copy(CONFIGS / "pyproject.toml", repo / "pyproject.toml")
+    shutil.copy(CONFIGS / "project" / "pyproject.toml", repo / "pyproject.toml")
     # a nearer pyproject.toml of another tool only: not ours, the search goes on upward
     (repo / "hosts" / "pyproject.toml").write_text('[tool.black]\nline-length = 88\n', encoding="utf-8")
     result = invoke("lint", "--format", "json", str(repo / "hosts" / "web01"))
@@ -55,12 +55,12 @@ def test_pyproject_table_is_read_and_one_without_it_is_skipped(repo: Path) -> No
 
 
 def test_working_folder_is_searched_when_the_linted_path_has_none(repo: Path, tmp_path: Path) -> None:
-    shutil.copy(CONFIGS / "pyproject.toml", tmp_path / "elsewhere" / "pyproject.toml")
+    shutil.copy(CONFIGS / "project" / "pyproject.toml", tmp_path / "elsewhere" / "pyproject.toml")
     assert codes(invoke("lint", "--format", "json", str(repo / "hosts" / "web01")).stdout) == ["WRM702", "WRM703"]
 
 
 def test_config_flag_overrides_and_isolated_ignores(repo: Path) -> None:
-    shutil.copy(CONFIGS / "pyproject.toml", repo / "pyproject.toml")
+    shutil.copy(CONFIGS / "project" / "pyproject.toml", repo / "pyproject.toml")
     target = str(repo / "hosts" / "web01")
     chosen = codes(invoke("lint", "--format", "json", "--config", str(CONFIGS / "site.winrmlint.toml"), target).stdout)
     assert "WRM101" in chosen and "WRM510" not in chosen
@@ -69,7 +69,7 @@ def test_config_flag_overrides_and_isolated_ignores(repo: Path) -> None:
 
 
 def test_a_flag_replaces_the_files_value(repo: Path) -> None:
-    shutil.copy(CONFIGS / "pyproject.toml", repo / "pyproject.toml")
+    shutil.copy(CONFIGS / "project" / "pyproject.toml", repo / "pyproject.toml")
     target = str(repo / "hosts" / "web01")
     assert codes(invoke("lint", "--format", "json", "--select", "WRM102", target).stdout) == ["WRM102"]
     # the file says fail-on = "error"; the flag says warning
@@ -124,7 +124,7 @@ def test_config_flag_naming_a_pyproject_without_the_table(tmp_path: Path) -> Non
 
 
 def test_config_command_shows_each_value_and_its_origin(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.chdir(CONFIGS)
+    monkeypatch.chdir(CONFIGS / "project")
     result = invoke("config", "--config", "pyproject.toml", "--isolated")
     assert result.exit_code == 0
     assert "# configuration file: none" in result.stdout  # --isolated wins
@@ -148,7 +148,7 @@ def test_quota_and_timeout_floors_replace_the_windows_defaults() -> None:
     defaults = invoke("lint", "--format", "json", "--isolated", "--select", "WRM7", str(LEGACY))
     before = {(f["code"], f["path"].rsplit("/", 1)[1]) for h in json.loads(defaults.stdout)["hosts"] for f in h["findings"]}
     assert {("WRM701", "MaxEnvelopeSizekb"), ("WRM702", "MaxShellsPerUser"), ("WRM703", "IdleTimeout")} <= before
-    floors = invoke("lint", "--format", "json", "--config", str(CONFIGS / "pyproject.toml"), str(LEGACY))
+    floors = invoke("lint", "--format", "json", "--config", str(CONFIGS / "project" / "pyproject.toml"), str(LEGACY))
     after = {(f["code"], f["path"].rsplit("/", 1)[1]) for h in json.loads(floors.stdout)["hosts"] for f in h["findings"]}
     # at or above the site's floor: not reported; the quotas without a floor still are
     assert after == before - {("WRM701", "MaxEnvelopeSizekb"), ("WRM702", "MaxShellsPerUser"), ("WRM703", "IdleTimeout")}
