@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from winrmlint import debugging, manifest, parsers
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
+from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
 from winrmlint.rules import BY_CODE, RULES, Rule
@@ -93,7 +94,10 @@ def lint(
     limits: Limits = Limits(),
     jobs: int = 0,
     baseline: str | None = None,
+    options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
+    """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
     bundles = discover(list(paths), limits)
     host_rules = tuple(r for r in rules if not r.fleet)
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
@@ -101,16 +105,20 @@ def lint(
     workers = jobs or (os.cpu_count() or 1)
     done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, limits, workers)
+        done = _lint_in_pool(bundles, codes, limits, workers, options, progress)
     if done is None:
-        done = [_lint_bundle(b, codes, limits) for b in bundles]
+        done = []
+        for b in bundles:
+            done.append(_lint_bundle(b, codes, limits, options))
+            if progress:
+                progress(len(done), len(bundles))
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
     hosts = [r.host for r in results]
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))
@@ -129,7 +137,8 @@ def lint(
 
 
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int
+    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int, options: RuleOptions,
+    progress: Callable[[int, int], None] | None,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
     semaphores in a sandbox), so the run goes on in this process instead of failing."""
@@ -139,7 +148,13 @@ def _lint_in_pool(
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles), chunksize=8))
+            n = len(bundles)
+            done = []
+            for item in pool.map(_lint_bundle, bundles, [codes] * n, [limits] * n, [options] * n, chunksize=8):
+                done.append(item)
+                if progress:
+                    progress(len(done), n)
+            return done
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
@@ -181,7 +196,9 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
     dumps.append(dump)
 
 
-def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
+def _lint_bundle(
+    bundle: Bundle, codes: tuple[str, ...], limits: Limits, options: RuleOptions = RuleOptions()
+) -> tuple[HostResult, list[Finding]]:
     rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
@@ -228,7 +245,7 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             continue
         try:
             # drained here, so that a rule failing half-way reports nothing rather than a part
-            findings.extend(list(rule.check(host, Context(rule))))
+            findings.extend(list(rule.check(host, Context(rule, options=options))))
         except Exception as err:
             failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)

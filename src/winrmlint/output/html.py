@@ -22,6 +22,7 @@ from winrmlint import __version__, project
 from winrmlint.engine import HostResult, RunResult
 from winrmlint.findings import Finding, Level
 from winrmlint.output.escape import safe
+from winrmlint.output.report import Item, Report, of
 from winrmlint.rules import BY_CODE
 
 # worst first; a host "fails" at warning or above, as `lint`'s default --fail-on does
@@ -175,6 +176,18 @@ def _short(bundle: str) -> str:
     return "/".join(bundle.replace("\\", "/").rstrip("/").split("/")[-2:])
 
 
+def _marks(item: Item | None) -> str:
+    """A finding's baseline state and suppression, as the text and JSON outputs mark them."""
+    if item is None:
+        return ""
+    out = ""
+    if item.state:
+        out += f'<br><span class="muted">{_h(item.state)}</span>'
+    if item.suppression is not None:
+        out += f'<br><span class="muted" title="{_h(item.suppression.justification)}">suppressed</span>'
+    return out
+
+
 def _left_out(result: HostResult) -> bool:
     """Nothing of the host could be read: no rule judged it."""
     return not result.host.readable_files
@@ -238,14 +251,17 @@ def _command(command: str, ident: str) -> str:
             f'<button type="button" class="copy" data-for="{ident}">Copy</button></div>')
 
 
-def write(run: RunResult, stream: TextIO) -> None:
-    by_bundle = run.findings_by_bundle()
-    hosts = [(i, r, by_bundle.pop(r.host.bundle, [])) for i, r in enumerate(run.hosts, start=1)]
-    # findings about no bundle of the run (none today: kept so that nothing is dropped)
-    orphans = [f for found in by_bundle.values() for f in found]
-    codes = sorted({f.code for f in run.findings})
-    levels = Counter(f.level for f in run.findings)
-    left_out = [r for _, r, _ in hosts if _left_out(r)]
+def write(given: Report | RunResult, stream: TextIO) -> None:
+    report = of(given)
+    run = report.run
+    by_bundle = report.items_by_bundle()
+    hosts = [(i, r, [it.finding for it in by_bundle.pop(r.host.bundle, [])]) for i, r in enumerate(run.hosts, start=1)]
+    marks = {id(it.finding): it for it in report.items}
+    # configuration notices (suppressions expired or unused) and anything about no bundle of the run
+    orphans = [it.finding for found in by_bundle.values() for it in found]
+    codes = sorted({f.code for _, _, found in hosts for f in found})
+    levels = Counter(f.level for f in report.findings)
+    left_out = report.hosts_left_out
     failing = [r for _, r, found in hosts if _worst(found) in _FAILING]
     w = stream.write
 
@@ -330,7 +346,8 @@ def write(run: RunResult, stream: TextIO) -> None:
                 fix = f.fix or rule.section("Fix")
                 finding_search = " ".join([f.code, rule.name, f.message, f.location.uri]).lower()
                 w(f'<tr class="finding" data-level="{f.level.value}" data-search="{_h(finding_search)}">')
-                w(f'<td data-v="{f.level.rank}"><span class="badge lv-{f.level.value}">{f.level.value}</span></td>')
+                w(f'<td data-v="{f.level.rank}"><span class="badge lv-{f.level.value}">{f.level.value}</span>'
+                  f"{_marks(marks.get(id(f)))}</td>")
                 w(f'<td data-v="{f.code}"><a href="{_h(rule.help_uri)}" title="{_h(rule.summary)}">{f.code}</a><br>'
                   f'<span class="muted">{_h(rule.name)}</span></td>')
                 w(f'<td class="msg">{_inline(f.message)}{_evidence(result, f)}')
@@ -352,9 +369,9 @@ def write(run: RunResult, stream: TextIO) -> None:
             w("</ul>\n")
         w("</section>\n")
     if orphans:
-        w('<h2>Findings about no host of the run</h2>\n<ul>\n')
+        w('<h2>Configuration and other findings</h2>\n<ul>\n')
         for f in orphans:
-            w(f"<li><code>{_h(f.location.uri)}:{f.location.line}</code> {f.code} {_h(f.message)}</li>\n")
+            w(f"<li><code>{_h(f.location.uri)}:{f.location.line}</code> {f.code} {_inline(f.message)}</li>\n")
         w("</ul>\n")
 
     w('<h2 id="left-out">Hosts left out</h2>\n')

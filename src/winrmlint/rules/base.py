@@ -11,6 +11,7 @@ from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, Value
+from winrmlint.options import RuleOptions
 from winrmlint.source import Location
 
 
@@ -170,7 +171,8 @@ class Context:
 
     rule: Rule
     hosts: Sequence[Host] = ()
-    baseline: str | None = None  # the golden host's name, for fleet drift (`--baseline`)
+    baseline: str | None = None  # the golden host's name, for fleet drift (`--golden`)
+    options: RuleOptions = RuleOptions()  # the site's thresholds from its configuration
 
     def finding(
         self,
