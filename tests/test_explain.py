@@ -164,3 +164,12 @@ def test_every_rule_cited_by_an_outcome_explains_it() -> None:
         cited = [o for o in BY_ID.values() if rule.code in o.rules]
         page = explain.rule_markdown(rule)
         assert all(f"#{o.id})" in page for o in cited)
+
+
+def test_rule_with_a_bundle_shows_its_findings_there() -> None:
+    result = explained("WRM401", "--bundle", str(SCENARIOS / "spn-service-account"))
+    assert result["state"] == "holds" and result["hosts"] == ["WEB01"]
+    assert [(e["file"].rsplit("/", 2)[-2:], e["line"]) for e in result["evidence"]] == [(["web01", "setspn.txt"], 7)]
+    text = invoke("explain", "WRM512", "--bundle", str(FIXTURES / "bundles")).stdout
+    assert "## On srv-app01, web01" in text
+    assert "WRM512 not evaluated on web01" in text and "WRM512 found nothing on srv-app01" in text

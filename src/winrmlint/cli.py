@@ -409,7 +409,7 @@ def explain(
     if not found.found:
         typer.echo(explaining.not_found_message(found), err=True)
         raise typer.Exit(2)
-    if bundle and found.matches:
+    if bundle:
         found = explaining.check_bundle(found, _check_paths(bundle))
     if output_format is ExplainFormat.json:
         import json

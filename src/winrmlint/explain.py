@@ -62,6 +62,7 @@ class Explanation:
     checks: dict[str, tuple[CauseCheck, ...]] = field(default_factory=dict)  # by outcome id
     hosts: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    rule_check: CauseCheck | None = None  # the rule itself run on a bundle
 
     @property
     def found(self) -> bool:
@@ -102,32 +103,36 @@ def suggest(query: str, limit: int = 5) -> list[str]:
 
 
 def check_bundle(explanation: Explanation, paths: Sequence[str]) -> Explanation:
-    """The explanation with every cause's rules run on the bundle (or fleet) at `paths`."""
+    """The explanation with every cause's rules (or the rule explained) run on the bundle or fleet
+    at `paths`."""
+    from dataclasses import replace
+
     from winrmlint import engine
 
+    if explanation.rule is not None:
+        code = explanation.rule.code
+        run = engine.lint(list(paths), rules=engine.select_rules([code]))
+        cause = outcomes.Cause(explanation.rule.summary, (code,))
+        return replace(explanation, rule_check=CauseCheck(cause, (_verdict(code, run),)),
+                       hosts=tuple(r.host.name for r in run.hosts))
     codes = sorted({r for m in explanation.matches for r in m.outcome.rules})
     run = engine.lint(list(paths), rules=engine.select_rules(codes or ["WRM001"]))
-    checks = {m.outcome.id: tuple(_check(c, run) for c in m.outcome.causes) for m in explanation.matches}
-    hosts = tuple(r.host.name for r in run.hosts)
-    return Explanation(explanation.query, explanation.rule, explanation.matches, checks, hosts, explanation.suggestions)
+    checks = {
+        m.outcome.id: tuple(CauseCheck(c, tuple(_verdict(r, run) for r in c.rules)) for c in m.outcome.causes)
+        for m in explanation.matches
+    }
+    return replace(explanation, checks=checks, hosts=tuple(r.host.name for r in run.hosts))
 
 
-def _check(cause: outcomes.Cause, run: RunResult) -> CauseCheck:
-    verdicts = []
-    for code in cause.rules:
-        found = tuple(f for f in run.findings if f.code == code)
-        holding = {f.bundle for f in found}
-        verdicts.append(
-            Verdict(
-                code,
-                holds_on=found,
-                clear_on=tuple(
-                    r.host.name for r in run.hosts if code not in r.not_evaluated and r.host.bundle not in holding
-                ),
-                not_evaluated_on=tuple(r.host.name for r in run.hosts if code in r.not_evaluated),
-            )
-        )
-    return CauseCheck(cause, tuple(verdicts))
+def _verdict(code: str, run: RunResult) -> Verdict:
+    found = tuple(f for f in run.findings if f.code == code)
+    holding = {f.bundle for f in found}
+    return Verdict(
+        code,
+        holds_on=found,
+        clear_on=tuple(r.host.name for r in run.hosts if code not in r.not_evaluated and r.host.bundle not in holding),
+        not_evaluated_on=tuple(r.host.name for r in run.hosts if code in r.not_evaluated),
+    )
 
 
 # ---- Markdown: the terminal view (rendered by rich on a terminal) and the generated docs ----
@@ -233,7 +238,11 @@ def explanation_markdown(explanation: Explanation) -> str:
     from winrmlint.output.escape import safe
 
     if explanation.rule is not None:
-        return rule_markdown(explanation.rule)
+        page = rule_markdown(explanation.rule)
+        if explanation.rule_check is None:
+            return page
+        hosts = ", ".join(safe(h) for h in explanation.hosts)
+        return f"{page}\n## On {hosts}\n\n{_check_markdown(explanation.rule_check, safe)}\n"
     if not explanation.found:
         return ""
     out: list[str] = []
@@ -316,10 +325,25 @@ def not_found_message(explanation: Explanation) -> str:
     return head + tips + " (see `winrmlint rules` and docs/outcomes.md)"
 
 
+def _check_json(check: CauseCheck) -> dict[str, object]:
+    return {
+        "state": check.state,
+        "evidence": [
+            {"rule": v.rule, "host": f.host, "file": f.location.uri, "line": f.location.line, "message": f.message, "fix": f.fix}
+            for v in check.verdicts for f in v.holds_on
+        ],
+        "not_evaluated_on": sorted({h for v in check.verdicts for h in v.not_evaluated_on}),
+    }
+
+
 def to_json(explanation: Explanation) -> dict[str, object]:
     """The explanation for scripts."""
     if explanation.rule is not None:
-        return {"query": explanation.query, "rule": explanation.rule.code, "markdown": rule_markdown(explanation.rule)}
+        found: dict[str, object] = {"query": explanation.query, "rule": explanation.rule.code,
+                                    "markdown": rule_markdown(explanation.rule)}
+        if explanation.rule_check is not None:
+            found.update(_check_json(explanation.rule_check), hosts=list(explanation.hosts))
+        return found
     items = []
     for m in explanation.matches:
         o = m.outcome
@@ -328,14 +352,7 @@ def to_json(explanation: Explanation) -> dict[str, object]:
         for n, cause in enumerate(o.causes):
             item: dict[str, object] = {"cause": cause.text, "rules": list(cause.rules)}
             if checks is not None:
-                check = checks[n]
-                item["state"] = check.state
-                item["evidence"] = [
-                    {"rule": v.rule, "host": f.host, "file": f.location.uri, "line": f.location.line,
-                     "message": f.message, "fix": f.fix}
-                    for v in check.verdicts for f in v.holds_on
-                ]
-                item["not_evaluated_on"] = sorted({h for v in check.verdicts for h in v.not_evaluated_on})
+                item.update(_check_json(checks[n]))
             causes.append(item)
         items.append({
             "id": o.id, "code": o.code, "dec": o.dec, "name": o.name, "fqeid": o.modifier, "step": o.step,
