@@ -10,14 +10,14 @@ import sys
 from pathlib import Path
 
 from winrmlint import explain
-from winrmlint.rules import RULES
+from winrmlint.config import all_rules
 
 DOCS = Path(__file__).resolve().parent
 
 
 def pages() -> dict[Path, str]:
     """Every generated page by its path."""
-    found = {DOCS / "rules" / f"{r.code}.md": explain.rule_markdown(r) for r in RULES}
+    found = {DOCS / "rules" / f"{r.code}.md": explain.rule_markdown(r) for r in all_rules()}
     found[DOCS / "rules" / "README.md"] = explain.rules_index_markdown()
     found[DOCS / "outcomes.md"] = explain.outcomes_markdown()
     return found

@@ -164,3 +164,18 @@ def test_control_and_bidi_characters_are_shown_escaped(tmp_path: Path) -> None:
     text = report(bundle)
     assert "<h3>web\\u202eexe.\\x1b[31m</h3>" in text
     assert "\u202e" not in text and "\x1b" not in text
+
+
+def test_suppressed_findings_and_notices(tmp_path: Path) -> None:
+    """With --include-suppressed the findings a host's manifest suppresses are shown and marked;
+    the suppression layer's own findings (an expired one) are in the report too."""
+    out = tmp_path / "report.html"
+    result = CliRunner().invoke(
+        app, ["lint", "--include-suppressed", "--format", "html", "-o", str(out), str(FIXTURES / "config" / "hosts")],
+        catch_exceptions=False,
+    )
+    assert result.exit_code == 1
+    text = out.read_text(encoding="utf-8")
+    assert text.count('">suppressed</span>') == 2
+    assert 'title="an old DSC pull client, retired with the farm (SEC-1030)">suppressed' in text
+    assert "WRM002" in text

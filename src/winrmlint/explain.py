@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from winrmlint import outcomes
 from winrmlint.outcomes import Match, Outcome
-from winrmlint.rules import BY_CODE, BY_NAME, RULES
+from winrmlint.rules import BY_CODE, BY_NAME
 from winrmlint.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -69,9 +69,18 @@ class Explanation:
         return self.rule is not None or bool(self.matches)
 
 
+def _rules() -> tuple[Rule, ...]:
+    """The host and fleet rules and the suppression layer's own (WRM002, WRM003)."""
+    from winrmlint.config import all_rules
+
+    return all_rules()
+
+
 def find_rule(query: str) -> Rule | None:
     text = query.strip()
-    return BY_CODE.get(text.upper()) or BY_NAME.get(text.lower())
+    return BY_CODE.get(text.upper()) or BY_NAME.get(text.lower()) or next(
+        (r for r in _rules() if text.upper() == r.code or text.lower() == r.name), None
+    )
 
 
 def explain(query: str) -> Explanation:
@@ -95,7 +104,7 @@ def suggest(query: str, limit: int = 5) -> list[str]:
             key=lambda o: abs((o.value or 0) - value),
         )
         return [f"{o.code} ({o.id})" for o in near[:limit]]
-    words = [r.code for r in RULES] + [r.name for r in RULES] + [o.id for o in outcomes.OUTCOMES]
+    words = [r.code for r in _rules()] + [r.name for r in _rules()] + [o.id for o in outcomes.OUTCOMES]
     words += sorted({o.fqeid for o in outcomes.OUTCOMES if o.fqeid and not o.fqeid.startswith("-")})
     close = difflib.get_close_matches(text, words, n=limit, cutoff=0.6)
     close += [w for w in difflib.get_close_matches(text.upper(), words, n=limit, cutoff=0.6) if w not in close]
@@ -187,7 +196,7 @@ def rules_index_markdown() -> str:
     """docs/rules/README.md: every rule, linked to its page."""
     from winrmlint import project
 
-    rows = "\n".join(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.level.value} | {r.summary} |" for r in RULES)
+    rows = "\n".join(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.level.value} | {r.summary} |" for r in _rules())
     return (
         f"# Rules\n\nThe rules of winrmlint (<{project.url()}>). Generated from the rules' docstrings and metadata by `python docs/generate.py`; "
         "a test keeps these pages in sync. `winrmlint explain WRMnnn` shows the same page in a terminal.\n\n"

@@ -23,7 +23,7 @@ from winrmlint.engine import HostResult, RunResult
 from winrmlint.findings import Finding, Level
 from winrmlint.output.escape import safe
 from winrmlint.output.report import Item, Report, of
-from winrmlint.rules import BY_CODE
+from winrmlint.config import all_rules
 
 # worst first; a host "fails" at warning or above, as `lint`'s default --fail-on does
 _LEVELS = (Level.ERROR, Level.WARNING, Level.NOTE)
@@ -254,6 +254,8 @@ def _command(command: str, ident: str) -> str:
 def write(given: Report | RunResult, stream: TextIO) -> None:
     report = of(given)
     run = report.run
+    # the rules of the run, and the suppression layer's own (WRM002, WRM003) whose notices it shows
+    by_code = {r.code: r for r in (*all_rules(), *report.rules)}
     by_bundle = report.items_by_bundle()
     hosts = [(i, r, [it.finding for it in by_bundle.pop(r.host.bundle, [])]) for i, r in enumerate(run.hosts, start=1)]
     marks = {id(it.finding): it for it in report.items}
@@ -300,7 +302,7 @@ def write(given: Report | RunResult, stream: TextIO) -> None:
     w('<div class="overview-wrap"><table class="overview sortable" id="overview-table">\n<thead><tr>')
     w('<th data-sort="0">host</th><th data-sort="1">worst</th><th data-sort="2">findings</th>')
     for n, code in enumerate(codes, start=3):
-        rule = BY_CODE[code]
+        rule = by_code[code]
         w(f'<th class="rule" data-sort="{n}" title="{_h(rule.name)}: {_h(rule.summary)}">{code}</th>')
     w("</tr></thead>\n<tbody>\n")
     for i, result, found in hosts:
@@ -315,7 +317,7 @@ def write(given: Report | RunResult, stream: TextIO) -> None:
         for code in codes:
             mine = [f for f in found if f.code == code]
             if mine:
-                level = _worst(mine) or BY_CODE[code].level
+                level = _worst(mine) or by_code[code].level
                 w(f'<td class="cell lv-{level.value}" data-v="{level.rank * 1000 + per_rule[code]}" '
                   f'title="{code} {level.value}">{per_rule[code]}</td>')
             elif code in result.not_evaluated:
@@ -341,7 +343,7 @@ def write(given: Report | RunResult, stream: TextIO) -> None:
             w('<table class="findings sortable"><thead><tr><th data-sort="0">level</th><th data-sort="1">rule</th>'
               '<th>finding and evidence</th><th>fix</th></tr></thead>\n<tbody>\n')
             for f in found:
-                rule = BY_CODE[f.code]
+                rule = by_code[f.code]
                 fix_id += 1
                 fix = f.fix or rule.section("Fix")
                 finding_search = " ".join([f.code, rule.name, f.message, f.location.uri]).lower()
@@ -359,7 +361,7 @@ def write(given: Report | RunResult, stream: TextIO) -> None:
                 w("</td></tr>\n")
             w("</tbody></table>\n")
         if result.not_evaluated:
-            names = ", ".join(f'<span title="{_h(BY_CODE[c].name)}">{c}</span>' for c in result.not_evaluated)
+            names = ", ".join(f'<span title="{_h(by_code[c].name)}">{c}</span>' for c in result.not_evaluated)
             w(f'<p class="muted">Not evaluated (input not collected): {names}</p>\n')
         unreadable = [p for p in host.files if p.error]
         if unreadable:
@@ -392,7 +394,7 @@ def write(given: Report | RunResult, stream: TextIO) -> None:
           "<th>where its input was not collected</th></tr></thead>\n<tbody>\n")
         for code in sorted(missing):
             hosts_missing = missing[code]
-            w(f'<tr><td data-v="{code}">{code} <span class="muted">{_h(BY_CODE[code].name)}</span></td>'
+            w(f'<tr><td data-v="{code}">{code} <span class="muted">{_h(by_code[code].name)}</span></td>'
               f'<td data-v="{len(hosts_missing)}">{len(hosts_missing)}</td><td>{", ".join(_h(n) for n in hosts_missing)}</td></tr>\n')
         w("</tbody></table>\n")
     else:
