@@ -125,7 +125,11 @@ def test_commands_of_a_fix_are_whole_and_without_backticks() -> None:
     fix = "If `svc` no longer needs it: `setspn -D HTTP/web01 svc`. Otherwise `setspn -S HTTP/web01:5985 web01`"
     out = html._fix_html(fix, "f")
     assert re.findall(r"<pre id=\"f-\d\">(.*?)</pre>", out) == ["setspn -D HTTP/web01 svc", "setspn -S HTTP/web01:5985 web01"]
-    assert "<code>svc</code>" in out and "`" not in out
+    assert '<p class="prose">If <code>svc</code> no longer needs it: <code>setspn -D HTTP/web01 svc</code>. Otherwise' in out
+    assert "`" not in out
+    # a fix of commands only is the commands alone
+    only = html._fix_html('`winrm set winrm/config/client @{AllowUnencrypted="false"}`', "g")
+    assert only == html._command('winrm set winrm/config/client @{AllowUnencrypted="false"}', "g-0")
 
 
 def test_not_evaluated_and_left_out_are_listed(tmp_path: Path) -> None:

@@ -202,7 +202,7 @@ def _evidence(result: HostResult, finding: Finding) -> str:
         reading = next((r for r in setting.readings if r.location == finding.location), None)
         if reading is not None and reading.raw:
             shown = f" <code>{_h(setting.name)} = {_h(reading.raw)}</code>"
-    return f'<span class="evidence"><code>{where}</code>{shown}</span>'
+    return f'<span class="evidence">read at <code>{where}</code>{shown}</span>'
 
 
 _FENCE = re.compile(r"```[\w-]*\n(.*?)```", re.DOTALL)
@@ -215,33 +215,15 @@ def _inline(text: str) -> str:
 
 
 def _fix_html(fix: str, ident: str) -> str:
-    """A fix with every command on its own line, whole, with a Copy button: a backticked span
-    that holds a space (a command line, not a name) or a fenced block; the prose between stays."""
-    parts: list[str] = []
-    pieces = [(False, p) if n % 2 == 0 else (True, p) for n, p in enumerate(_FENCE.split(fix))]
-    count = 0
-    for fenced, piece in pieces:
-        if fenced:
-            commands = [piece.strip()]
-        else:
-            last = 0
-            commands = []
-            for m in _SPAN.finditer(piece):
-                if " " not in m.group(1).strip():
-                    continue
-                before = piece[last : m.start()].strip()
-                if before:
-                    parts.append(f'<p class="prose">{_inline(before)}</p>')
-                parts.append(_command(m.group(1), f"{ident}-{count}"))
-                count += 1
-                last = m.end()
-            rest = piece[last:].strip()
-            if rest:
-                parts.append(f'<p class="prose">{_inline(rest)}</p>')
-            continue
-        for command in commands:
-            parts.append(_command(command, f"{ident}-{count}"))
-            count += 1
+    """A fix as prose (its `code` inline), then every command whole on its own line with a Copy
+    button: a backticked span holding a space (a command line, not a name), or a fenced block.
+    A fix that is nothing but commands is shown as the commands alone."""
+    fenced = _FENCE.findall(fix)
+    prose = _FENCE.sub(" ", fix).strip()
+    commands = [c.strip() for c in fenced if c.strip()] + [m.group(1) for m in _SPAN.finditer(prose) if " " in m.group(1).strip()]
+    only_commands = not _SPAN.sub("", prose).strip(" ;,.") and not fenced
+    parts = [] if only_commands or not prose else [f'<p class="prose">{_inline(prose)}</p>']
+    parts += [_command(c, f"{ident}-{n}") for n, c in enumerate(commands)]
     return "".join(parts)
 
 
