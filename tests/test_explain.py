@@ -173,3 +173,9 @@ def test_rule_with_a_bundle_shows_its_findings_there() -> None:
     text = invoke("explain", "WRM512", "--bundle", str(FIXTURES / "bundles")).stdout
     assert "## On srv-app01, web01" in text
     assert "WRM512 not evaluated on web01" in text and "WRM512 found nothing on srv-app01" in text
+
+
+def test_a_mistyped_option_is_a_usage_error_not_a_query() -> None:
+    result = invoke("explain", "--bundel", "x", "0x80090322")
+    assert result.exit_code == 2
+    assert "no such option: --bundel" in result.stderr

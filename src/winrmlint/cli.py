@@ -405,6 +405,11 @@ def explain(
     Exit 0: explained, 2: nothing matches (suggestions on standard error) or a usage error."""
     from winrmlint import explain as explaining
 
+    # ignore_unknown_options lets `-2146893022` through; a mistyped option must not become a query
+    mistyped = [w for w in query if w.startswith("--") or (w.startswith("-") and not w[1:].isdigit())]
+    if mistyped:
+        typer.echo(f"winrmlint: no such option: {mistyped[0]} (see `winrmlint explain --help`)", err=True)
+        raise typer.Exit(2)
     found = explaining.explain(" ".join(query))
     if not found.found:
         typer.echo(explaining.not_found_message(found), err=True)

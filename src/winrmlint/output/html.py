@@ -19,11 +19,11 @@ from html import escape
 from typing import TextIO
 
 from winrmlint import __version__, project
+from winrmlint.config import all_rules
 from winrmlint.engine import HostResult, RunResult
 from winrmlint.findings import Finding, Level
 from winrmlint.output.escape import safe
 from winrmlint.output.report import Item, Report, of
-from winrmlint.config import all_rules
 
 # worst first; a host "fails" at warning or above, as `lint`'s default --fail-on does
 _LEVELS = (Level.ERROR, Level.WARNING, Level.NOTE)
