@@ -179,3 +179,9 @@ def test_a_mistyped_option_is_a_usage_error_not_a_query() -> None:
     result = invoke("explain", "--bundel", "x", "0x80090322")
     assert result.exit_code == 2
     assert "no such option: --bundel" in result.stderr
+
+
+def test_a_paraphrase_gets_the_closest_published_texts() -> None:
+    result = invoke("explain", "winrm says the service cannot be reached, is it running")
+    assert result.exit_code == 2
+    assert "did you mean: 0x80338012 (cannot-connect)" in result.stderr

@@ -104,11 +104,26 @@ def suggest(query: str, limit: int = 5) -> list[str]:
             key=lambda o: abs((o.value or 0) - value),
         )
         return [f"{o.code} ({o.id})" for o in near[:limit]]
+    if len(text.split()) > 2:
+        return _closest_texts(text, limit)
     words = [r.code for r in _rules()] + [r.name for r in _rules()] + [o.id for o in outcomes.OUTCOMES]
     words += sorted({o.fqeid for o in outcomes.OUTCOMES if o.fqeid and not o.fqeid.startswith("-")})
     close = difflib.get_close_matches(text, words, n=limit, cutoff=0.6)
     close += [w for w in difflib.get_close_matches(text.upper(), words, n=limit, cutoff=0.6) if w not in close]
     return close[:limit]
+
+
+def _closest_texts(text: str, limit: int) -> list[str]:
+    """Outcomes whose published texts share the most words with a text that matched none
+    (a paraphrase, a typo, a text from memory)."""
+    wanted = {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+    scored = []
+    for o in outcomes.OUTCOMES:
+        theirs = {w for t in o.texts for w in re.findall(r"[a-z]{4,}", t.lower())}
+        shared = len(wanted & theirs)
+        if shared >= 2:
+            scored.append((-shared, o.id, f"{o.code or o.name or '(no code)'} ({o.id})"))
+    return [label for _, _, label in sorted(scored)[:limit]]
 
 
 def check_bundle(explanation: Explanation, paths: Sequence[str]) -> Explanation:
