@@ -162,7 +162,7 @@ def _verdict(code: str, run: RunResult) -> Verdict:
 # ---- Markdown: the terminal view (rendered by rich on a terminal) and the generated docs ----
 
 
-def rule_markdown(rule: Rule) -> str:
+def rule_markdown(rule: Rule, docs: bool = True) -> str:
     """A rule's page: title, level and kind line, its docstring's sections, the errors it explains,
     references. `docs/rules/<code>.md` is this text."""
     kind = _kind(rule)
@@ -173,13 +173,13 @@ def rule_markdown(rule: Rule) -> str:
         facts.append(f"security-severity {rule.security_severity:.1f}")
     from winrmlint import project
 
-    if rule.help_uri != project.rule_page(rule.code):
+    if not docs or rule.help_uri != project.rule_page(rule.code):
         facts.append(f"help: <{rule.help_uri}>")
     errors = [o for o in outcomes.OUTCOMES if rule.code in o.rules]
     explained = ""
     if errors:
         explained = "## Errors it explains\n" + "\n".join(
-            f"- {_label(o)}: {', '.join(c.text for c in o.causes if rule.code in c.rules)}" for o in errors
+            f"- {_label(o, docs)}: {', '.join(c.text for c in o.causes if rule.code in c.rules)}" for o in errors
         )
     parts = [f"# {rule.code} {rule.name}", rule.summary, " · ".join(facts), _body(rule), explained, _references(rule)]
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
@@ -201,10 +201,12 @@ def _references(rule: Rule) -> str:
     return "## References\n" + tail[1].strip() if len(tail) == 2 else ""
 
 
-def _label(o: Outcome) -> str:
+def _label(o: Outcome, docs: bool) -> str:
+    """An outcome named in a rule's page: linked in the docs, with its explain command in a terminal."""
     code = f"`{o.code}` ({o.dec})" if o.code else "no code"
     name = f" {o.name}" if o.name else ""
-    return f"{code}{name} — [{o.id}](../outcomes.md#{o.id})"
+    where = f"[{o.id}](../outcomes.md#{o.id})" if docs else f"{o.id} (`winrmlint explain {o.code or o.id}`)"
+    return f"{code}{name} — {where}"
 
 
 def rules_index_markdown() -> str:
@@ -262,7 +264,7 @@ def explanation_markdown(explanation: Explanation) -> str:
     from winrmlint.output.escape import safe
 
     if explanation.rule is not None:
-        page = rule_markdown(explanation.rule)
+        page = rule_markdown(explanation.rule, docs=False)
         if explanation.rule_check is None:
             return page
         hosts = ", ".join(safe(h) for h in explanation.hosts)
