@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -238,16 +239,41 @@ def rules(
         typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
 
 
-@app.command()
-def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -> None:
-    """Show a rule's documentation: what it finds, why it matters, an example, the fix."""
-    from winrmlint.rules import BY_CODE, BY_NAME
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
 
-    found = BY_CODE.get(rule.upper()) or BY_NAME.get(rule.lower())
-    if found is None:
-        typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
+
+# `explain -2146893022`: a negative decimal is an argument, not an unknown option
+@app.command(context_settings={"ignore_unknown_options": True})
+def explain(
+    query: Annotated[list[str], typer.Argument(help="A rule (code or name), an error code (0x80090322, -2146893022), a FullyQualifiedErrorId, or the pasted error text.", show_default=False)],
+    bundle: Annotated[Optional[list[Path]], typer.Option("--bundle", "-b", help="Check which causes hold on this bundle (or fleet); repeatable.")] = None,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text (Markdown, rendered on a terminal) or json.")] = ExplainFormat.text,
+) -> None:
+    """Explain a rule, or an error: its documented causes, the rules that detect each, the fix.
+    Exit 0: explained, 2: nothing matches (suggestions on standard error) or a usage error."""
+    from winrmlint import explain as explaining
+
+    found = explaining.explain(" ".join(query))
+    if not found.found:
+        typer.echo(explaining.not_found_message(found), err=True)
         raise typer.Exit(2)
-    typer.echo(f"{found.code} {found.name} ({found.level.value}, {found.kind_shown})\n\n{found.summary}\n\n{found.help_markdown}")
+    if bundle and found.matches:
+        found = explaining.check_bundle(found, _check_paths(bundle))
+    if output_format is ExplainFormat.json:
+        import json
+
+        typer.echo(json.dumps(explaining.to_json(found), indent=2, ensure_ascii=False))
+        return
+    text = explaining.explanation_markdown(found)
+    if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        typer.echo(text, nl=False)
 
 
 def main() -> None:
