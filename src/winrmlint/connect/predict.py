@@ -91,7 +91,7 @@ class Prediction:
     def server_authenticated(self) -> bool:
         plan = self.plan
         return plan.transport == "HTTPS" or plan.spn is not None and plan.mechanism in ("Kerberos", "Negotiate") and not any(
-            j.outcome == "O29" for j in self.judgements
+            j.outcome == "server-identity-unverified" for j in self.judgements
         )
 
 
@@ -160,7 +160,8 @@ def judge(attempt: Attempt, client: ClientCap, server: ServerCap, env: Env) -> t
     plan, planning = build_plan(attempt, client, server)
     pair = Pair(attempt, client, server, env, plan)
     found = [j for j in (check(pair) for check in STEPS) if j is not None]
-    return plan, planning + tuple(found)
+    # §3's order: the endpoint (1), the parameter checks (2), the mechanism (3), then the rest
+    return plan, (planning[0], found[0], planning[1], *found[1:])
 
 
 def _verdict(judgements: tuple[Judgement, ...]) -> str:
@@ -201,7 +202,7 @@ def _cascade(pair: Pair, judgements: tuple[Judgement, ...]) -> tuple[CascadeStep
         nxt = next((j for j in current if j.status == FAIL), None)
         deciding = nxt or next((j for j in current if j.status == UNKNOWN), None)
         steps.append(CascadeStep(
-            fix=first.fixes[0] if first.fixes else first.message,
+            fix=first.remedy_fix or (first.fixes[0] if first.fixes else first.message),
             verdict=verdict,
             outcome=nxt.outcome if nxt else None,
             step=deciding.step if deciding else None,

@@ -1,8 +1,8 @@
 """The client's decision procedure (connection-model §3) as a table of small, pure checks.
 
 Each check judges one attempt between two capabilities and returns a `Judgement` — pass, fail or
-unknown — with its evidence, or None when it does not apply. A failure names its outcome by id
-(O1…O44, the ids of `winrmlint.outcomes`); the text and codes come from that one table. The order
+unknown — with its evidence, or None when it does not apply. A failure names its outcome by its id in
+`winrmlint.outcomes` (rows O1…O44); the text and codes come from that one table. The order
 of the table is §3's; where the closed-source client's order is not documented the step says so
 (`inferred`), and the report marks it.
 """
@@ -72,12 +72,13 @@ class Judgement:
     status: str
     message: str
     evidence: tuple[Evidence, ...] = ()
-    outcome: str | None = None  # the failure's outcome id (O1…O44)
+    outcome: str | None = None  # the failure's outcome: an id of `winrmlint.outcomes`
     params: dict[str, str] = field(default_factory=dict)  # the text's placeholders: name, port, list
     confidence: str = "DOC"  # DOC | OBS | INF: how sure the branch is (connection-model's tags)
     inferred: bool = False  # the check's place in the order is not documented
     fixes: tuple[str, ...] = ()  # least privilege first
-    remedy: Remedy | None = None  # the first fix, applied to the pair, for the cascade
+    remedy: Remedy | None = None  # one fix, applied to the pair, for the cascade
+    remedy_fix: str = ""  # what `remedy` does, when it is not the first of `fixes`
     fact: str = ""  # unknown: the deciding fact not collected
     collect: str = ""  # unknown: the one command that collects it
     assumptions: tuple[str, ...] = ()  # pass: runtime facts the pass rests on
@@ -156,39 +157,39 @@ def parameter_checks(pair: Pair) -> Judgement | None:
                          params=params or {})
 
     if a.certificate_thumbprint and a.authentication != "Default":
-        return fail("O23", f"-CertificateThumbprint with -Authentication {a.authentication}",
+        return fail("certificate-with-mechanism", f"-CertificateThumbprint with -Authentication {a.authentication}",
                     ("drop -Authentication (a thumbprint means Certificate)",),
                     lambda p: _with_attempt(p, authentication="Default"), {"mechanism": a.authentication})
     if a.certificate_thumbprint and plan.transport == "HTTP":
-        return fail("O19", "-CertificateThumbprint over HTTP", ("add -UseSSL",), lambda p: _with_attempt(p, use_ssl=True))
+        return fail("certificate-over-http", "-CertificateThumbprint over HTTP", ("add -UseSSL",), lambda p: _with_attempt(p, use_ssl=True))
     if a.authentication in ("Basic", "Digest") and not a.credential.explicit:
-        return fail("O16", f"-Authentication {a.authentication} without -Credential", ("add -Credential",), None)
+        return fail("basic-digest-need-credentials", f"-Authentication {a.authentication} without -Credential", ("add -Credential",), None)
     if a.authentication == "Credssp" and not a.credential.explicit:
-        return fail("O15", "-Authentication Credssp without -Credential", ("add -Credential",), None)
+        return fail("credssp-needs-credentials", "-Authentication Credssp without -Credential", ("add -Credential",), None)
     if a.authentication == "NegotiateWithImplicitCredential" and plan.transport == "HTTP":
-        return fail("O4", "NegotiateWithImplicitCredential over HTTP", ("add -UseSSL", "use -Authentication Negotiate with -Credential"),
+        return fail("implicit-credentials-need-https", "NegotiateWithImplicitCredential over HTTP", ("add -UseSSL", "use -Authentication Negotiate with -Credential"),
                     lambda p: _with_attempt(p, use_ssl=True))
     if "IncludePortInSPN" in opts and plan.mechanism not in ("Kerberos", "Negotiate"):
-        return fail("O20", f"IncludePortInSPN with {plan.mechanism}", ("drop -IncludePortInSPN",),
+        return fail("spn-port-needs-kerberos", f"IncludePortInSPN with {plan.mechanism}", ("drop -IncludePortInSPN",),
                     lambda p: _with_attempt(p, options=p.attempt.options - {"IncludePortInSPN"}))
     if a.authentication == "Kerberos":
         if a.name_form == "ip":
-            return fail("O5", f"-Authentication Kerberos to the IP address {a.name}", ("use the computer's DNS name",), None)
+            return fail("kerberos-with-ip-address", f"-Authentication Kerberos to the IP address {a.name}", ("use the computer's DNS name",), None)
         if a.name_form == "localhost":
-            return fail("O7", "-Authentication Kerberos to localhost", ("use the computer name, or Negotiate",), None)
+            return fail("kerberos-to-localhost", "-Authentication Kerberos to localhost", ("use the computer name, or Negotiate",), None)
         if not a.credential.explicit and pair.client.workgroup:
             return Judgement("2", "parameter checks", FAIL, "Kerberos with implicit credentials from a client outside a domain",
                              ev(_client_name(pair), pair.client.join, f"join state: {pair.client.join.value}"),
-                             outcome="O6", fixes=("-Credential DOMAIN\\user", "-Authentication Negotiate"))
+                             outcome="workgroup-cannot-use-kerberos", fixes=("-Credential DOMAIN\\user", "-Authentication Negotiate"))
     if "NoEncryption" in opts and plan.transport == "HTTPS":
-        return fail("O22", "NoEncryption over HTTPS", ("drop -NoEncryption",),
+        return fail("unencrypted-flag-over-https", "NoEncryption over HTTPS", ("drop -NoEncryption",),
                     lambda p: _with_attempt(p, options=p.attempt.options - {"NoEncryption"}))
     if "ProxyAccessType" in opts:
         if plan.transport == "HTTP":
-            return fail("O21", "proxy settings over HTTP", ("use -UseSSL through the proxy, or bypass it",), None, {"variant": "http"})
+            return fail("proxy-with-http", "proxy settings over HTTP", ("use -UseSSL through the proxy, or bypass it",), None)
         if plan.mechanism in ("Kerberos", "CredSSP"):
-            return fail("O21", f"proxy settings with {plan.mechanism}", ("use Negotiate over HTTPS through the proxy",), None,
-                        {"variant": plan.mechanism.lower()})
+            return fail(f"proxy-with-{plan.mechanism.lower()}", f"proxy settings with {plan.mechanism}",
+                        ("use Negotiate over HTTPS through the proxy",), None)
     return Judgement("2", "parameter checks", PASS, "the parameters are consistent")
 
 
@@ -205,8 +206,8 @@ def client_allows_mechanism(pair: Pair) -> Judgement | None:
                          fact=f"{pair.client.name}'s client authentication settings", collect="winrm get winrm/config/client")
     evidence = ev(_client_name(pair), fact, f"Client Auth/{mech} = {str(fact.value).lower()}")
     if fact.value is False:
-        outcome = {"Kerberos": "O12", "Negotiate": "O11", "Basic": "O9", "Digest": "O10", "Certificate": "O13",
-                   "CredSSP": "O14"}[mech]
+        outcome = {"Kerberos": "client-kerberos-disabled", "Negotiate": "client-negotiate-disabled", "Basic": "client-basic-disabled", "Digest": "client-digest-disabled", "Certificate": "client-certificate-disabled",
+                   "CredSSP": "client-credssp-disabled"}[mech]
         default_kerberos = mech == "Kerberos" and pair.attempt.authentication == "Default"
         return Judgement(
             "4", "client allows the mechanism", FAIL, f"the client has {mech} authentication disabled", evidence,
@@ -246,14 +247,14 @@ def trust_gate(pair: Pair) -> Judgement | None:
             judged = Judgement(
                 "5.2", "IP address with Default authentication", FAIL,
                 f"{a.name} is an IP address: " + " and ".join(missing), th_ev + join_ev,
-                outcome="O2", fixes=fix_list, inferred=first_o1, remedy=_ip_remedy(plan.transport == "HTTP" and entry is None,
+                outcome="cannot-use-ip-address", fixes=fix_list, inferred=first_o1, remedy=_ip_remedy(plan.transport == "HTTP" and entry is None,
                                                                                      not a.credential.explicit),
             )
             if first_o1:
                 # the paste [PASTE-E4] shows 0x803380E4 first from a workgroup client (order INF)
-                return replace(judged, step="5.1", title="TrustedHosts gate", outcome="O1",
+                return replace(judged, step="5.1", title="TrustedHosts gate", outcome="server-not-trusted",
                                message=f"{c.name} is not in a domain and {a.name} is not in its TrustedHosts",
-                               fixes=fixes_name, remedy=_trust_entry(pair), confidence="OBS")
+                               fixes=fixes_name, remedy=_trust_entry(pair), remedy_fix=fixes_name[1], confidence="OBS")
             return judged
     if plan.transport != "HTTP" or a.name_form == "localhost":
         return Judgement("5", "TrustedHosts gate", PASS, "HTTPS, or the local computer: no TrustedHosts needed")
@@ -263,14 +264,16 @@ def trust_gate(pair: Pair) -> Judgement | None:
                          if plan.mechanism != "Kerberos" else ())
     if c.workgroup:
         return Judgement("5.1", "TrustedHosts gate", FAIL, f"{c.name} is not in a domain and {a.name} is not in its TrustedHosts",
-                         th_ev + join_ev, outcome="O1", fixes=fixes_name, remedy=_trust_entry(pair))
+                         th_ev + join_ev, outcome="server-not-trusted", fixes=fixes_name, remedy=_trust_entry(pair),
+                         remedy_fix=fixes_name[1])
     if a.authentication in ("Negotiate", "NegotiateWithImplicitCredential") and not a.credential.explicit:
         return Judgement("5.4", "TrustedHosts gate", FAIL, f"Negotiate with implicit credentials to {a.name}, which is not in TrustedHosts",
-                         th_ev, outcome="O3", fixes=("add -Credential", "use Default authentication (Kerberos)"),
+                         th_ev, outcome="explicit-credentials-required", fixes=("add -Credential", "use Default authentication (Kerberos)"),
                          remedy=lambda p: _with_attempt(p, authentication="Default"))
     if a.authentication in ("Basic", "Digest"):
         return Judgement("5.3", "TrustedHosts gate", FAIL, f"{a.authentication} over HTTP to {a.name}, which is not in TrustedHosts",
-                         th_ev, outcome="O1", fixes=("use -UseSSL",) + fixes_name[1:], remedy=_trust_entry(pair))
+                         th_ev, outcome="server-not-trusted", fixes=("use -UseSSL",) + fixes_name[1:], remedy=_trust_entry(pair),
+                         remedy_fix=fixes_name[1])
     # explicit Negotiate from a domain client: Kerberos inside Negotiate needs no TrustedHosts,
     # NTLM does (0x803381F0 after authentication): step 10 decides which one it is
     return Judgement("5", "TrustedHosts gate", PASS, f"{a.name} is not in TrustedHosts; {plan.mechanism} from a domain client does not need it",
@@ -303,7 +306,7 @@ def encryption_gate(pair: Pair) -> Judgement | None:
     evidence = ev(pair.client.name, fact, f"Client AllowUnencrypted = {str(fact.value).lower()}")
     if fact.value is not True:
         return Judgement("6", "encryption gate", FAIL, f"{plan.mechanism} over HTTP sends unencrypted messages, and the client refuses them",
-                         evidence, outcome="O8", inferred=True,
+                         evidence, outcome="client-unencrypted-disabled", inferred=True,
                          fixes=("use -UseSSL to an HTTPS listener (keep AllowUnencrypted off: STIG WN10-CC-000335)",
                                 "use Kerberos or Negotiate, which encrypt over HTTP"),
                          remedy=lambda p: _with_attempt(p, use_ssl=True))
@@ -383,24 +386,25 @@ def kerberos(pair: Pair) -> Judgement | None:
         if plan.mechanism == "Negotiate" and a.name_form != "localhost" and c.trusts(a.name) is None and plan.transport == "HTTP":
             return Judgement("10.5", "server identity (NTLM)", FAIL,
                              f"Negotiate ends in NTLM for {a.name}, and {a.name} is not in TrustedHosts", ev(c.name, c.trusted, "TrustedHosts"),
-                             outcome="O29", confidence="INF", inferred=True,
+                             outcome="server-identity-unverified", confidence="INF", inferred=True,
                              fixes=(f"connect by a name with an SPN on {s.name} so Kerberos is used", "-UseSSL", trusted_hosts_fix(pair)),
-                             remedy=_trust_entry(pair))
+                             remedy=_trust_entry(pair), remedy_fix=trusted_hosts_fix(pair))
         return None
     if a.credential.kind == "local":
         return Judgement("10.3", "Kerberos credentials", FAIL,
                          f"Kerberos is used, and {a.credential.shown} is not a domain account", ev(c.name, c.trusted, "TrustedHosts (no match)"),
-                         outcome="O27", params={"alternative": "O28"},
+                         outcome="no-logon-servers", params={"alternative": "logon-session-missing"},
                          fixes=(trusted_hosts_fix(pair) + " so that Negotiate (NTLM) is used", "use a domain account"),
                          remedy=_trust_entry(pair))
     if not c.join.known and not a.credential.explicit:
         return Judgement("10", "Kerberos", UNKNOWN, f"whether {c.name} is domain-joined decides the mechanism",
                          fact=f"{c.name}'s join state", collect="dsregcmd /status")
-    assert plan.spn is not None
+    if plan.spn is None:
+        return None  # an IP address: Kerberos is never tried (Negotiate goes to NTLM)
     wanted = plan.spn
     if s.join.value in ("workgroup", "entra"):
         return Judgement("10.2", "Kerberos SPN", FAIL, f"{s.name} is not in a domain: no account holds {wanted}",
-                         ev(s.name, s.join, f"join state: {s.join.value}"), outcome="O25", confidence="OBS",
+                         ev(s.name, s.join, f"join state: {s.join.value}"), outcome="kerberos-computer-not-found", confidence="OBS",
                          params={"name": a.name},
                          fixes=(trusted_hosts_fix(pair) + f" and -Credential {s.short.upper()}\\<user>",),
                          remedy=_workgroup_remedy(pair))
@@ -422,7 +426,8 @@ def kerberos(pair: Pair) -> Judgement | None:
             fixes.insert(0, f"connect by the short name {s.short} (if only the FQDN SPN moved)")
         return Judgement("10.2", "Kerberos SPN", FAIL,
                          f"{wanted} is registered on {stray.account}, not on {s.short.upper()}$" + (" (and on the computer too: a duplicate)" if mine else ""),
-                         spn_ev, outcome="O26", confidence="INF" if mine else "DOC", fixes=tuple(fixes),
+                         spn_ev, outcome="spn-on-another-account", confidence="INF" if mine else "DOC", fixes=tuple(fixes),
+                         remedy_fix=fixes[1] if a.name_form == "fqdn" else fixes[0],
                          remedy=lambda p: replace(p, env=replace(p.env, removed=p.env.removed | {r.key for r in others})))
     if mine:
         return Judgement("10.2", "Kerberos SPN", PASS, f"{wanted} is on {s.short.upper()}$", spn_ev,
@@ -438,7 +443,7 @@ def kerberos(pair: Pair) -> Judgement | None:
                              host_ev, assumptions=("a domain controller is reachable and the clocks agree within 5 minutes",))
         if host_owners:
             return Judgement("10.2", "Kerberos SPN", FAIL, f"{host_spn} (which {wanted} maps to) is on {host_owners[0].account}",
-                             host_ev, outcome="O26", confidence="INF", fixes=(f"setspn -D {host_spn} {_account_short(host_owners[0].account)}",))
+                             host_ev, outcome="spn-on-another-account", confidence="INF", fixes=(f"setspn -D {host_spn} {_account_short(host_owners[0].account)}",))
     listed = _account_listing(pair)
     gone = pair.env.not_found(wanted)
     if listed is not None or gone is not None:
@@ -449,7 +454,7 @@ def kerberos(pair: Pair) -> Judgement | None:
         if ":" in rest:
             fixes.insert(0, f"setspn -S {wanted} {s.short.upper()}")
         return Judgement("10.2", "Kerberos SPN", FAIL, f"no account holds {wanted}: {why}", (Evidence(s.name, at, why),),
-                         outcome="O25", confidence="OBS", params={"name": a.name}, fixes=tuple(fixes),
+                         outcome="kerberos-computer-not-found", confidence="OBS", params={"name": a.name}, fixes=tuple(fixes),
                          remedy=lambda p: _with_attempt(p, name=s.short, name_form="short"))
     return Judgement("10.2", "Kerberos SPN", UNKNOWN, f"no setspn dump shows who holds {wanted}",
                      fact=f"the owner of {wanted}", collect=f"setspn -Q {wanted}")
@@ -472,7 +477,7 @@ def _entra_logon(pair: Pair) -> Judgement:
     return Judgement(
         "10.6", "Entra-only logon session", FAIL,
         f"{c.name} is Entra-only joined: the signed-in Entra user has no logon session WinRM can use with SPN class {prefix.value}",
-        join_ev + prefix_ev, outcome="O28",
+        join_ev + prefix_ev, outcome="logon-session-missing",
         fixes=(r"on the client: reg add HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\WSMAN\Client /v spn_prefix /t REG_SZ /d HOST /f",
                f"-Credential {pair.server.short.upper()}\\<local user>"),
         remedy=lambda p: _with_client(p, spn_prefix=Fact("HOST", p.client.spn_prefix.at, None, True)),
@@ -528,7 +533,7 @@ def winrm_service(pair: Pair) -> Judgement | None:
         evidence = ev(s.name, status, f"WinRM service {status.value}")
         if str(status.value).lower() != "running":
             return Judgement("11.1", "WinRM service", FAIL, f"the WinRM service on {s.name} is {status.value}", evidence,
-                             outcome="O31", fixes=("Set-Service WinRM -StartupType Automatic; Start-Service WinRM",),
+                             outcome="cannot-connect", fixes=("Set-Service WinRM -StartupType Automatic; Start-Service WinRM",),
                              remedy=lambda p: _with_server(p, service_status=replace(status, value="Running")))
         return Judgement("11.1", "WinRM service", PASS, "the WinRM service runs", evidence,
                          assumptions=(f"the WinRM service still runs on {s.name}",))
@@ -544,7 +549,7 @@ def remote_access(pair: Pair) -> Judgement | None:
     fact = pair.server.allow_remote_access
     if fact.known and fact.value is False:
         return Judgement("11.2", "remote access", FAIL, f"{pair.server.name} does not allow remote requests",
-                         ev(pair.server.name, fact, "Service AllowRemoteAccess = false"), outcome="O36",
+                         ev(pair.server.name, fact, "Service AllowRemoteAccess = false"), outcome="remote-access-disabled",
                          fixes=(_fix(fact, True, 'winrm set winrm/config/service @{AllowRemoteAccess="true"}'),),
                          remedy=lambda p: _with_server(p, allow_remote_access=replace(fact, value=True)))
     return None
@@ -562,7 +567,7 @@ def firewall_admits(pair: Pair) -> Judgement | None:
         near = [r for r in s.firewall if r.admits_port(port)]
         evidence = tuple(Evidence(s.name, r.at, f"{r.id}: Enabled = {str(r.enabled).lower()}") for r in near) or ev(s.name, s.firewall_at, "WinRM firewall rules")
         return Judgement("11.4", "server firewall", FAIL, f"no enabled inbound rule on {s.name} admits TCP {port}", evidence,
-                         outcome="O30", inferred=True, confidence="INF" if not near else "DOC",
+                         outcome="network-timeout", inferred=True, confidence="INF" if not near else "DOC",
                          params={"name": pair.attempt.name},
                          fixes=(f'New-NetFirewallRule -DisplayName "Windows Remote Management (HTTPS-In)" -Direction Inbound -Protocol TCP -LocalPort {port} -Action Allow -Profile Domain,Private'
                                 if port != 5985 else "Enable-PSRemoting (enables the WinRM HTTP rule)",),
@@ -608,16 +613,16 @@ def listener(pair: Pair) -> Judgement | None:
             fixes = (f"on {s.name}: Enable-PSRemoting (or winrm quickconfig)",)
         new = _listener_remedy(plan.transport, plan.port, s.listeners_at)
         return Judgement("11.3", "listener", FAIL, f"{s.name} has no enabled {plan.transport} listener on port {plan.port} (it has: {others})",
-                         evidence + port_ev, outcome="O31", confidence="INF" if same else "DOC", inferred=True, fixes=fixes,
+                         evidence + port_ev, outcome="cannot-connect", confidence="INF" if same else "DOC", inferred=True, fixes=fixes,
                          remedy=new)
     chosen = on_port[0]
     evidence = (Evidence(s.name, chosen.at, f"listener {chosen.key} port {chosen.port}"),) + port_ev
     if chosen.listening_on is not None and not chosen.listening_on:
         return Judgement("11.3", "listener", FAIL, f"the {plan.transport} listener listens on no address (ListeningOn is empty)",
-                         evidence, outcome="O31", fixes=("set the IPv4Filter/IPv6Filter to * (or the policy's filters)",))
+                         evidence, outcome="cannot-connect", fixes=("set the IPv4Filter/IPv6Filter to * (or the policy's filters)",))
     if chosen.url_prefix.lower() != a.application.lower():
         return Judgement("11.3", "listener", FAIL, f"the listener's URLPrefix is {chosen.url_prefix}, the attempt asks for /{a.application}",
-                         evidence, outcome="O33", confidence="INF", inferred=True,
+                         evidence, outcome="url-not-available", confidence="INF", inferred=True,
                          fixes=(f"-ApplicationName {chosen.url_prefix}",))
     return Judgement("11.3", "listener", PASS, f"listener {chosen.key} serves {plan.transport} on {plan.port}", evidence)
 
@@ -659,16 +664,16 @@ def server_accepts(pair: Pair) -> Judgement | None:
         return None
     offered = ", ".join(m for m in ("Negotiate", "Kerberos", "Basic", "CredSSP") if s.auth[m].value is True) or "none"
     if mech == "Digest":
-        return Judgement("13.1", "server accepts the mechanism", FAIL, "the WinRM service never accepts Digest", outcome="O37",
+        return Judgement("13.1", "server accepts the mechanism", FAIL, "the WinRM service never accepts Digest", outcome="mechanism-not-supported",
                          params={"list": offered}, fixes=("use Negotiate or Kerberos",))
     if not fact.known:
         return Judgement("13.1", "server accepts the mechanism", UNKNOWN, f"{s.name}'s service authentication settings were not collected",
                          fact=f"{s.name}'s Service Auth/{mech}", collect="winrm get winrm/config/service")
     evidence = ev(s.name, fact, f"Service Auth/{mech} = {str(fact.value).lower()}")
     if fact.value is not True:
-        outcome = "O38" if mech == "Kerberos" else "O37"
+        outcome = "kerberos-access-denied" if mech == "Kerberos" else "mechanism-not-supported"
         return Judgement("13.1", "server accepts the mechanism", FAIL, f"{s.name} does not accept {mech}", evidence,
-                         outcome=outcome, confidence="OBS" if outcome == "O38" else "DOC",
+                         outcome=outcome, confidence="OBS" if outcome == "kerberos-access-denied" else "DOC",
                          params={"list": offered, "name": pair.attempt.name, "port": str(plan.port)},
                          fixes=(f"use a mechanism {s.name} accepts ({offered})",
                                 _fix(fact, True, f"winrm set winrm/config/service/auth @{{{mech}=\"true\"}}") + (" (not Basic: STIG)" if mech == "Basic" else "")),
@@ -677,7 +682,7 @@ def server_accepts(pair: Pair) -> Judgement | None:
         unenc = s.allow_unencrypted
         if unenc.value is not True:
             return Judgement("13.1", "server accepts the mechanism", FAIL, f"{s.name} refuses unencrypted traffic, which Basic over HTTP is",
-                             evidence + ev(s.name, unenc, "Service AllowUnencrypted = false"), outcome="O37",
+                             evidence + ev(s.name, unenc, "Service AllowUnencrypted = false"), outcome="mechanism-not-supported",
                              params={"list": offered}, fixes=("use -UseSSL",), remedy=lambda p: _with_attempt(p, use_ssl=True))
     return Judgement("13.1", "server accepts the mechanism", PASS, f"{s.name} accepts {mech}", evidence)
 
@@ -691,11 +696,11 @@ def authorisation(pair: Pair) -> Judgement | None:
     if endpoint is not None and endpoint.network_denied and endpoint.disabled_at is not None:
         return Judgement("15.2", "endpoint permission", FAIL,
                          f"{endpoint.name} denies NT AUTHORITY\\NETWORK (Disable-PSRemoting or -AccessMode Local)",
-                         (Evidence(s.name, endpoint.disabled_at, "Permission: NT AUTHORITY\\NETWORK AccessDenied"),), outcome="O39",
+                         (Evidence(s.name, endpoint.disabled_at, "Permission: NT AUTHORITY\\NETWORK AccessDenied"),), outcome="access-denied",
                          fixes=(f"on {s.name}: Enable-PSRemoting -Force (lifts the NETWORK deny; Enable-PSSessionConfiguration does not)",),
                          remedy=lambda p: _with_server(p, endpoints=tuple(replace(e, network_denied=False, disabled_at=None) for e in p.server.endpoints or ())))
     if a.credential.kind == "entra":
-        return Judgement("14", "credential verification", FAIL, "explicit AzureAD\\ credentials are refused (By Design)", outcome="O39",
+        return Judgement("14", "credential verification", FAIL, "explicit AzureAD\\ credentials are refused (By Design)", outcome="access-denied",
                          confidence="OBS", fixes=(f"-Credential {s.short.upper()}\\<local user>",))
     if a.credential.kind == "local" and not a.credential.builtin_administrator and s.join.value is not None:
         latfp = s.latfp
@@ -708,7 +713,7 @@ def authorisation(pair: Pair) -> Judgement | None:
             who = a.credential.shown
             return Judgement("15.1", "UAC token filtering", FAIL,
                              f"{who} is a local account other than the built-in Administrator: UAC filters its token (LocalAccountTokenFilterPolicy 0)",
-                             evidence, outcome="O39",
+                             evidence, outcome="access-denied",
                              fixes=(f"add the account to Remote Management Users on {s.name} (net localgroup \"Remote Management Users\" <user> /add)",
                                     f"connect as {s.short.upper()}\\Administrator (the built-in account)",
                                     r"reg add HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System /v LocalAccountTokenFilterPolicy /t REG_DWORD /d 1 /f (last: it ends UAC remote restrictions for every local account, STIG WN10-CC-000037)"),
@@ -733,7 +738,7 @@ def endpoint(pair: Pair) -> Judgement | None:
     shell = s.remote_shell
     if shell.known and shell.value is False:
         return Judgement("16", "remote shell", FAIL, f"{s.name} does not accept remote shells", ev(s.name, shell, "Winrs AllowRemoteShellAccess = false"),
-                         outcome="O42", fixes=(_fix(shell, True, 'winrm set winrm/config/winrs @{AllowRemoteShellAccess="true"}'),),
+                         outcome="remote-shells-not-allowed", fixes=(_fix(shell, True, 'winrm set winrm/config/winrs @{AllowRemoteShellAccess="true"}'),),
                          remedy=lambda p: _with_server(p, remote_shell=replace(shell, value=True)))
     if s.endpoints is None:
         if a.configuration.lower() == "microsoft.powershell":
@@ -745,17 +750,17 @@ def endpoint(pair: Pair) -> Judgement | None:
     if found is None:
         names = ", ".join(e.name for e in s.endpoints) or "none"
         return Judgement("16", "session configuration", FAIL, f"{s.name} has no session configuration {a.configuration} (it has {names})",
-                         ev(s.name, s.endpoints_at, "Get-PSSessionConfiguration"), outcome="O41",
+                         ev(s.name, s.endpoints_at, "Get-PSSessionConfiguration"), outcome="session-configuration-not-found",
                          params={"name": a.configuration, "computer": s.name},
                          fixes=(f"on {s.name}: Enable-PSRemoting -Force" if a.configuration.lower() == "microsoft.powershell"
                                 else f"on {s.name}: Register-PSSessionConfiguration -Name {a.configuration}",))
     if found.disabled_at is not None and not found.network_denied:
         return Judgement("16", "session configuration", FAIL, f"{found.name} is disabled", (Evidence(s.name, found.disabled_at, "Enabled = False"),),
-                         outcome="O41", confidence="INF", params={"name": a.configuration, "computer": s.name},
+                         outcome="session-configuration-not-found", confidence="INF", params={"name": a.configuration, "computer": s.name},
                          fixes=(f"on {s.name}: Enable-PSRemoting -Force",))
     if found.run_as and s.disable_runas.value is True:
         return Judgement("16", "session configuration", FAIL, f"{found.name} runs as {found.run_as} and policy forbids stored RunAs credentials",
-                         ev(s.name, s.disable_runas, "DisableRunAs = 1"), outcome="O43",
+                         ev(s.name, s.disable_runas, "DisableRunAs = 1"), outcome="runas-credentials-disallowed",
                          fixes=("use a virtual account or gMSA (JEA) instead of stored RunAs credentials",))
     return Judgement("16", "session configuration", PASS, f"{found.name} exists and is enabled", (Evidence(s.name, found.at, found.name),))
 
