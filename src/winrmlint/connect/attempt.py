@@ -109,6 +109,7 @@ class Attempt:
     options: frozenset[str] = frozenset()  # New-PSSessionOption switches, and ProxyAccessType
     typed: str = ""  # the command line, for reports
     unresolved_credential: str = ""  # `CORP\u`, `WEB01\u`: its kind is known only beside the server
+    scenario: str = ""  # the matrix scenario it stands for
 
     @property
     def transport(self) -> str:
@@ -473,6 +474,16 @@ class FlagAttempt:
         mechanism(self.auth)
         return self
 
+    @property
+    def label(self) -> str:
+        bits = [{"short": "short name", "fqdn": "FQDN", "ip": "IP address"}.get(self.name_form, self.name_form),
+                "implicit credentials" if self.cred.lower() in ("none", "implicit") else "explicit credentials", self.auth]
+        if self.ssl:
+            bits.append("-UseSSL")
+        if self.port is not None:
+            bits.append(f"-Port {self.port}")
+        return " · ".join(bits)
+
     def build(self, name: str) -> Attempt:
         cred = "implicit" if self.cred.lower() in ("none", "implicit") else self.cred
         shown = [f"Enter-PSSession -ComputerName {name}"]
@@ -496,4 +507,5 @@ class FlagAttempt:
             configuration=self.configuration,
             options=self.options,
             typed=" ".join(shown),
+            scenario=self.label,
         ))

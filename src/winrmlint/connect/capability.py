@@ -10,7 +10,7 @@ from __future__ import annotations
 import fnmatch
 import ipaddress
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from winrmlint.model import paths
@@ -67,6 +67,7 @@ class ClientCap:
     spn_prefix: Fact[str]
     proxy: Fact[str]
     bypass: Fact[str]
+    first_file: str = ""  # where a result lands when no line decides it
 
     @property
     def workgroup(self) -> bool:
@@ -118,6 +119,7 @@ def client_cap(host: Host) -> ClientCap:
         spn_prefix=spn_prefix,
         proxy=_fact(host, paths.WINHTTP_PROXY, "", host.knows("winhttp")),
         bypass=_fact(host, paths.WINHTTP_BYPASS, "", host.knows("winhttp")),
+        first_file=_first_file(host),
     )
 
 
@@ -204,7 +206,7 @@ class ServerCap:
     latfp: Fact[int]
     remote_shell: Fact[bool]
     disable_runas: Fact[bool]
-    local_groups: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    first_file: str = ""
 
     def names(self) -> tuple[str, ...]:
         return (self.short, *self.fqdns)
@@ -275,7 +277,13 @@ def server_cap(host: Host, directory: spn.Directory) -> ServerCap:
         latfp=latfp_fact,
         remote_shell=_fact(host, "winrm/config/winrs/AllowRemoteShellAccess", True, host.knows("winrm/config/winrs")),
         disable_runas=_fact(host, paths.DISABLE_RUNAS, False, host.covers(paths.DISABLE_RUNAS) is not None),
+        first_file=_first_file(host),
     )
+
+
+def _first_file(host: Host) -> str:
+    readable = host.readable_files
+    return readable[0].uri if readable else (host.files[0].uri if host.files else host.bundle)
 
 
 def _listener(lst: object) -> ListenerCap:

@@ -765,8 +765,8 @@ def endpoint(pair: Pair) -> Judgement | None:
     return Judgement("16", "session configuration", PASS, f"{found.name} exists and is enabled", (Evidence(s.name, found.at, found.name),))
 
 
-# The decision procedure in §3's order; the trust gate runs before the client's own mechanism
-# check is known to matter, the firewall before the listener (§6.7).
+# The decision procedure in §3's order, except within step 11: a firewall that drops the SYN
+# times out before anything answers (§6.7), and AllowRemoteAccess is answered by a listener.
 STEPS: tuple[Check, ...] = (
     parameter_checks,
     client_allows_mechanism,
@@ -776,10 +776,10 @@ STEPS: tuple[Check, ...] = (
     winhttp_proxy,
     name_resolution,
     kerberos,
-    winrm_service,
-    remote_access,
     firewall_admits,
+    winrm_service,
     listener,
+    remote_access,
     tls,
     server_accepts,
     authorisation,
