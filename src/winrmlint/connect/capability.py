@@ -16,6 +16,7 @@ from typing import Generic, TypeVar
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, SpnQuery
+from winrmlint.parsers import net_profile
 from winrmlint.rules import firewall, session_configs, spn, trusted_hosts
 from winrmlint.rules.base import join_location
 from winrmlint.source import Location
@@ -206,6 +207,7 @@ class ServerCap:
     latfp: Fact[int]
     remote_shell: Fact[bool]
     disable_runas: Fact[bool]
+    profiles: tuple[tuple[str, str, Location], ...] | None = None  # (interface, category, line); None: not collected
     first_file: str = ""
 
     def names(self) -> tuple[str, ...]:
@@ -258,7 +260,7 @@ def server_cap(host: Host, directory: spn.Directory) -> ServerCap:
         addresses=tuple(addresses),
         join=Fact(state, join_location(host), None, state is not None),
         domain=_fact(host, paths.HOST_DOMAIN, None, False),
-        service_status=Fact(status.value if status else None, status.location if status else None, status,
+        service_status=Fact(str(status.value) if status else None, status.location if status else None, status,
                             status is not None),
         allow_remote_access=_fact(host, f"{SERVICE}/AllowRemoteAccess", True, known),
         listeners=listeners,
@@ -277,8 +279,21 @@ def server_cap(host: Host, directory: spn.Directory) -> ServerCap:
         latfp=latfp_fact,
         remote_shell=_fact(host, "winrm/config/winrs/AllowRemoteShellAccess", True, host.knows("winrm/config/winrs")),
         disable_runas=_fact(host, paths.DISABLE_RUNAS, False, host.covers(paths.DISABLE_RUNAS) is not None),
+        profiles=_profiles(host),
         first_file=_first_file(host),
     )
+
+
+def _profiles(host: Host) -> tuple[tuple[str, str, Location], ...] | None:
+    """The active network category per interface (`Get-NetConnectionProfile`), if collected."""
+    if host.covers(net_profile.PREFIX) is None:
+        return None
+    found = []
+    for setting in host.under(net_profile.PREFIX):
+        if setting.name == "NetworkCategory" and setting.valid and isinstance(setting.value, str):
+            interface = setting.path[len(net_profile.PREFIX) + 1:].rsplit("/", 1)[0]
+            found.append((interface, setting.value, setting.location))
+    return tuple(found)
 
 
 def _first_file(host: Host) -> str:

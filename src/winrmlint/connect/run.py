@@ -12,8 +12,10 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TextIO
 
 from winrmlint.connect.attempt import Attempt, FlagAttempt, UsageError, parse_command
+from winrmlint.connect.capability import ServerCap
 from winrmlint.connect.load import Fleet, LoadError, load
 from winrmlint.connect.predict import FAILS, Prediction, predict
+from winrmlint.model.host import Host
 
 FORMATS = ("text", "json", "sarif", "markdown", "html")
 
@@ -51,22 +53,16 @@ def _host_paths(req: Request) -> list[str]:
     return paths
 
 
-def attempts_for(req: Request, fleet: Fleet, server_host: object) -> list[Attempt]:
-    from winrmlint.connect.capability import ServerCap
-
-    assert isinstance(server_host, ServerCap)
+def attempts_for(req: Request, server: ServerCap) -> list[Attempt]:
     if req.command:
         if req.flags is not None:
             raise UsageError("give either a command after `--` or the --name/--cred/--auth/--ssl/--port flags, not both")
         return parse_command(list(req.command))
     flags = (req.flags or FlagAttempt()).validate()
-    return [flags.build(pick_name(flags.name_form, server_host))]
+    return [flags.build(pick_name(flags.name_form, server))]
 
 
-def pick_name(form: str, server: object) -> str:
-    from winrmlint.connect.capability import ServerCap
-
-    assert isinstance(server, ServerCap)
+def pick_name(form: str, server: ServerCap) -> str:
     if form == "short":
         return server.short
     if form == "fqdn":
@@ -89,10 +85,10 @@ def predict_pair(req: Request) -> tuple[list[Prediction], Fleet]:
     client_host = _find(fleet, req.client, paths)
     server_host = _find(fleet, req.server, paths)
     client, server, env = fleet.client(client_host), fleet.server(server_host), fleet.env
-    return [predict(a, client, server, env) for a in attempts_for(req, fleet, server)], fleet
+    return [predict(a, client, server, env) for a in attempts_for(req, server)], fleet
 
 
-def _find(fleet: Fleet, name: str, paths: list[str]) -> object:
+def _find(fleet: Fleet, name: str, paths: list[str]) -> Host:
     from pathlib import Path
 
     from winrmlint.bundle import uri_of

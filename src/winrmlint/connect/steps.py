@@ -274,8 +274,14 @@ def trust_gate(pair: Pair) -> Judgement | None:
         return Judgement("5.3", "TrustedHosts gate", FAIL, f"{a.authentication} over HTTP to {a.name}, which is not in TrustedHosts",
                          th_ev, outcome="server-not-trusted", fixes=("use -UseSSL",) + fixes_name[1:], remedy=_trust_entry(pair),
                          remedy_fix=fixes_name[1])
-    # explicit Negotiate from a domain client: Kerberos inside Negotiate needs no TrustedHosts,
-    # NTLM does (0x803381F0 after authentication): step 10 decides which one it is
+    if plan.mechanism == "Negotiate" and not _uses_kerberos(pair):
+        # [W32-AUTH]: "If HTTPS is not the transport, then the target remote computer must be
+        # configured in the list of trusted host computers"; NTLM is all Negotiate has here
+        return Judgement("5.3", "TrustedHosts gate", FAIL, f"Negotiate can only use NTLM for {a.credential.shown} to {a.name}, which is not in TrustedHosts",
+                         th_ev, outcome="server-not-trusted", params={"alternative": "server-identity-unverified"},
+                         fixes=("use -UseSSL",) + fixes_name[1:], remedy=_trust_entry(pair), remedy_fix=fixes_name[1])
+    # Kerberos (or Kerberos inside Negotiate) from a domain client needs no TrustedHosts; if
+    # Negotiate falls back to NTLM for want of an SPN, step 10 says so (0x803381F0)
     return Judgement("5", "TrustedHosts gate", PASS, f"{a.name} is not in TrustedHosts; {plan.mechanism} from a domain client does not need it",
                      th_ev + join_ev)
 
@@ -383,12 +389,6 @@ def kerberos(pair: Pair) -> Judgement | None:
     if c.join.value == "entra" and not a.credential.explicit and plan.mechanism in ("Kerberos", "Negotiate"):
         return _entra_logon(pair)
     if not _uses_kerberos(pair):
-        if plan.mechanism == "Negotiate" and a.name_form != "localhost" and c.trusts(a.name) is None and plan.transport == "HTTP":
-            return Judgement("10.5", "server identity (NTLM)", FAIL,
-                             f"Negotiate ends in NTLM for {a.name}, and {a.name} is not in TrustedHosts", ev(c.name, c.trusted, "TrustedHosts"),
-                             outcome="server-identity-unverified", confidence="INF", inferred=True,
-                             fixes=(f"connect by a name with an SPN on {s.name} so Kerberos is used", "-UseSSL", trusted_hosts_fix(pair)),
-                             remedy=_trust_entry(pair), remedy_fix=trusted_hosts_fix(pair))
         return None
     if a.credential.kind == "local":
         return Judgement("10.3", "Kerberos credentials", FAIL,
@@ -453,11 +453,27 @@ def kerberos(pair: Pair) -> Judgement | None:
         fixes = [f"connect by a registered name: {', '.join(sorted(_registered_names(pair))) or s.short}"]
         if ":" in rest:
             fixes.insert(0, f"setspn -S {wanted} {s.short.upper()}")
+        if plan.mechanism == "Negotiate":
+            return _ntlm_fallback(pair, wanted, Evidence(s.name, at, why))
         return Judgement("10.2", "Kerberos SPN", FAIL, f"no account holds {wanted}: {why}", (Evidence(s.name, at, why),),
                          outcome="kerberos-computer-not-found", confidence="OBS", params={"name": a.name}, fixes=tuple(fixes),
                          remedy=lambda p: _with_attempt(p, name=s.short, name_form="short"))
     return Judgement("10.2", "Kerberos SPN", UNKNOWN, f"no setspn dump shows who holds {wanted}",
                      fact=f"the owner of {wanted}", collect=f"setspn -Q {wanted}")
+
+
+def _ntlm_fallback(pair: Pair, wanted: str, why: Evidence) -> Judgement:
+    """Negotiate without an SPN to ask for: SSPI falls back to NTLM silently [GH-PSOPENAD114],
+    and the server, not authenticated, must be trusted (0x803381F0, trigger INF)."""
+    a, c = pair.attempt, pair.client
+    if pair.plan.transport == "HTTPS" or c.trusts(a.name) is not None:
+        return Judgement("10.5", "Negotiate falls back to NTLM", PASS, f"no account holds {wanted}: Negotiate uses NTLM",
+                         (why,), confidence="INF", assumptions=(f"the server is not authenticated: NTLM proves nothing about who answers for {a.name}",))
+    return Judgement("10.5", "Negotiate falls back to NTLM", FAIL, f"no account holds {wanted}: Negotiate falls back to NTLM, and {a.name} is not trusted",
+                     (why,) + ev(c.name, c.trusted, "TrustedHosts (no match)"), outcome="server-identity-unverified",
+                     confidence="INF", inferred=True,
+                     fixes=(f"connect by a name with an SPN on {pair.server.name} so Kerberos is used", "-UseSSL", trusted_hosts_fix(pair)),
+                     remedy=_trust_entry(pair), remedy_fix=trusted_hosts_fix(pair))
 
 
 def _entra_logon(pair: Pair) -> Judgement:
@@ -580,12 +596,40 @@ def firewall_admits(pair: Pair) -> Judgement | None:
                      and any(x.lower() in ("any", "*") for x in r.remote)]
     if open_anywhere:
         return Judgement("11.4", "server firewall", PASS, f"a rule admits TCP {port} from anywhere in every profile", evidence)
+    if s.profiles is not None:
+        return _in_active_profile(pair, admitting, evidence)
     if s.join.value in ("domain", "hybrid") and ("domain" in profiles or "all" in profiles):
         return Judgement("11.4", "server firewall", PASS, f"a rule admits TCP {port} in the Domain profile", evidence,
                          assumptions=(f"{s.name}'s active network profile is Domain (it reaches a domain controller)",))
     return Judgement("11.4", "server firewall", UNKNOWN, f"rules admit TCP {port} only in the {', '.join(sorted(profiles))} profile(s)",
                      evidence, fact=f"{s.name}'s active network profile, and whether {pair.client.name} is on its subnet",
                      collect="Get-NetConnectionProfile | Format-List Name,InterfaceAlias,NetworkCategory", inferred=True)
+
+
+_CATEGORY = {"DomainAuthenticated": "domain", "Private": "private", "Public": "public"}
+
+
+def _in_active_profile(pair: Pair, admitting: list[FirewallCap], evidence: tuple[Evidence, ...]) -> Judgement:
+    """The rules that admit the port, judged in the profile `Get-NetConnectionProfile` shows."""
+    s, port = pair.server, pair.plan.port
+    assert s.profiles is not None
+    active = {_CATEGORY.get(category, category.lower()) for _, category, _ in s.profiles}
+    shown = ", ".join(f"{alias}: {category}" for alias, category, _ in s.profiles) or "no connected network"
+    profile_ev = tuple(Evidence(s.name, at, f"{alias} NetworkCategory {category}") for alias, category, at in s.profiles)
+    inside = [r for r in admitting if r.profiles is None or "all" in r.profiles or r.profiles & active]
+    if not inside:
+        return Judgement("11.4", "server firewall", FAIL, f"no enabled rule admits TCP {port} in {s.name}'s active profile ({shown})",
+                         evidence + profile_ev, outcome="network-timeout", inferred=True, params={"name": pair.attempt.name},
+                         fixes=(f"enable a WinRM rule for TCP {port} in the {'/'.join(sorted(active))} profile, for {pair.client.name}'s subnet only "
+                                "(not Any on Public: WRM510)",),
+                         remedy=lambda p: _with_server(p, firewall=(*(p.server.firewall or ()), _open_rule(port, s.firewall_at))))
+    if any(x.lower() in ("any", "*") for r in inside for x in r.remote):
+        return Judgement("11.4", "server firewall", PASS, f"a rule admits TCP {port} from anywhere in the active profile ({shown})",
+                         evidence + profile_ev)
+    scopes = ", ".join(sorted({x for r in inside for x in r.remote}))
+    return Judgement("11.4", "server firewall", UNKNOWN, f"the rules of the active profile ({shown}) admit only {scopes}",
+                     evidence + profile_ev, fact=f"whether {pair.client.name}'s address is in {scopes} of {s.name}",
+                     collect="Get-NetIPAddress -AddressFamily IPv4 | Format-List IPAddress,PrefixLength (on both hosts)", inferred=True)
 
 
 def _open_rule(port: int, at: Location | None) -> FirewallCap:
@@ -702,7 +746,11 @@ def authorisation(pair: Pair) -> Judgement | None:
     if a.credential.kind == "entra":
         return Judgement("14", "credential verification", FAIL, "explicit AzureAD\\ credentials are refused (By Design)", outcome="access-denied",
                          confidence="OBS", fixes=(f"-Credential {s.short.upper()}\\<local user>",))
-    if a.credential.kind == "local" and not a.credential.builtin_administrator and s.join.value is not None:
+    if a.credential.builtin_administrator:
+        return Judgement("15.1", "UAC token filtering", PASS, "the built-in Administrator keeps a full token whatever LocalAccountTokenFilterPolicy says",
+                         ev(s.name, s.latfp, "LocalAccountTokenFilterPolicy"),
+                         assumptions=(f"{a.credential.shown} is the built-in (RID 500) account, and FilterAdministratorToken is 0 (the default)",))
+    if a.credential.kind == "local" and s.join.value is not None:
         latfp = s.latfp
         if not latfp.known:
             return Judgement("15.1", "UAC token filtering", UNKNOWN, f"{s.name}'s LocalAccountTokenFilterPolicy was not collected",
@@ -758,7 +806,7 @@ def endpoint(pair: Pair) -> Judgement | None:
         return Judgement("16", "session configuration", FAIL, f"{found.name} is disabled", (Evidence(s.name, found.disabled_at, "Enabled = False"),),
                          outcome="session-configuration-not-found", confidence="INF", params={"name": a.configuration, "computer": s.name},
                          fixes=(f"on {s.name}: Enable-PSRemoting -Force",))
-    if found.run_as and s.disable_runas.value is True:
+    if found.run_as and s.disable_runas.value in (True, 1):
         return Judgement("16", "session configuration", FAIL, f"{found.name} runs as {found.run_as} and policy forbids stored RunAs credentials",
                          ev(s.name, s.disable_runas, "DisableRunAs = 1"), outcome="runas-credentials-disallowed",
                          fixes=("use a virtual account or gMSA (JEA) instead of stored RunAs credentials",))
