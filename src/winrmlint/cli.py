@@ -34,6 +34,13 @@ class ParseFormat(str, Enum):
     jsonl = "jsonl"
 
 
+class ProfileName(str, Enum):
+    default = "default"
+    stig = "stig"
+    cis = "cis"
+    cis_l2 = "cis-l2"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -129,6 +136,7 @@ def lint(
     select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
     jobs: Annotated[int, typer.Option(help="Worker processes for large fleets (0: one per CPU).", min=0)] = 0,
+    profile: Annotated[ProfileName, typer.Option("--profile", "-p", help="default: what breaks remoting or exposes it; stig, cis, cis-l2: add the benchmark's checks (a missing policy is a finding).")] = ProfileName.default,
     max_file_size: MaxFileSize = 32 * 1024 * 1024,
     baseline: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
     max_files: MaxFiles = 10_000,
@@ -148,10 +156,11 @@ def lint(
     targets = _check_paths(paths)
     run = engine.lint(
         targets,
-        rules=engine.select_rules(select or (), ignore or ()),
+        rules=engine.select_rules(select or (), ignore or (), profile=profile.value),
         limits=_limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio),
         jobs=jobs,
         baseline=baseline,
+        profile=profile.value,
     )
     if baseline and not any(r.host.name.lower() == baseline.lower() for r in run.hosts):
         # a mistyped golden host would silently disable WRM802
@@ -217,16 +226,16 @@ class RulesFormat(str, Enum):
 def rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, or a Markdown table for docs.")] = RulesFormat.text,
 ) -> None:
-    """List the rules: code, name, level and summary."""
+    """List the rules: code, name, level, kind and summary."""
     from winrmlint.rules import RULES
 
     if output_format is RulesFormat.markdown:
-        typer.echo("| code | name | level | summary |\n| --- | --- | --- | --- |")
+        typer.echo("| code | name | level | kind | summary |\n| --- | --- | --- | --- | --- |")
         for r in RULES:
-            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.summary} |")
+            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.kind_shown} | {r.summary} |")
         return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
 
 
 @app.command()
@@ -238,7 +247,7 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -
     if found is None:
         typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
         raise typer.Exit(2)
-    typer.echo(f"{found.code} {found.name} ({found.level.value})\n\n{found.summary}\n\n{found.help_markdown}")
+    typer.echo(f"{found.code} {found.name} ({found.level.value}, {found.kind_shown})\n\n{found.summary}\n\n{found.help_markdown}")
 
 
 @app.command(context_settings={"allow_interspersed_args": True})
