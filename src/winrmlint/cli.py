@@ -276,6 +276,40 @@ def explain(
         typer.echo(text, nl=False)
 
 
+@app.command(context_settings={"allow_interspersed_args": True})
+def connect(
+    client: Annotated[Optional[str], typer.Argument(help="Client bundle path, or a host name in --fleet.", show_default=False)] = None,
+    server: Annotated[Optional[str], typer.Argument(help="Server bundle path, or a host name in --fleet.", show_default=False)] = None,
+    command: Annotated[Optional[list[str]], typer.Argument(help="After `--`: the remoting command as typed.", show_default=False)] = None,
+    fleet: Annotated[Optional[Path], typer.Option(help="Fleet folder: host names, and its root's dumps as environment facts.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Flag form: the name typed, short | fqdn | ip.")] = None,
+    cred: Annotated[Optional[str], typer.Option(help="Flag form: none | domain | local | entra | DOMAIN\\user.")] = None,
+    auth: Annotated[Optional[str], typer.Option(help="Flag form: -Authentication (Default, Kerberos, Negotiate, …).")] = None,
+    ssl: Annotated[bool, typer.Option("--ssl", help="Flag form: -UseSSL.")] = False,
+    port: Annotated[Optional[int], typer.Option(help="Flag form: -Port.", min=1, max=65535)] = None,
+    matrix: Annotated[Optional[Path], typer.Option(help="Predict the standard attempts for every client × server of this fleet.")] = None,
+    sources: Annotated[Optional[str], typer.Option("--from", help="With --matrix: clients, comma-separated.")] = None,
+    targets: Annotated[Optional[str], typer.Option("--to", help="With --matrix: servers, comma-separated.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif, markdown or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    include_passes: Annotated[bool, typer.Option(help="SARIF: also write attempts that do not fail.")] = False,
+) -> None:
+    """Predict a remoting attempt from CLIENT to SERVER: fails (with the error), succeeds if, or depends.
+
+    Exit 0: no attempt predicted to fail, 1: one is, 2: usage error.
+    """
+    from winrmlint.connect import run as connect_run
+
+    code, message = connect_run.main(
+        client=client, server=server, command=command or [], fleet=fleet, name=name, cred=cred, auth=auth, ssl=ssl,
+        port=port, matrix=matrix, sources=sources, targets=targets, output_format=output_format, output=output,
+        include_passes=include_passes, writing=_writing,
+    )
+    if message:
+        typer.echo(f"winrmlint: {message}", err=True)
+    raise typer.Exit(code)
+
+
 def main() -> None:
     try:
         app()
