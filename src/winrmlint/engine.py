@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from winrmlint import debugging, manifest, parsers
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
+from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
 from winrmlint.rules import BY_CODE, RULES, Rule
@@ -100,7 +101,10 @@ def lint(
     jobs: int = 0,
     baseline: str | None = None,
     profile: str = "default",
+    options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
+    """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
     bundles = discover(list(paths), limits)
     chosen = Profile(profile)
     host_rules = tuple(r for r in rules if not r.fleet)
@@ -109,16 +113,20 @@ def lint(
     workers = jobs or (os.cpu_count() or 1)
     done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, limits, workers, chosen)
+        done = _lint_in_pool(bundles, codes, limits, workers, chosen, options, progress)
     if done is None:
-        done = [_lint_bundle(b, codes, limits, chosen) for b in bundles]
+        done = []
+        for b in bundles:
+            done.append(_lint_bundle(b, codes, limits, chosen, options))
+            if progress:
+                progress(len(done), len(bundles))
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
     hosts = [r.host for r in results]
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, chosen)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, chosen, options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))
@@ -137,7 +145,8 @@ def lint(
 
 
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int, profile: Profile
+    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int, profile: Profile,
+    options: RuleOptions, progress: Callable[[int, int], None] | None,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
     semaphores in a sandbox), so the run goes on in this process instead of failing."""
@@ -147,8 +156,14 @@ def _lint_in_pool(
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles),
-                                 [profile] * len(bundles), chunksize=8))
+            n = len(bundles)
+            done = []
+            for item in pool.map(_lint_bundle, bundles, [codes] * n, [limits] * n, [profile] * n, [options] * n,
+                                 chunksize=8):
+                done.append(item)
+                if progress:
+                    progress(len(done), n)
+            return done
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
@@ -191,7 +206,8 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
 
 
 def _lint_bundle(
-    bundle: Bundle, codes: tuple[str, ...], limits: Limits, profile: Profile = Profile.DEFAULT
+    bundle: Bundle, codes: tuple[str, ...], limits: Limits, profile: Profile = Profile.DEFAULT,
+    options: RuleOptions = RuleOptions(),
 ) -> tuple[HostResult, list[Finding]]:
     rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
@@ -239,7 +255,7 @@ def _lint_bundle(
             continue
         try:
             # drained here, so that a rule failing half-way reports nothing rather than a part
-            findings.extend(list(rule.check(host, Context(rule, profile=profile))))
+            findings.extend(list(rule.check(host, Context(rule, profile=profile, options=options))))
         except Exception as err:
             failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)
