@@ -54,10 +54,14 @@ def document(run: RunResult) -> dict[str, Any]:
             }
             for r in run.hosts
         ],
+        # a fleet's own input: domain-wide reports, and dumps at a fleet's root that belong to no host
+        "fleet_input": [{"bundle": r.host.bundle, "files": [file_dict(f) for f in r.host.files]} for r in run.environment],
         # findings about no bundle of the run (none today: a guard, so that nothing is dropped)
         "other_findings": [finding_dict(f) for found in by_bundle.values() for f in found],
         "summary": {
             "hosts": len(run.hosts),
+            "hosts_linted": len(run.hosts_linted),
+            "hosts_left_out": [r.host.bundle for r in run.hosts_left_out],
             "findings": len(run.findings),
             **{level.value: sum(1 for f in run.findings if f.level is level) for level in Level},
             "unreadable_files": sum(1 for f in run.files if f.error),
