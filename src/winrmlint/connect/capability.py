@@ -7,7 +7,6 @@ and runs the steps again.
 
 from __future__ import annotations
 
-import fnmatch
 import ipaddress
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -17,7 +16,9 @@ from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, SpnQuery
 from winrmlint.parsers import net_profile
-from winrmlint.rules import firewall, session_configs, spn, trusted_hosts
+from winrmlint.model import permissions, spn_directory
+from winrmlint.model import trusted_hosts as trust
+from winrmlint.rules import firewall, spn
 from winrmlint.rules.base import join_location
 from winrmlint.source import Location
 
@@ -81,26 +82,21 @@ class ClientCap:
 
 
 def trust_match(entries: Sequence[str], name: str) -> str | None:
-    target = name.lower().strip("[]")
-    for entry in entries:
-        low = entry.strip().lower()
-        if not low:
-            continue
-        if low == "<local>":
-            # "To enable Negotiate for all workgroup machines": names without a dot (INF)
-            if "." not in target and ":" not in target:
-                return entry
-        elif fnmatch.fnmatchcase(target, low.strip("[]")):
-            return entry
-    return None
+    """The entry that trusts the name as typed: the model's matcher, and `<local>` ("To enable
+    Negotiate for all workgroup machines", read as names without a dot: INF)."""
+    found = trust.matches(",".join(entries), name)
+    if found is not None:
+        return found.text
+    dotless = "." not in name and ":" not in name.strip("[]")
+    return next((e for e in entries if e.strip().lower() == "<local>" and dotless), None)
 
 
 def client_cap(host: Host) -> ClientCap:
     known = host.knows(CLIENT)
     auth = {m: _fact(host, f"{CLIENT}/auth/{m}", m != "CredSSP", known) for m in MECHS}
-    th = trusted_hosts.trusted_hosts(host)
-    listed: tuple[str, ...] = tuple(e for e in trusted_hosts.entries(th.value) if e) if th else ()  # type: ignore[arg-type]
-    raw = host.get(trusted_hosts.TRUSTED_HOSTS)
+    th = trust.of(host)
+    listed: tuple[str, ...] = tuple(e for e in trust.entries(str(th.value)) if e) if th else ()
+    raw = host.get(trust.PATH)
     trusted = Fact(listed, raw.location if raw else None, raw, raw is not None or known)
     prefix = spn.spn_prefix(host)
     spn_prefix: Fact[str] = Fact("HTTP", None, None, False) if prefix is None else Fact(
@@ -225,8 +221,8 @@ def _routable(address: str) -> bool:
     return not (ip.is_loopback or ip.is_link_local)
 
 
-def server_cap(host: Host, directory: spn.Directory) -> ServerCap:
-    who = spn.identity(host, directory)
+def server_cap(host: Host, directory: spn_directory.Directory) -> ServerCap:
+    who = spn_directory.identity(host, directory)
     listeners = None
     if host.listeners_collected:
         listeners = tuple(_listener(lst) for lst in host.listeners())
@@ -244,7 +240,7 @@ def server_cap(host: Host, directory: spn.Directory) -> ServerCap:
     endpoints = None
     ep_at = host.covers(paths.SESSION_CONFIGS)
     if host.knows(paths.SESSION_CONFIGS):
-        endpoints = tuple(_endpoint(c) for c in session_configs.session_configs(host))
+        endpoints = tuple(_endpoint(c) for c in permissions.session_configs(host))
         ep_at = ep_at or (endpoints[0].at if endpoints else None)
     state = host.join_state
     status = host.get(paths.SERVICE_STATUS)
@@ -354,7 +350,7 @@ def _firewall(rule_: firewall.FirewallRule) -> FirewallCap:
     )
 
 
-def _endpoint(config: session_configs.SessionConfig) -> EndpointCap:
+def _endpoint(config: permissions.SessionConfig) -> EndpointCap:
     disabled = config.disabled
     run_as = config.prop("RunAsUser")
     return EndpointCap(
@@ -373,11 +369,11 @@ def _endpoint(config: session_configs.SessionConfig) -> EndpointCap:
 class Env:
     """Facts about the domain, not either host: every SPN registration and `setspn -Q` of the run."""
 
-    directory: spn.Directory
+    directory: spn_directory.Directory
     queries: tuple[SpnQuery, ...]
     removed: frozenset[tuple[str, str]] = frozenset()  # (SPN, account) taken away by a cascade fix
 
-    def owners(self, wanted: str) -> list[spn.Registration]:
+    def owners(self, wanted: str) -> list[spn_directory.Registration]:
         return [r for r in self.directory.by_spn.get(wanted.lower(), []) if r.key not in self.removed]
 
     def not_found(self, wanted: str) -> Location | None:
@@ -385,5 +381,5 @@ class Env:
 
 
 def env_of(hosts: Sequence[Host]) -> Env:
-    return Env(spn.Directory.of(hosts), tuple(q for h in hosts for q in h.spn_queries))
+    return Env(spn_directory.Directory.of(hosts), tuple(q for h in hosts for q in h.spn_queries))
 

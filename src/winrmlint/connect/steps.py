@@ -18,7 +18,7 @@ from winrmlint.connect.capability import ClientCap, EndpointCap, Env, Fact, Fire
 from winrmlint.rules import proxy as proxy_rule
 from winrmlint.model.values import Source
 from winrmlint.rules.base import remedy
-from winrmlint.rules.spn import common_name
+from winrmlint.model.spn_directory import account_key, common_name
 from winrmlint.source import Location
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -521,7 +521,7 @@ def _cross_domain(pair: Pair) -> Judgement | None:
 
 
 def _is_server(pair: Pair, account: str) -> bool:
-    return common_name(account).lower() == pair.server.short
+    return account_key(common_name(account)) == account_key(pair.server.short)
 
 
 def _account_short(account: str) -> str:
@@ -530,12 +530,12 @@ def _account_short(account: str) -> str:
 
 def _account_listing(pair: Pair) -> Location | None:
     """Where a `setspn -L` of the server's computer account was collected, if one was."""
-    regs = pair.env.directory.by_account_cn.get(pair.server.short, [])
+    regs = pair.env.directory.by_account_cn.get(account_key(pair.server.short), [])
     return regs[0].location if regs else None
 
 
 def _registered_names(pair: Pair) -> set[str]:
-    regs = pair.env.directory.by_account_cn.get(pair.server.short, [])
+    regs = pair.env.directory.by_account_cn.get(account_key(pair.server.short), [])
     return {r.spn.host for r in regs if r.spn.service_class in ("host", "http", "wsman") and r.spn.port is None}
 
 
