@@ -13,8 +13,8 @@ from winrmlint.findings import Finding
 from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
-from winrmlint.rules import BY_CODE, RULES, Rule
-from winrmlint.rules.base import Context, Profile
+from winrmlint.rules import BY_CODE, RULES
+from winrmlint.rules.base import Context, Profile, Rule
 from winrmlint.source import DecodeError, Location, SourceText
 
 # Below this many bundles a process pool costs more than it saves.
