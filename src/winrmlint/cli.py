@@ -152,17 +152,14 @@ def _formats(given: list[str] | None, output: Path | None) -> list[tuple[str, Pa
     return chosen
 
 
-def _select(select: tuple[str, ...], ignore: tuple[str, ...], profile: str):
+def _select(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> tuple:
     from winrmlint import engine
+    from winrmlint.rules.base import Profile
 
-    if profile != "default":
-        import inspect
-
-        # profiles arrive with issue 10's engine.select_rules(..., profile=); until then only the default exists
-        if "profile" not in inspect.signature(engine.select_rules).parameters:
-            _usage(f"unknown profile {profile!r}: this version has only the default profile")
-        return engine.select_rules(select, ignore, profile=profile)  # type: ignore[call-arg]
-    return engine.select_rules(select, ignore)
+    known = [p.value for p in Profile]
+    if profile not in known:
+        _usage(f"unknown profile {profile!r}: allowed are {', '.join(known)}")
+    return engine.select_rules(select, ignore, profile=profile)
 
 
 @contextmanager
@@ -211,7 +208,7 @@ def lint(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means a usage error).")] = False,
     select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
-    profile: Annotated[Optional[str], typer.Option(help="The rule profile.", show_default="default")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", "-p", help="default: what breaks remoting or exposes it; stig, cis, cis-l2: add the benchmark's checks (a missing policy is a finding).", show_default="default")] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="A previous winrmlint SARIF or JSON report: mark results new, unchanged, updated or absent.", dir_okay=False)] = None,
     golden: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
     include_suppressed: Annotated[bool, typer.Option("--include-suppressed", help="Show suppressed findings, marked, with their justification.")] = False,
@@ -259,6 +256,7 @@ def lint(
                 baseline=settings.golden,
                 options=settings.options,
                 progress=progress,
+                profile=settings.profile,
             )
         golden_host = settings.golden
         if golden_host and not any(r.host.name.lower() == golden_host.lower() for r in run.hosts):
@@ -377,16 +375,16 @@ class RulesFormat(str, Enum):
 def rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, or a Markdown table for docs.")] = RulesFormat.text,
 ) -> None:
-    """List the rules: code, name, level and summary."""
+    """List the rules: code, name, level, kind and summary."""
     from winrmlint.rules import RULES
 
     if output_format is RulesFormat.markdown:
-        typer.echo("| code | name | level | summary |\n| --- | --- | --- | --- |")
+        typer.echo("| code | name | level | kind | summary |\n| --- | --- | --- | --- | --- |")
         for r in RULES:
-            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.summary} |")
+            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.kind_shown} | {r.summary} |")
         return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
 
 
 class ExplainFormat(str, Enum):
@@ -429,6 +427,40 @@ def explain(
         Console().print(Markdown(text))
     else:
         typer.echo(text, nl=False)
+
+
+@app.command(context_settings={"allow_interspersed_args": True})
+def connect(
+    client: Annotated[Optional[str], typer.Argument(help="Client bundle path, or a host name in --fleet.", show_default=False)] = None,
+    server: Annotated[Optional[str], typer.Argument(help="Server bundle path, or a host name in --fleet.", show_default=False)] = None,
+    command: Annotated[Optional[list[str]], typer.Argument(help="After `--`: the remoting command as typed.", show_default=False)] = None,
+    fleet: Annotated[Optional[Path], typer.Option(help="Fleet folder: host names, and its root's dumps as environment facts.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Flag form: the name typed, short | fqdn | ip.")] = None,
+    cred: Annotated[Optional[str], typer.Option(help="Flag form: none | domain | local | entra | DOMAIN\\user.")] = None,
+    auth: Annotated[Optional[str], typer.Option(help="Flag form: -Authentication (Default, Kerberos, Negotiate, …).")] = None,
+    ssl: Annotated[bool, typer.Option("--ssl", help="Flag form: -UseSSL.")] = False,
+    port: Annotated[Optional[int], typer.Option(help="Flag form: -Port.", min=1, max=65535)] = None,
+    matrix: Annotated[Optional[Path], typer.Option(help="Predict the standard attempts for every client × server of this fleet.")] = None,
+    sources: Annotated[Optional[str], typer.Option("--from", help="With --matrix: clients, comma-separated.")] = None,
+    targets: Annotated[Optional[str], typer.Option("--to", help="With --matrix: servers, comma-separated.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif, markdown or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    include_passes: Annotated[bool, typer.Option(help="SARIF: also write attempts that do not fail.")] = False,
+) -> None:
+    """Predict a remoting attempt from CLIENT to SERVER: fails (with the error), succeeds if, or depends.
+
+    Exit 0: no attempt predicted to fail, 1: one is, 2: usage error.
+    """
+    from winrmlint.connect import run as connect_run
+
+    code, message = connect_run.main(
+        client=client, server=server, command=command or [], fleet=fleet, name=name, cred=cred, auth=auth, ssl=ssl,
+        port=port, matrix=matrix, sources=sources, targets=targets, output_format=output_format, output=output,
+        include_passes=include_passes, writing=_writing,
+    )
+    if message:
+        typer.echo(f"winrmlint: {message}", err=True)
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -63,12 +63,11 @@ class Report:
 
     @property
     def hosts_linted(self) -> list[HostResult]:
-        """Hosts of which at least one file was read; the others are left out (WRM001 says why)."""
-        return [r for r in self.run.hosts if r.host.readable_files]
+        return self.run.hosts_linted
 
     @property
     def hosts_left_out(self) -> list[HostResult]:
-        return [r for r in self.run.hosts if not r.host.readable_files]
+        return self.run.hosts_left_out
 
     def items_by_bundle(self) -> dict[str, list[Item]]:
         """Items per host's bundle in run order; configuration notices under "" (no bundle)."""

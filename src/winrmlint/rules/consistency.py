@@ -105,7 +105,7 @@ def _input(reading: Reading, bundle: str) -> str:
     return f"`{name}` line {reading.location.line} ({tool}, {kind})"
 
 
-@rule(code="WRM801", name="sources-disagree", level="warning", needs=())
+@rule(code="WRM801", name="sources-disagree", level="warning", kind="exposure", needs=())
 def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     """Two inputs of one host disagree on a setting.
 
@@ -221,7 +221,7 @@ def _clashes(readings: list[Reading]) -> tuple[list[Reading], list[tuple[Reading
                 + counts.get((kind, ("both", uri, value)), 0))
 
     involved: list[Reading] = []
-    pairs: dict[frozenset, tuple[Reading, Reading]] = {}
+    pairs: dict[frozenset[tuple[str, bool]], tuple[Reading, Reading]] = {}
     for index, (reading, kind, value) in enumerate(zip(readings, kinds, values)):
         uri = reading.location.uri
         clashing = [j for j in first if comparable[(kind, j)] and others(j, uri, value) > 0]
@@ -257,7 +257,7 @@ def _disagreement_fix(clashes: Sequence[tuple[Reading, Reading]]) -> str:
     return "Collect the inputs again, at the same time and from this host, to know which value is current"
 
 
-@rule(code="WRM802", name="baseline-drift", level="warning", needs=(catalog.ROOT,), fleet=True)
+@rule(code="WRM802", name="baseline-drift", level="warning", kind="exposure", needs=(catalog.ROOT,), fleet=True)
 def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     """A host's WinRM configuration differs from the baseline host's.
 

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host, Setting, cut_short
 from winrmlint.model.values import Source
-from winrmlint.rules.base import INSTALL, TROUBLE, Context, cut_short, literal, remedy, rule, shown
+from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
 
 ENVELOPE = f"{catalog.ROOT}/MaxEnvelopeSizekb"
 ENVELOPE_MINIMUM = 500  # the modern default (reference §1.1)
@@ -87,7 +87,7 @@ def below_default(host: Host, ctx: Context, path: str) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM701", name="envelope-size-too-small", level="warning", needs=(ENVELOPE,),
+    code="WRM701", name="envelope-size-too-small", level="warning", kind="breaks", needs=(ENVELOPE,),
     docs=(TROUBLE, INSTALL),
 )
 def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -141,7 +141,7 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM702", name="quota-below-default", level="warning",
+    code="WRM702", name="quota-below-default", level="warning", kind="breaks",
     needs=(f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"), docs=(TROUBLE,),
 )
 def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -203,7 +203,7 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM703", name="timeout-below-default", level="warning",
+    code="WRM703", name="timeout-below-default", level="warning", kind="breaks",
     needs=(f"{catalog.ROOT}/MaxTimeoutms", f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"),
     docs=(TROUBLE,),
 )
@@ -253,7 +253,7 @@ def timeout_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM704", name="envelope-size-unsupported", level="warning", needs=(ENVELOPE,),
+    code="WRM704", name="envelope-size-unsupported", level="warning", kind="breaks", needs=(ENVELOPE,),
     docs=(INSTALL,),
 )
 def envelope_size_unsupported(host: Host, ctx: Context) -> Iterator[Finding]:
