@@ -199,10 +199,12 @@ def test_a_host_with_nothing_readable_is_left_out(tmp_path: Path) -> None:
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / "capture.bin").write_bytes(b"\x00\x01\x02\xff" * 64)
     shutil.copytree(LEGACY, tmp_path / "web01")
+    # two readable bundles make the folder a fleet (with one, h9's discovery reads it as one bundle)
+    shutil.copytree(CLEAN, tmp_path / "srv")
     doc = json.loads(invoke("lint", "--isolated", "--format", "json", str(tmp_path)).stdout)
-    assert (doc["summary"]["hosts"], doc["summary"]["hosts_linted"], doc["summary"]["hosts_left_out"]) == (2, 1, 1)
+    assert (doc["summary"]["hosts"], doc["summary"]["hosts_linted"], len(doc["summary"]["hosts_left_out"])) == (3, 2, 1)
     lines = invoke("lint", "--isolated", str(tmp_path)).stdout.splitlines()
-    assert any(l.startswith("hosts: 2 given, 1 linted, 1 left out (") and "broken" in l for l in lines)
+    assert any(l.startswith("hosts: 3 given, 2 linted, 1 left out (") and "broken" in l for l in lines)
 
 
 def test_quiet_prints_findings_only_and_exit_zero_passes() -> None:

@@ -137,6 +137,7 @@ def test_not_evaluated_and_left_out_are_listed(tmp_path: Path) -> None:
     dead.mkdir(parents=True)
     (dead / "notes.txt").write_text("nothing WinRM here\n")
     shutil.copytree(FLEET / "web01-legacy", tmp_path / "fleet" / "web01-legacy")
+    shutil.copytree(FLEET / "srv-clean-2022", tmp_path / "fleet" / "srv-clean-2022")
     text = report(tmp_path / "fleet")
     left_out = text.split('<h2 id="left-out">', 1)[1].split("<h2", 1)[0]
     assert "DEAD01" in left_out and "none of its 1 files could be read" in left_out
