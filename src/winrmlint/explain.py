@@ -274,7 +274,7 @@ def explanation_markdown(explanation: Explanation) -> str:
     out: list[str] = []
     for m in explanation.matches:
         o = m.outcome
-        out.append(f"# {o.code or o.name or o.id} — {o.id}")
+        out.append(f"# {o.code} — {o.id}" if o.code else f"# {o.id}")
         facts = []
         if o.code:
             facts.append(f"`{o.code}` = `{o.dec}`")

@@ -2226,7 +2226,9 @@ def match_text(paste: str) -> list[Match]:
             # a code or FQEID names the outcome; the text then says how well the rest agrees
             bonus = 1.0 if (hits or fqeid) else 0.0
             found.append(Match(outcome, min(1.0, score) + bonus, " and ".join(reasons)))
-    found.sort(key=lambda m: -m.score)
+    # on a tie, an outcome with a code first: it is the one users see more often (a bare "Access is
+    # denied." is 0x80070005 far more than the codeless Kerberos variant)
+    found.sort(key=lambda m: (-m.score, not m.outcome.code))
     if not found:
         return []
     best = found[0].score
