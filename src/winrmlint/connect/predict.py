@@ -89,10 +89,11 @@ class Prediction:
 
     @property
     def server_authenticated(self) -> bool:
-        plan = self.plan
-        return plan.transport == "HTTPS" or plan.spn is not None and plan.mechanism in ("Kerberos", "Negotiate") and not any(
-            j.outcome == "server-identity-unverified" for j in self.judgements
-        )
+        """Kerberos found the server's SPN, or TLS verified its certificate; NTLM through
+        TrustedHosts proves nothing about who answers [PS-SEC]."""
+        if self.plan.transport == "HTTPS" and not {"SkipCACheck", "SkipCNCheck"} & self.attempt.options:
+            return True
+        return any(j.step == "10.2" and j.status == PASS for j in self.judgements)
 
 
 def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[Plan, tuple[Judgement, ...]]:
