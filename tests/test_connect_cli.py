@@ -167,3 +167,14 @@ def test_usage_errors_exit_2_and_name_the_problem(args: tuple[str, ...], message
 def test_environment_dumps_at_the_fleet_root_are_read_for_every_pair() -> None:
     out = invoke("JUMP01", "WEB01", "--fleet", FLEET, "--", "etsn", "web01.corp.contoso.com").output
     assert "svc-webpool" in out
+
+
+def test_connect_rules_doc_is_generated_from_the_rule_table(update_goldens: bool) -> None:
+    from winrmlint.connect.rules import catalog_markdown
+
+    doc = ROOT / "docs" / "connect-rules.md"
+    if update_goldens:
+        doc.write_text(catalog_markdown(), encoding="utf-8")
+    assert doc.read_text(encoding="utf-8") == catalog_markdown()
+    rows = {row for r in CONNECT_RULES for row in r.rows}
+    assert len(rows) == sum(len(r.rows) for r in CONNECT_RULES), "an outcome row belongs to one rule"
