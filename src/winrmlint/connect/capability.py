@@ -8,6 +8,7 @@ and runs the steps again.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -15,7 +16,7 @@ from typing import Generic, TypeVar
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, SpnQuery
-from winrmlint.parsers import net_profile
+from winrmlint.parsers import certificates, net_profile
 from winrmlint.model import permissions, spn_directory
 from winrmlint.model import trusted_hosts as trust
 from winrmlint.rules import firewall, spn
@@ -178,6 +179,34 @@ class EndpointCap:
 
 
 @dataclass(frozen=True)
+class CertCap:
+    """A certificate of the server's `LocalMachine\\My` store, as a TLS client judges it."""
+
+    thumbprint: str
+    subject: str
+    dns_names: tuple[str, ...]
+    issuer: str
+    not_after: str | None  # ISO date; None when unreadable
+    at: Location
+
+    @property
+    def self_signed(self) -> bool:
+        return " ".join(self.subject.lower().split()) == " ".join(self.issuer.lower().split())
+
+    def names(self) -> tuple[str, ...]:
+        cn = re.search(r"(?:^|,)\s*CN=([^,]+)", self.subject, re.IGNORECASE)
+        return tuple(dict.fromkeys(n.lower() for n in (*self.dns_names, *([cn.group(1).strip()] if cn else ()))))
+
+    def covers(self, name: str) -> bool:
+        """RFC 6125 matching: exact, or a wildcard for exactly the left-most label."""
+        low = name.lower()
+        for n in self.names():
+            if n == low or (n.startswith("*.") and "." in low and low.split(".", 1)[1] == n[2:]):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class ServerCap:
     """What the server offers (connection-model §2.3, §8.1)."""
 
@@ -204,6 +233,7 @@ class ServerCap:
     remote_shell: Fact[bool]
     disable_runas: Fact[bool]
     profiles: tuple[tuple[str, str, Location], ...] | None = None  # (interface, category, line); None: not collected
+    certificates: dict[str, CertCap] | None = None  # by thumbprint, upper case; None: not collected
     first_file: str = ""
 
     def names(self) -> tuple[str, ...]:
@@ -276,6 +306,7 @@ def server_cap(host: Host, directory: spn_directory.Directory) -> ServerCap:
         remote_shell=_fact(host, "winrm/config/winrs/AllowRemoteShellAccess", True, host.knows("winrm/config/winrs")),
         disable_runas=_fact(host, paths.DISABLE_RUNAS, False, host.covers(paths.DISABLE_RUNAS) is not None),
         profiles=_profiles(host),
+        certificates=_certificates(host),
         first_file=_first_file(host),
     )
 
@@ -290,6 +321,30 @@ def _profiles(host: Host) -> tuple[tuple[str, str, Location], ...] | None:
             interface = setting.path[len(net_profile.PREFIX) + 1:].rsplit("/", 1)[0]
             found.append((interface, setting.value, setting.location))
     return tuple(found)
+
+
+def _certificates(host: Host) -> dict[str, CertCap] | None:
+    if host.covers(certificates.PREFIX) is None:
+        return None
+    found: dict[str, CertCap] = {}
+    for setting in host.under(certificates.PREFIX):
+        thumb = setting.path.split("/")[1].upper()
+        if thumb in found:
+            continue
+
+        def text(name: str, thumb: str = thumb) -> Setting | None:
+            return host.get(f"{certificates.PREFIX}/{thumb}/{name}")
+
+        subject, names, issuer, after = text("Subject"), text("DnsNameList"), text("Issuer"), text("NotAfter")
+        found[thumb] = CertCap(
+            thumbprint=thumb,
+            subject=str(subject.value) if subject else "",
+            dns_names=tuple(names.value) if names is not None and isinstance(names.value, tuple) else (),
+            issuer=str(issuer.value) if issuer else "",
+            not_after=str(after.value) if after is not None and after.valid else None,
+            at=(subject or setting).location,
+        )
+    return found
 
 
 def _first_file(host: Host) -> str:

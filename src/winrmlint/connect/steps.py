@@ -10,6 +10,7 @@ of the table is §3's; where the closed-source client's order is not documented 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 from dataclasses import dataclass, field, replace
 
@@ -681,20 +682,66 @@ def _listener_remedy(transport: str, port: int, at: Location | None) -> Remedy:
 # --- step 12: TLS -------------------------------------------------------------------------------------
 
 
+_CERT_COLLECT = (r"Get-ChildItem Cert:\LocalMachine\My | Format-List Subject,DnsNameList,Thumbprint,Issuer,NotBefore,"
+                 "NotAfter,EnhancedKeyUsageList,HasPrivateKey")
+# the sentences of WSManFault 12175, one per problem, as the outcome table publishes them
+_TLS_PROBLEMS = {
+    "ca": "The SSL certificate is signed by an unknown certificate authority.",
+    "cn": "The SSL certificate contains a common name (CN) that does not match the hostname.",
+    "revocation": "The SSL certificate could not be checked for revocation. The server used to check for revocation might be unreachable.",
+    "expired": "The SSL Certificate is expired.",
+}
+_TLS_HEAD = "The server certificate on the destination computer (<name>:<port>) has the following errors:"
+
+
 def tls(pair: Pair) -> Judgement | None:
     if pair.plan.transport != "HTTPS":
         return None
-    opts = pair.attempt.options
-    skipped = {"SkipCACheck", "SkipCNCheck", "SkipRevocationCheck"} <= opts
-    if skipped:
+    a, s = pair.attempt, pair.server
+    opts = a.options
+    listeners = [x for x in s.listeners or () if x.transport == "HTTPS" and x.port == pair.plan.port]
+    evidence = tuple(Evidence(s.name, x.at, f"HTTPS listener Hostname = {x.hostname}, thumbprint {x.thumbprint}") for x in listeners)
+    if {"SkipCACheck", "SkipCNCheck", "SkipRevocationCheck"} <= opts:
         return Judgement("12", "TLS certificate", PASS, "SkipCACheck, SkipCNCheck and SkipRevocationCheck: the certificate is not verified",
-                         assumptions=("the certificate is not expired", "the server is not authenticated by TLS (every check skipped)"))
-    listeners = [x for x in pair.server.listeners or () if x.transport == "HTTPS" and x.port == pair.plan.port]
-    evidence = tuple(Evidence(pair.server.name, x.at, f"HTTPS listener Hostname = {x.hostname}, thumbprint {x.thumbprint}") for x in listeners)
-    return Judgement("12", "TLS certificate", UNKNOWN,
-                     f"the certificate must name {pair.attempt.name}, chain to a root {pair.client.name} trusts and be valid",
-                     evidence, fact=f"{pair.server.name}'s certificate {listeners[0].thumbprint if listeners else ''}".strip(),
-                     collect=r"Get-ChildItem Cert:\LocalMachine\My | Format-List Subject,DnsNameList,Thumbprint,Issuer,NotBefore,NotAfter,EnhancedKeyUsageList,HasPrivateKey")
+                         evidence, assumptions=("the certificate is not expired", "the server is not authenticated by TLS (every check skipped)"))
+    if s.certificates is None or not listeners:
+        return Judgement("12", "TLS certificate", UNKNOWN,
+                         f"the certificate must name {a.name}, chain to a root {pair.client.name} trusts and be valid",
+                         evidence, fact=f"{s.name}'s certificate {listeners[0].thumbprint if listeners else ''}".strip(), collect=_CERT_COLLECT)
+    cert = s.certificates.get(listeners[0].thumbprint.upper())
+    if cert is None:
+        return Judgement("12", "TLS certificate", FAIL, f"the listener's thumbprint {listeners[0].thumbprint} is not in {s.name}'s LocalMachine\\My",
+                         evidence, outcome="ssl-connection-failed", confidence="INF", inferred=True,
+                         fixes=(f"on {s.name}: point the HTTPS listener at a certificate for {a.name} (winrm set {listeners[0].selector} "
+                                "@{CertificateThumbprint=\"<thumbprint>\"})",))
+    cert_ev = evidence + (Evidence(s.name, cert.at, f"certificate {cert.subject}, names {', '.join(cert.names())}, expires {cert.not_after}"),)
+    problems: list[str] = []
+    if "SkipCACheck" not in opts and cert.self_signed:
+        problems.append("ca")
+    if "SkipCNCheck" not in opts and not cert.covers(a.name):
+        problems.append("cn")
+    if cert.not_after is not None and cert.not_after < date.today().isoformat():
+        problems.append("expired")
+    if problems:
+        names = ", ".join(cert.names()) or cert.subject
+        text = " ".join([_TLS_HEAD] + [_TLS_PROBLEMS[p] for p in problems])
+        fixes = [f"connect by a name the certificate holds ({names})"] if "cn" in problems and cert.names() else []
+        fixes.append(f"on {s.name}: an HTTPS listener with a certificate for {a.name} from a CA {pair.client.name} trusts")
+        if problems == ["ca"]:
+            fixes.append("-SessionOption (New-PSSessionOption -SkipCACheck) only in a trusted lab")
+        return Judgement("12", "TLS certificate", FAIL, "the certificate " + " and ".join(
+            {"ca": "is self-signed", "cn": f"does not name {a.name}", "expired": f"expired on {cert.not_after}"}[p] for p in problems),
+                         cert_ev, outcome="tls-certificate-rejected", confidence="OBS", params={"text": text}, fixes=tuple(fixes),
+                         remedy=lambda p: _with_attempt(p, options=p.attempt.options | {"SkipCACheck", "SkipCNCheck", "SkipRevocationCheck"}),
+                         remedy_fix=fixes[-1] if problems != ["ca"] else fixes[0])
+    trust = (f"{pair.client.name} trusts {cert.issuer} (an enterprise CA a domain member gets by policy)"
+             if pair.client.join.value in ("domain", "hybrid") and "SkipCACheck" not in opts else "")
+    if "SkipCACheck" not in opts and not trust:
+        return Judgement("12", "TLS certificate", UNKNOWN, f"the certificate names {a.name}; whether {pair.client.name} trusts {cert.issuer} is not collected",
+                         cert_ev, fact=f"{pair.client.name}'s trusted roots",
+                         collect=r"Get-ChildItem Cert:\LocalMachine\Root,Cert:\LocalMachine\CA | Format-List Subject,Thumbprint,NotAfter")
+    assumed = tuple(x for x in (trust, "" if "SkipRevocationCheck" in opts else f"{pair.client.name} reaches the revocation list of {cert.issuer}") if x)
+    return Judgement("12", "TLS certificate", PASS, f"the certificate names {a.name} and is valid until {cert.not_after}", cert_ev, assumptions=assumed)
 
 
 # --- step 13: what the server accepts -----------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from types import ModuleType
 
 from winrmlint.parsers import (
+    certificates,
     dsregcmd,
     execution_policy,
     firewall,
@@ -41,6 +42,7 @@ PARSERS: tuple[ModuleType, ...] = (
     wsman_drive,
     session_configs,
     net_profile,
+    certificates,
 )
 
 
