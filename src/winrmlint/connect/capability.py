@@ -70,6 +70,8 @@ class ClientCap:
     spn_prefix: Fact[str]
     proxy: Fact[str]
     bypass: Fact[str]
+    delegation: dict[str, tuple[tuple[str, Location], ...]] | None = None  # CredSSP policy lists; None: not collected
+    delegation_at: Location | None = None
     first_file: str = ""  # where a result lands when no line decides it
 
     @property
@@ -117,8 +119,31 @@ def client_cap(host: Host) -> ClientCap:
         spn_prefix=spn_prefix,
         proxy=_fact(host, paths.WINHTTP_PROXY, "", host.knows("winhttp")),
         bypass=_fact(host, paths.WINHTTP_BYPASS, "", host.knows("winhttp")),
+        delegation=_delegation(host),
+        delegation_at=host.covers(CREDENTIALS_DELEGATION),
         first_file=_first_file(host),
     )
+
+
+# Computer Configuration > Administrative Templates > System > Credentials Delegation: each policy
+# is a flag value and a subkey of numbered SPN entries (`1` = `WSMAN/*.contoso.com`)
+CREDENTIALS_DELEGATION = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CredentialsDelegation"
+DELEGATION_POLICIES = ("AllowFreshCredentials", "AllowFreshCredentialsWhenNTLMOnly")
+
+
+def _delegation(host: Host) -> dict[str, tuple[tuple[str, Location], ...]] | None:
+    """The SPNs each delegation policy allows, when enabled; None when the key was not collected."""
+    if host.covers(CREDENTIALS_DELEGATION) is None and not host.knows(CREDENTIALS_DELEGATION):
+        return None
+    found: dict[str, tuple[tuple[str, Location], ...]] = {}
+    for policy in DELEGATION_POLICIES:
+        flag = host.get(f"{CREDENTIALS_DELEGATION}\\{policy}")
+        if flag is None or flag.value not in (1, True):
+            found[policy] = ()
+            continue
+        entries = [s for s in host.settings.values() if s.path.lower().startswith(f"{CREDENTIALS_DELEGATION}\\{policy}\\".lower())]
+        found[policy] = tuple((str(e.value), e.location) for e in entries if isinstance(e.value, str))
+    return found
 
 
 # --- the server ---------------------------------------------------------------------------------

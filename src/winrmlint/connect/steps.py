@@ -9,6 +9,7 @@ of the table is §3's; where the closed-source client's order is not documented 
 
 from __future__ import annotations
 
+import fnmatch
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -243,13 +244,14 @@ def trust_gate(pair: Pair) -> Judgement | None:
             missing.append("no -Credential is given")
         if missing:
             first_o1 = c.workgroup and plan.transport == "HTTP" and entry is None
-            fix_list = (f"use the DNS name ({pair.server.fqdns[0] if pair.server.fqdns else pair.server.short}) so Kerberos is used",
+            names = " or ".join(pair.server.names()[:2])
+            fix_list = (f"connect by name ({names}) so Kerberos is used",
                         trusted_hosts_fix(pair) + " and pass -Credential", "-UseSSL and -Credential")
             judged = Judgement(
                 "5.2", "IP address with Default authentication", FAIL,
                 f"{a.name} is an IP address: " + " and ".join(missing), th_ev + join_ev,
-                outcome="cannot-use-ip-address", fixes=fix_list, inferred=first_o1, remedy=_ip_remedy(plan.transport == "HTTP" and entry is None,
-                                                                                     not a.credential.explicit),
+                outcome="cannot-use-ip-address", fixes=fix_list, inferred=first_o1, remedy_fix=fix_list[1],
+                remedy=_ip_remedy(plan.transport == "HTTP" and entry is None, not a.credential.explicit),
             )
             if first_o1:
                 # the paste [PASTE-E4] shows 0x803380E4 first from a workgroup client (order INF)
@@ -327,10 +329,47 @@ def encryption_gate(pair: Pair) -> Judgement | None:
 def credssp_delegation(pair: Pair) -> Judgement | None:
     if pair.plan.mechanism != "CredSSP":
         return None
-    return Judgement("7", "CredSSP delegation policy", UNKNOWN,
-                     "CredSSP needs the client's Allow Delegating Fresh Credentials policy with WSMAN/" + pair.attempt.name,
-                     fact=f"{pair.client.name}'s CredentialsDelegation policy",
-                     collect=r"reg export HKLM\SOFTWARE\Policies\Microsoft\Windows\CredentialsDelegation creddeleg.reg")
+    a, c, s = pair.attempt, pair.client, pair.server
+    wanted = f"WSMAN/{a.name}"
+    if c.delegation is None:
+        return Judgement("7", "CredSSP delegation policy", UNKNOWN,
+                         f"CredSSP needs the client's Allow Delegating Fresh Credentials policy with {wanted}",
+                         fact=f"{c.name}'s CredentialsDelegation policy",
+                         collect=r"reg export HKLM\SOFTWARE\Policies\Microsoft\Windows\CredentialsDelegation creddeleg.reg")
+    policy_fix = (f"Group Policy: Computer Configuration > Administrative Templates > System > Credentials Delegation > "
+                  f"Allow delegating fresh credentials: Enabled, with {wanted} (or Enable-WSManCredSSP -Role Client -DelegateComputer {a.name})")
+    fresh = _delegates(c.delegation.get("AllowFreshCredentials", ()), wanted)
+    listed = c.delegation.get("AllowFreshCredentials", ())
+    listed_ev = tuple(Evidence(c.name, at, f"AllowFreshCredentials: {spn}") for spn, at in listed) or ev(c.name, c.delegation_at, "AllowFreshCredentials not enabled")
+    if fresh is None:
+        return Judgement("7.1", "CredSSP delegation policy", FAIL, f"no Allow Delegating Fresh Credentials entry matches {wanted}",
+                         listed_ev, outcome="credssp-delegation-not-allowed", fixes=(policy_fix,),
+                         remedy=lambda p: _with_client(p, delegation={**(p.client.delegation or {}),
+                                                                      "AllowFreshCredentials": ((wanted, c.delegation_at or Location(".", 1)),)}))
+    # CredSSP verifies the server by Kerberos (WSMAN/<name> on its account) or by the service certificate
+    verified = a.name_form in ("short", "fqdn") and any(_is_server(pair, r.account) for r in pair.env.owners(wanted))
+    if verified:
+        return Judgement("7.2", "CredSSP delegation policy", PASS, f"{fresh[0]} allows {wanted}, and Kerberos verifies the server",
+                         (Evidence(c.name, fresh[1], f"AllowFreshCredentials: {fresh[0]}"),),
+                         assumptions=("the user is not in Protected Users (CredSSP does not work for them)",))
+    ntlm = _delegates(c.delegation.get("AllowFreshCredentialsWhenNTLMOnly", ()), wanted)
+    if ntlm is not None:
+        return Judgement("7.2", "CredSSP delegation policy", PASS, f"{ntlm[0]} allows NTLM-only delegation to {wanted}",
+                         (Evidence(c.name, ntlm[1], f"AllowFreshCredentialsWhenNTLMOnly: {ntlm[0]}"),), confidence="DOC",
+                         assumptions=("the server is not authenticated before the credentials are delegated (NTLM-only policy)",))
+    return Judgement("7.2", "CredSSP delegation policy", FAIL,
+                     f"{wanted} is not registered on {s.short.upper()}$, so CredSSP cannot verify the server, and no NTLM-only entry allows it",
+                     (Evidence(c.name, fresh[1], f"AllowFreshCredentials: {fresh[0]}"),), outcome="credssp-server-not-verified",
+                     fixes=(f"connect by the FQDN, whose WSMAN/ SPN the WinRM service registers", f"setspn -S {wanted} {s.short.upper()}",
+                            f"on {s.name}: a service CertificateThumbprint", "Allow fresh credentials with NTLM-only server authentication (last)"))
+
+
+def _delegates(entries: tuple[tuple[str, Location], ...], wanted: str) -> tuple[str, Location] | None:
+    """The policy entry whose SPN pattern (`WSMAN/*.contoso.com`, `WSMAN/*`) allows `wanted`."""
+    for spn, at in entries:
+        if fnmatch.fnmatchcase(wanted.lower(), spn.strip().lower()):
+            return spn, at
+    return None
 
 
 # --- step 8: proxy -----------------------------------------------------------------------------------
