@@ -117,3 +117,47 @@ def test_parsers_never_raise_anything_but_parse_errors(text: str) -> None:
             parser.parse(src)
         except ParseError:
             pass
+
+
+GROUPS_DE = """C:\\Windows\\system32>net localgroup Administratoren
+Aliasname      Administratoren
+Beschreibung   Administratoren haben uneingeschränkten Vollzugriff auf den Computer bzw. die Domäne.
+
+Mitglieder
+
+-------------------------------------------------------------------------------
+Administrator
+CORP\\Domänen-Admins
+CORP\\svc-backup
+Der Befehl wurde erfolgreich ausgeführt.
+
+"""
+
+
+def test_local_groups_in_german() -> None:
+    from winrmlint.parsers import local_groups
+
+    src = source("groups.txt", GROUPS_DE)
+    assert parsers.detect(src) is local_groups
+    [reading] = local_groups.parse(src).readings
+    assert reading.path == "localgroup/Administratoren/Members"
+    assert reading.value == ("Administrator", "CORP\\Domänen-Admins", "CORP\\svc-backup")
+    assert reading.location.line == 2
+
+
+def test_local_groups_fixture_two_groups() -> None:
+    from winrmlint.parsers import local_groups
+
+    data = (ROOT / "fixtures/connect/fleet/NAS03/local-groups.txt").read_bytes()
+    dump = local_groups.parse(SourceText.from_bytes("local-groups.txt", data))
+    assert {r.path: r.value for r in dump.readings} == {
+        "localgroup/Administrators/Members": ("Administrator", "backup"),
+        "localgroup/Remote Management Users/Members": ("monitor",),
+    }
+
+
+def test_local_groups_without_a_rule_is_refused() -> None:
+    from winrmlint.parsers import local_groups
+
+    with pytest.raises(ParseError):
+        local_groups.parse(source("g.txt", "Alias name     Administrators\nMembers\nAdministrator\n"))

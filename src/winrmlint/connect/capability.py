@@ -10,13 +10,13 @@ from __future__ import annotations
 import ipaddress
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, SpnQuery
-from winrmlint.parsers import certificates, net_profile
+from winrmlint.parsers import certificates, local_groups, net_profile
 from winrmlint.model import permissions, spn_directory
 from winrmlint.model import trusted_hosts as trust
 from winrmlint.rules import firewall, spn
@@ -259,6 +259,7 @@ class ServerCap:
     disable_runas: Fact[bool]
     profiles: tuple[tuple[str, str, Location], ...] | None = None  # (interface, category, line); None: not collected
     certificates: dict[str, CertCap] | None = None  # by thumbprint, upper case; None: not collected
+    groups: dict[str, tuple[tuple[str, ...], Location]] = field(default_factory=dict)  # "admins"/"rmu": members, line
     first_file: str = ""
 
     def names(self) -> tuple[str, ...]:
@@ -332,6 +333,7 @@ def server_cap(host: Host, directory: spn_directory.Directory) -> ServerCap:
         disable_runas=_fact(host, paths.DISABLE_RUNAS, False, host.covers(paths.DISABLE_RUNAS) is not None),
         profiles=_profiles(host),
         certificates=_certificates(host),
+        groups=_groups(host),
         first_file=_first_file(host),
     )
 
@@ -369,6 +371,24 @@ def _certificates(host: Host) -> dict[str, CertCap] | None:
             not_after=str(after.value) if after is not None and after.valid else None,
             at=(subject or setting).location,
         )
+    return found
+
+
+# the built-in groups' names as `net localgroup` prints them in the languages seen in tickets
+_ROLES = {
+    "administrators": "admins", "administratoren": "admins", "administrateurs": "admins", "administradores": "admins",
+    "remote management users": "rmu", "remoteverwaltungsbenutzer": "rmu", "utilisateurs de gestion à distance": "rmu",
+    "usuarios de administración remota": "rmu",
+}
+
+
+def _groups(host: Host) -> dict[str, tuple[tuple[str, ...], Location]]:
+    found: dict[str, tuple[tuple[str, ...], Location]] = {}
+    for setting in host.under(local_groups.PREFIX):
+        group = setting.path[len(local_groups.PREFIX) + 1:].rsplit("/", 1)[0]
+        role = _ROLES.get(group.lower())
+        if role and setting.name == "Members" and isinstance(setting.value, tuple):
+            found[role] = (setting.value, setting.location)
     return found
 
 

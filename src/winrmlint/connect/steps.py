@@ -832,32 +832,70 @@ def authorisation(pair: Pair) -> Judgement | None:
     if a.credential.kind == "entra":
         return Judgement("14", "credential verification", FAIL, "explicit AzureAD\\ credentials are refused (By Design)", outcome="access-denied",
                          confidence="OBS", fixes=(f"-Credential {s.short.upper()}\\<local user>",))
+    membership, role = _membership(pair)
     if a.credential.builtin_administrator:
         return Judgement("15.1", "UAC token filtering", PASS, "the built-in Administrator keeps a full token whatever LocalAccountTokenFilterPolicy says",
                          ev(s.name, s.latfp, "LocalAccountTokenFilterPolicy"),
                          assumptions=(f"{a.credential.shown} is the built-in (RID 500) account, and FilterAdministratorToken is 0 (the default)",))
+    if membership is not None and membership.status == FAIL:
+        return membership
     if a.credential.kind == "local" and s.join.value is not None:
+        if role == "rmu" and membership is not None:
+            return membership  # a Remote Management Users member: a standard token is all it needs
         latfp = s.latfp
         if not latfp.known:
             return Judgement("15.1", "UAC token filtering", UNKNOWN, f"{s.name}'s LocalAccountTokenFilterPolicy was not collected",
                              fact=f"{s.name}'s LocalAccountTokenFilterPolicy",
                              collect=r"reg query HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System /v LocalAccountTokenFilterPolicy")
         evidence = ev(s.name, latfp, f"LocalAccountTokenFilterPolicy = {latfp.value}" if latfp.setting else "LocalAccountTokenFilterPolicy not set (0)")
+        evidence += membership.evidence if membership is not None else ()
+        member = () if membership is not None else ("the account is a member of the local Administrators group",)
         if latfp.value != 1:
             who = a.credential.shown
             return Judgement("15.1", "UAC token filtering", FAIL,
-                             f"{who} is a local account other than the built-in Administrator: UAC filters its token (LocalAccountTokenFilterPolicy 0)",
+                             f"{who} is a local administrator other than the built-in one: UAC filters its token (LocalAccountTokenFilterPolicy 0)",
                              evidence, outcome="access-denied",
                              fixes=(f"add the account to Remote Management Users on {s.name} (net localgroup \"Remote Management Users\" <user> /add)",
                                     f"connect as {s.short.upper()}\\Administrator (the built-in account)",
                                     r"reg add HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System /v LocalAccountTokenFilterPolicy /t REG_DWORD /d 1 /f (last: it ends UAC remote restrictions for every local account, STIG WN10-CC-000037)"),
-                             remedy=lambda p: _with_server(p, latfp=replace(latfp, value=1)),
-                             assumptions=("the account is a member of the local Administrators group",))
+                             remedy=lambda p: _with_server(p, latfp=replace(latfp, value=1)), assumptions=member)
         return Judgement("15.1", "UAC token filtering", PASS, "LocalAccountTokenFilterPolicy = 1: local administrators keep a full token",
-                         evidence, assumptions=("the account is a member of the local Administrators group",))
-    member = "the user" if not a.credential.explicit else a.credential.shown
-    return Judgement("15", "authorisation", PASS, f"{member} must be in Administrators or Remote Management Users on {s.name}",
-                     assumptions=(f"{member} is in Administrators or Remote Management Users on {s.name} (or has Execute on {a.configuration})",))
+                         evidence, assumptions=member)
+    if membership is not None:
+        return membership
+    who = "the user" if not a.credential.explicit else a.credential.shown
+    return Judgement("15", "authorisation", PASS, f"{who} must be in Administrators or Remote Management Users on {s.name}",
+                     assumptions=(f"{who} is in Administrators or Remote Management Users on {s.name} (or has Execute on {a.configuration})",))
+
+
+def _membership(pair: Pair) -> tuple[Judgement | None, str | None]:
+    """What `net localgroup` says of the account typed: a member of Administrators or Remote
+    Management Users, a member of neither (only when every member is a local account, so no
+    domain group can hold it), or None when it cannot say."""
+    a, s = pair.attempt, pair.server
+    if not a.credential.explicit or not a.credential.user or not s.groups:
+        return None, None
+    user = a.credential.user.lower()
+    realm = (a.credential.realm or "").lower()
+    names = {user, f"{s.short}\\{user}", f".\\{user}"} if a.credential.kind == "local" else {f"{realm}\\{user}", user if "@" in user else f"{realm}\\{user}"}
+    evidence: list[Evidence] = []
+    for role, label in (("admins", "Administrators"), ("rmu", "Remote Management Users")):
+        if role not in s.groups:
+            continue
+        members, at = s.groups[role]
+        evidence.append(Evidence(s.name, at, f"{label}: {', '.join(members) or '(none)'}"))
+        if any(m.lower() in names for m in members):
+            return Judgement("15", "authorisation", PASS, f"{a.credential.shown} is a member of {label} on {s.name}", (evidence[-1],)), role
+    if len(s.groups) < 2:
+        return None, None
+    domain_groups = [m for members, _ in s.groups.values() for m in members if "\\" in m and not m.lower().startswith(s.short + "\\")]
+    if a.credential.kind != "local" and domain_groups:
+        return Judgement("15", "authorisation", PASS, f"{a.credential.shown} is not listed by name; domain groups are ({', '.join(domain_groups)})",
+                         tuple(evidence), assumptions=(f"{a.credential.shown} is a member of {' or '.join(domain_groups)}",)), None
+    return Judgement("15", "authorisation", FAIL, f"{a.credential.shown} is in neither Administrators nor Remote Management Users on {s.name}",
+                     tuple(evidence), outcome="access-denied",
+                     fixes=(f"on {s.name}: net localgroup \"Remote Management Users\" {a.credential.user} /add (least privilege)",
+                            f"or grant Execute on {a.configuration}: Set-PSSessionConfiguration {a.configuration} -ShowSecurityDescriptorUI")), None
 
 
 def _endpoint(pair: Pair) -> EndpointCap | None:

@@ -13,6 +13,7 @@ from winrmlint.parsers import (
     dsregcmd,
     execution_policy,
     firewall,
+    local_groups,
     net_profile,
     reg_file,
     reg_query,
@@ -43,6 +44,7 @@ PARSERS: tuple[ModuleType, ...] = (
     session_configs,
     net_profile,
     certificates,
+    local_groups,
 )
 
 
