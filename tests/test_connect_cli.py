@@ -178,3 +178,21 @@ def test_connect_rules_doc_is_generated_from_the_rule_table(update_goldens: bool
     assert doc.read_text(encoding="utf-8") == catalog_markdown()
     rows = {row for r in CONNECT_RULES for row in r.rows}
     assert len(rows) == sum(len(r.rows) for r in CONNECT_RULES), "an outcome row belongs to one rule"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("WS01", "WEB01", "--fleet", FLEET, "--", "Enter-PSSession", "-ComputerName", "web01.corp.contoso.com"),
+        ("WS01", "WEB01", "--fleet", FLEET, "--", "Invoke-Command", "-ComputerName", "10.0.0.21", "-ScriptBlock", "{", "hostname", "}"),
+        ("JUMP01", "NAS03", "--fleet", FLEET, "--", "Invoke-Command", "-ComputerName", "10.0.0.23", "-Credential", "NAS03\\backup",
+         "-ScriptBlock", "{", "hostname", "}"),
+    ],
+)
+def test_readme_examples_show_what_the_command_prints(command: tuple[str, ...]) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    out = invoke(*command).output.splitlines()
+    # the headline, the verdict line and the outcome line are quoted verbatim in the README
+    assert out[0] in readme and out[1] in readme
+    outcome = next(line for line in out if line.strip().startswith("outcome ") or line.strip().startswith("[15.1]"))
+    assert outcome in readme
