@@ -40,7 +40,7 @@ _WRAPPER_RE = re.compile(
 )
 _HELP_RE = re.compile(r"For\s+more\s+information,\s+see\s+the\s+about_Remote_Troubleshooting\s+Help\s+topic\.?", re.IGNORECASE)
 _HEX = re.compile(r"\b0x[0-9a-fA-F]{1,8}\b")
-_FQEID = re.compile(r"FullyQualifiedErrorId\s*:\s*([\w.-]+)", re.IGNORECASE)
+_FQEID = re.compile(r"FullyQualifiedErrorId\s*:\s*([\w.,-]+)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^<>]{1,40}>|\{\w+\}|…")
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\s*(?:…|\.\.\.)\s*")
 # sentences shorter than this (as letters and digits) say too little to tell outcomes apart

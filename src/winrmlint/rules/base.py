@@ -12,6 +12,7 @@ from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, Value
+from winrmlint.options import RuleOptions
 from winrmlint.source import Location
 
 
@@ -219,8 +220,9 @@ class Context:
 
     rule: Rule
     hosts: Sequence[Host] = ()
-    baseline: str | None = None  # the golden host's name, for fleet drift (`--baseline`)
+    baseline: str | None = None  # the golden host's name, for fleet drift (`--golden`)
     profile: Profile = Profile.DEFAULT
+    options: RuleOptions = RuleOptions()  # the site's thresholds from its configuration
 
     def finding(
         self,

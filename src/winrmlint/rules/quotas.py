@@ -67,19 +67,22 @@ def raise_to(setting: Setting, wanted: int) -> str:
 
 
 def below_default(host: Host, ctx: Context, path: str) -> Iterator[Finding]:
-    """One finding when a setting is below its modern Windows default."""
+    """One finding when a setting is below its modern Windows default, or the site's floor."""
     setting = host.get(path)
     value = number(setting)
     default = catalog.BY_PATH[path].default
     if setting is None or value is None or not isinstance(default, int):
         return
-    if value >= default or (value == 0 and path in UNLIMITED_AT_ZERO):
+    name = path.rsplit("/", 1)[1]
+    floor = ctx.options.floor(name, default)
+    if value >= floor or (value == 0 and path in UNLIMITED_AT_ZERO):
         return
+    why = "the site's floor (configuration)" if ctx.options.has_floor(name) else "the modern Windows default"
     yield ctx.finding(
         host,
         setting,
-        f"{label(path)} is {shown(setting)}; expected at least `{default}`, the modern Windows default",
-        fix=raise_to(setting, default),
+        f"{label(path)} is {shown(setting)}; expected at least `{floor}`, {why}",
+        fix=raise_to(setting, floor),
     )
 
 
@@ -126,13 +129,14 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
     """
     setting = host.get(ENVELOPE)
     value = number(setting)
-    if setting is None or value is None or value >= ENVELOPE_MINIMUM:
+    minimum = ctx.options.floor("MaxEnvelopeSizekb", ENVELOPE_MINIMUM)
+    if setting is None or value is None or value >= minimum:
         return
     yield ctx.finding(
         host,
         setting,
-        f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{ENVELOPE_MINIMUM}`",
-        fix=remedy(setting, ENVELOPE_MINIMUM),
+        f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{minimum}`",
+        fix=remedy(setting, minimum),
     )
 
 
