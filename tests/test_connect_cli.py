@@ -92,6 +92,7 @@ def test_sarif_is_valid_and_github_ready() -> None:
     assert res["relatedLocations"] and res["codeFlows"][0]["threadFlows"][0]["locations"]
     essential = [t for t in res["codeFlows"][0]["threadFlows"][0]["locations"] if t["importance"] == "essential"]
     assert len(essential) == 1 and "10.2 Kerberos SPN" in essential[0]["location"]["message"]["text"]
+    assert all("physicalLocation" in t["location"] for t in res["codeFlows"][0]["threadFlows"][0]["locations"])
     assert res["locations"][0]["logicalLocations"][0]["fullyQualifiedName"].startswith("ws01->web01/Enter-PSSession[fqdn,")
     assert len(res["partialFingerprints"]["winrmlint/v1"]) == 32
     assert [r["id"] for r in run["tool"]["driver"]["rules"]] == [r.code for r in CONNECT_RULES]
