@@ -161,3 +161,24 @@ def test_local_groups_without_a_rule_is_refused() -> None:
 
     with pytest.raises(ParseError):
         local_groups.parse(source("g.txt", "Alias name     Administrators\nMembers\nAdministrator\n"))
+
+
+def test_dns_answers_table_list_and_missing() -> None:
+    from winrmlint.parsers import dns_answers
+
+    data = (ROOT / "fixtures/samples/dns_answers/table_cname_and_missing.txt").read_bytes()
+    src = SourceText.from_bytes("dns.txt", data)
+    assert parsers.detect(src) is dns_answers
+    got = {r.path: (r.value, r.location.line) for r in dns_answers.parse(src).readings}
+    assert got == {
+        "dns/intranet.corp.contoso.com/CNAME": ("web01.corp.contoso.com", 12),
+        "dns/web01.corp.contoso.com/Address": (("10.0.0.21",), 5),
+        "dns/web09.corp.contoso.com/Missing": (True, 22),
+    }
+
+
+def test_dns_answers_without_answers_is_refused() -> None:
+    from winrmlint.parsers import dns_answers
+
+    with pytest.raises(ParseError):
+        dns_answers.parse(source("d.txt", "PS C:\\> Resolve-DnsName\n\nName : x\n"))

@@ -16,7 +16,7 @@ from typing import Generic, TypeVar
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, SpnQuery
-from winrmlint.parsers import certificates, local_groups, net_profile
+from winrmlint.parsers import certificates, dns_answers, local_groups, net_profile
 from winrmlint.model import permissions, spn_directory
 from winrmlint.model import trusted_hosts as trust
 from winrmlint.rules import firewall, spn
@@ -71,8 +71,26 @@ class ClientCap:
     proxy: Fact[str]
     bypass: Fact[str]
     delegation: dict[str, tuple[tuple[str, Location], ...]] | None = None  # CredSSP policy lists; None: not collected
+    dns: dict[str, tuple[str, object, Location]] = field(default_factory=dict)  # name: (Address|CNAME|Missing, value, line)
     delegation_at: Location | None = None
     first_file: str = ""  # where a result lands when no line decides it
+
+    def resolve(self, name: str) -> tuple[tuple[str, ...] | None, tuple[Location, ...]]:
+        """What `Resolve-DnsName` on the client said of the name, CNAMEs followed: the addresses
+        (empty: the name does not exist), or None when it was not asked; and the lines read."""
+        lines: list[Location] = []
+        current = name.lower()
+        for _ in range(8):
+            fact = self.dns.get(current)
+            if fact is None:
+                return None, tuple(lines)
+            kind, value, at = fact
+            lines.append(at)
+            if kind == "CNAME":
+                current = str(value)
+                continue
+            return (() if kind == "Missing" else tuple(value) if isinstance(value, tuple) else ()), tuple(lines)
+        return None, tuple(lines)
 
     @property
     def workgroup(self) -> bool:
@@ -120,9 +138,19 @@ def client_cap(host: Host) -> ClientCap:
         proxy=_fact(host, paths.WINHTTP_PROXY, "", host.knows("winhttp")),
         bypass=_fact(host, paths.WINHTTP_BYPASS, "", host.knows("winhttp")),
         delegation=_delegation(host),
+        dns=_dns(host),
         delegation_at=host.covers(CREDENTIALS_DELEGATION),
         first_file=_first_file(host),
     )
+
+
+def _dns(host: Host) -> dict[str, tuple[str, object, Location]]:
+    found: dict[str, tuple[str, object, Location]] = {}
+    for setting in host.under(dns_answers.PREFIX):
+        name, _, kind = setting.path[len(dns_answers.PREFIX) + 1:].rpartition("/")
+        if kind == "Missing" or name not in found:
+            found[name] = (kind, setting.value, setting.location)
+    return found
 
 
 # Computer Configuration > Administrative Templates > System > Credentials Delegation: each policy

@@ -404,6 +404,22 @@ def name_resolution(pair: Pair) -> Judgement | None:
         return Judgement("9", "name resolution", UNKNOWN, f"{a.name} is not among {s.name}'s listening addresses ({shown})",
                          ev(s.name, listen, f"ListeningOn {shown}"), fact=f"whether {a.name} reaches {s.name} (NAT, a load balancer)",
                          collect=f"Test-NetConnection {a.name} -Port {pair.plan.port} (on {pair.client.name})")
+    answer, lines = pair.client.resolve(a.name)
+    dns_ev = tuple(Evidence(pair.client.name, at, f"Resolve-DnsName {a.name}") for at in lines)
+    if answer is not None:
+        if not answer:
+            kerberos_first = pair.plan.mechanism == "Kerberos" or _uses_kerberos(pair)
+            return Judgement("9", "name resolution", FAIL, f"{a.name} does not exist in DNS, as {pair.client.name} resolves it", dns_ev,
+                             outcome="kerberos-computer-not-found" if kerberos_first else "server-name-not-resolved",
+                             confidence="OBS" if kerberos_first else "DOC", params={"name": a.name},
+                             fixes=(f"connect by a name that resolves ({', '.join(s.names()[:2])})", f"register {a.name} in DNS"),
+                             remedy=lambda p: _with_attempt(p, name=s.short, name_form="short"))
+        if set(x.lower() for x in answer) & set(x.lower() for x in s.addresses) or not s.addresses:
+            return Judgement("9", "name resolution", PASS, f"{a.name} resolves to {', '.join(answer)}", dns_ev
+                             + ev(s.name, s.listeners_at, f"ListeningOn {', '.join(s.addresses)}"))
+        return Judgement("9", "name resolution", UNKNOWN, f"{a.name} resolves to {', '.join(answer)}, which {s.name}'s listeners do not show",
+                         dns_ev, fact=f"whether {', '.join(answer)} reaches {s.name} (NAT, a load balancer, a stale record)",
+                         collect=f"Test-NetConnection {a.name} -Port {pair.plan.port} (on {pair.client.name})")
     if s.is_named(a.name):
         return Judgement("9", "name resolution", PASS, f"{a.name} is {s.name}'s own name",
                          assumptions=(f"{a.name} resolves to {shown} on {pair.client.name}",))
@@ -441,6 +457,8 @@ def kerberos(pair: Pair) -> Judgement | None:
                          fact=f"{c.name}'s join state", collect="dsregcmd /status")
     if plan.spn is None:
         return None  # an IP address: Kerberos is never tried (Negotiate goes to NTLM)
+    if c.resolve(a.name)[0] == ():
+        return None  # the name does not exist: step 9 says so, an SPN lookup adds nothing
     wanted = plan.spn
     if s.join.value in ("workgroup", "entra"):
         return Judgement("10.2", "Kerberos SPN", FAIL, f"{s.name} is not in a domain: no account holds {wanted}",

@@ -10,6 +10,7 @@ from types import ModuleType
 
 from winrmlint.parsers import (
     certificates,
+    dns_answers,
     dsregcmd,
     execution_policy,
     firewall,
@@ -45,6 +46,7 @@ PARSERS: tuple[ModuleType, ...] = (
     net_profile,
     certificates,
     local_groups,
+    dns_answers,
 )
 
 
