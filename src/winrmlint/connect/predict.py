@@ -66,7 +66,10 @@ class Prediction:
             return "high" if self.verdict == SUCCEEDS_IF else "medium"
         if first.confidence == "INF":
             return "low"
-        if first.confidence == "OBS" or first.inferred or (len(self.blocking) > 1 and self.blocking[1].inferred):
+        # the parameter checks of step 2 fail "at once, whatever the server looks like" [WSMERROR]; the
+        # order of every later check against another blocker is reconstructed, not documented
+        unordered = len(self.blocking) > 1 and not first.step.startswith("2")
+        if first.confidence == "OBS" or first.inferred or unordered:
             return "medium"
         return "high"
 
