@@ -197,3 +197,18 @@ def test_readme_examples_show_what_the_command_prints(command: tuple[str, ...]) 
     assert out[0] in readme and out[1] in readme
     outcome = next(line for line in out if line.strip().startswith("outcome ") or line.strip().startswith("[15.1]"))
     assert outcome in readme
+
+
+def test_matrix_scenario_file() -> None:
+    result = invoke("--matrix", FLEET, "--scenarios", "fixtures/connect/scenarios.toml", "--from", "WS01", "--to", "WEB01", "-f", "json")
+    attempts = valid_json(result.output)["attempts"]
+    assert [(a["attempt"]["name_form"], a["attempt"]["authentication"], a["port"]) for a in attempts] == [
+        ("fqdn", "Default", 5985), ("short", "Negotiate", 5985), ("fqdn", "Default", 5986)]
+    assert attempts[1]["attempt"]["credential"]["kind"] == "local"
+
+
+def test_matrix_scenario_file_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[[attempt]]\nname = "fqdn"\nusername = "x"\n', encoding="utf-8")
+    result = runner.invoke(app, ["connect", "--matrix", FLEET, "--scenarios", str(bad)])
+    assert result.exit_code == 2 and "unknown keys username" in result.output
