@@ -112,13 +112,11 @@ def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[
     trusted_entry = client.trusts(attempt.name)
     trusted = transport == "HTTPS" or trusted_entry is not None
     reasons: list[str] = []
-    implicit_negotiate = False
     if attempt.certificate_thumbprint:
         mech = "Certificate"
         reasons.append("-CertificateThumbprint")
     elif attempt.authentication != "Default":
         mech = _MECHANISM.get(attempt.authentication, attempt.authentication)
-        implicit_negotiate = attempt.authentication == "NegotiateWithImplicitCredential"
         reasons.append(f"-Authentication {attempt.authentication}")
     elif attempt.name_form == "localhost":
         mech = "Negotiate"
@@ -150,7 +148,7 @@ def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[
         ("mechanism", mech, mech_j.evidence),
         ("spn", spn or "", ev(client.name, client.spn_prefix.at, f"spn_prefix = {client.spn_prefix.value}") if spn else ()),
     )
-    return Plan(transport, port, url, mech, implicit_negotiate, spn, evidence), (endpoint_j, mech_j)
+    return Plan(transport, port, url, mech, spn, evidence), (endpoint_j, mech_j)
 
 
 def _resolved(attempt: Attempt, server: ServerCap) -> Attempt:

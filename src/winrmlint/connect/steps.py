@@ -46,7 +46,6 @@ class Plan:
     port: int
     url: str
     mechanism: str  # Kerberos | Negotiate | Basic | Digest | CredSSP | Certificate
-    implicit_negotiate: bool
     spn: str | None  # the SPN Kerberos asks for, None when Kerberos is not tried
     evidence: tuple[tuple[str, str, tuple[Evidence, ...]], ...]  # (what, value, evidence)
 
@@ -140,10 +139,6 @@ def trusted_hosts_fix(pair: Pair) -> str:
 
 def _client_name(pair: Pair) -> str:
     return pair.client.name
-
-
-def _server_name(pair: Pair) -> str:
-    return pair.server.name
 
 
 # --- step 2: parameter checks before any packet (client only) ------------------------------------
