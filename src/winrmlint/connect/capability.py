@@ -112,7 +112,7 @@ def trust_match(entries: Sequence[str], name: str) -> str | None:
     return next((e for e in entries if e.strip().lower() == "<local>" and dotless), None)
 
 
-def client_cap(host: Host) -> ClientCap:
+def client_cap(host: Host, directory: spn_directory.Directory | None = None) -> ClientCap:
     known = host.knows(CLIENT)
     auth = {m: _fact(host, f"{CLIENT}/auth/{m}", m != "CredSSP", known) for m in MECHS}
     th = trust.of(host)
@@ -124,10 +124,16 @@ def client_cap(host: Host) -> ClientCap:
         prefix.value or "HTTP", prefix.location, prefix.setting, True
     )
     state = host.join_state
+    join_at = join_location(host)
+    if state is None and directory is not None:
+        # no dsregcmd or manifest: a computer account holding SPNs is a domain member
+        own = directory.by_account_cn.get(spn_directory.account_key(host.name.split(".", 1)[0]), [])
+        if own:
+            state, join_at = "domain", own[0].location
     return ClientCap(
         name=host.name,
         bundle=host.bundle,
-        join=Fact(state, join_location(host), None, state is not None),
+        join=Fact(state, join_at, None, state is not None),
         domain=_fact(host, paths.HOST_DOMAIN, None, False),
         config_known=known,
         auth=auth,

@@ -66,6 +66,8 @@ class Prediction:
             return "high" if self.verdict == SUCCEEDS_IF else "medium"
         if first.confidence == "INF":
             return "low"
+        if any(j.step == "3" and j.status == UNKNOWN for j in self.judgements):
+            return "medium"  # the mechanism rests on a join state not collected
         # the parameter checks of step 2 fail "at once, whatever the server looks like" [WSMERROR]; the
         # order of every later check against another blocker is reconstructed, not documented
         unordered = len(self.blocking) > 1 and not first.step.startswith("2")
@@ -137,6 +139,11 @@ def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[
     th_ev = ev(client.name, client.trusted, "TrustedHosts = " + (",".join(client.trusted.value) or "(empty)"))
     mech_j = Judgement("3", "mechanism", PASS, f"{mech}: " + ", ".join(r for r in reasons if r),
                        join_ev + th_ev if attempt.authentication == "Default" else ())
+    if attempt.authentication == "Default" and mech == "Kerberos" and not client.join.known:
+        # a workgroup client would use Negotiate, or stop at the TrustedHosts gate: the rest is
+        # judged as for a domain member, and the verdict cannot be better than depends
+        mech_j = replace(mech_j, status=UNKNOWN, message=f"Kerberos if {client.name} is domain-joined (judged so below)",
+                         fact=f"whether {client.name} is domain-joined", collect="dsregcmd /status")
     spn = None
     if mech in ("Kerberos", "Negotiate") and attempt.name_form in ("short", "fqdn"):
         spn = f"{client.spn_prefix.value.upper()}/{attempt.name}"

@@ -447,9 +447,6 @@ def kerberos(pair: Pair) -> Judgement | None:
                          outcome="no-logon-servers", params={"alternative": "logon-session-missing"},
                          fixes=(trusted_hosts_fix(pair) + " so that Negotiate (NTLM) is used", "use a domain account"),
                          remedy=_trust_entry(pair))
-    if not c.join.known and not a.credential.explicit:
-        return Judgement("10", "Kerberos", UNKNOWN, f"whether {c.name} is domain-joined decides the mechanism",
-                         fact=f"{c.name}'s join state", collect="dsregcmd /status")
     if plan.spn is None:
         return None  # an IP address: Kerberos is never tried (Negotiate goes to NTLM)
     if c.resolve(a.name)[0] == ():
