@@ -79,6 +79,7 @@ def test_flag_form() -> None:
     assert result.exit_code == 0
     assert (attempt["verdict"], attempt["attempt"]["computer_name"]) == ("succeeds_if", "nas03")
     assert attempt["server_authenticated"] is False and attempt["assumptions"]
+    assert attempt["encryption"] == "message (NTLM)" and any("second hop" in n for n in attempt["notes"])
 
 
 def test_sarif_is_valid_and_github_ready() -> None:

@@ -101,6 +101,18 @@ class Prediction:
         return any(j.step == "10.2" and j.status == PASS for j in self.judgements)
 
 
+    @property
+    def encryption(self) -> str:
+        """How the traffic is protected (§3 step 17): TLS, the SSP's message encryption, or none."""
+        plan = self.plan
+        if plan.transport == "HTTPS":
+            return "TLS"
+        if plan.mechanism in ("Basic", "Digest") or "NoEncryption" in self.attempt.options:
+            return "none"
+        used = "Kerberos" if self.server_authenticated else ("NTLM" if plan.mechanism == "Negotiate" else plan.mechanism)
+        return f"message ({used})"
+
+
 def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[Plan, tuple[Judgement, ...]]:
     """Steps 1 and 3: the endpoint and the mechanism, each with its evidence."""
     transport = attempt.transport
@@ -189,6 +201,9 @@ def predict(attempt: Attempt, client: ClientCap, server: ServerCap, env: Env, *,
     notes: list[str] = []
     if verdict == FAILS and alternatives:
         notes.extend(_alternatives(attempt, client, server, env))
+    if verdict != FAILS and plan.mechanism != "CredSSP":
+        # §3 step 17 [PS-HOP]: the remote session cannot reach a third computer as the user
+        notes.append("second hop: the session holds no delegable credentials unless CredSSP or Kerberos delegation is set up")
     return Prediction(attempt, client, server, plan, verdict, judgements, cascade, tuple(notes))
 
 
