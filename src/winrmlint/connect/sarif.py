@@ -21,7 +21,9 @@ from winrmlint.connect.predict import DEPENDS, FAILS, Prediction
 from winrmlint.connect.report import error_of
 from winrmlint.connect.rules import BY_CODE, CONNECT_RULES, ConnectRule, rule_for_row
 from winrmlint.connect.steps import FAIL, UNKNOWN, Evidence, Judgement
-from winrmlint.output.sarif import FINGERPRINT, INFORMATION_URI, SCHEMA_URI, _plain, artifact_location, pascal, physical
+from winrmlint.output.sarif import (
+    FINGERPRINT, INFORMATION_URI, SCHEMA_URI, _plain, artifact_location, pascal, physical,
+)
 from winrmlint.source import Location
 
 _IMPORTANCE = {FAIL: "essential", UNKNOWN: "important"}
