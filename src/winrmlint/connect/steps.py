@@ -4,7 +4,8 @@ Each check judges one attempt between two capabilities and returns a `Judgement`
 unknown — with its evidence, or None when it does not apply. A failure names its outcome by its id in
 `winrmlint.outcomes` (rows O1…O44); the text and codes come from that one table. The order
 of the table is §3's; where the closed-source client's order is not documented the step says so
-(`inferred`), and the report marks it.
+(`inferred`), and the report marks it. The checks live by family: client_checks (steps 2, 4–9),
+kerberos (10), reach (11, 12), server_checks (13–16), around judgement.py's types.
 """
 
 from __future__ import annotations
