@@ -446,6 +446,7 @@ def connect(
     output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif, markdown or html.")] = "text",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
     include_passes: Annotated[bool, typer.Option(help="SARIF: also write attempts that do not fail.")] = False,
+    scenarios: Annotated[Optional[Path], typer.Option(help="With --matrix: the attempts to predict, a TOML [[attempt]] list.")] = None,
 ) -> None:
     """Predict a remoting attempt from CLIENT to SERVER: fails (with the error), succeeds if, or depends.
 
@@ -456,7 +457,7 @@ def connect(
     code, message = connect_run.main(
         client=client, server=server, command=command or [], fleet=fleet, name=name, cred=cred, auth=auth, ssl=ssl,
         port=port, matrix=matrix, sources=sources, targets=targets, output_format=output_format, output=output,
-        include_passes=include_passes, writing=_writing,
+        include_passes=include_passes, scenarios=scenarios, writing=_writing,
     )
     if message:
         typer.echo(f"winrmlint: {message}", err=True)
