@@ -257,13 +257,13 @@ def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     """A host's WinRM configuration differs from the baseline host's.
 
     ## What it finds
-    With `winrmlint lint --baseline NAME fleet/`, every setting under `winrm/config` (client,
+    With `winrmlint lint --golden NAME fleet/`, every setting under `winrm/config` (client,
     service, Winrs, listeners) whose value on a host differs from the value on the baseline host
     `NAME`, where both hosts' inputs tell the value (a default counts where the input that shows
     the section was collected). Values are compared as typed, lists as sets, names without case.
     What differs by nature from host to host is left out: a listener's `ListeningOn` addresses,
     its `Hostname` and certificate thumbprints. One finding per host and setting, at the host's
-    value, with the baseline's value as the related location. Without `--baseline`, or when no
+    value, with the baseline's value as the related location. Without `--golden`, or when no
     host of the run has that name, the rule stays silent.
 
     ## Why it matters
@@ -274,7 +274,7 @@ def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
 
     ## Example
     A fleet of two hosts, each dump a host of its own, the first (`gold01`) the baseline:
-    `winrmlint lint --baseline gold01 fleet/` with `fleet/gold01/winrm-config.txt`
+    `winrmlint lint --golden gold01 fleet/` with `fleet/gold01/winrm-config.txt`
     ```winrm-config
     Service
         AllowUnencrypted = false

@@ -68,24 +68,28 @@ def raise_to(setting: Setting, wanted: int) -> str:
 
 
 def below_default(host: Host, ctx: Context, path: str) -> Iterator[Finding]:
-    """One finding when a setting is below the default of the host's own WinRM stack; a value at
-    an older stack's default on a newer host belongs to the one `legacy-defaults` finding."""
+    """One finding when a setting is below the default of the host's own WinRM stack, or the
+    site's floor; a value at an older stack's default on a newer host belongs to the one
+    `legacy-defaults` finding."""
     setting = host.get(path)
     value = number(setting)
     stack = host.platform.stack
     default = platform.default(path, stack)
     if setting is None or value is None or not isinstance(default, int):
         return
-    if value >= default or (value == 0 and path in UNLIMITED_AT_ZERO):
+    name = path.rsplit("/", 1)[1]
+    floor = ctx.options.floor(name, default)
+    if value >= floor or (value == 0 and path in UNLIMITED_AT_ZERO):
         return
-    if host.platform.on_older_defaults and value == platform.default(path, host.platform.shape or stack):
+    site = ctx.options.has_floor(name)
+    if not site and host.platform.on_older_defaults and value == platform.default(path, host.platform.shape or stack):
         return
+    why = "the site's floor (configuration)" if site else f"the default of {stack.shown}{_on(host)}"
     yield ctx.finding(
         host,
         setting,
-        f"{label(path)} is {shown(setting)}; expected at least `{default}`, the default of "
-        f"{stack.shown}{_on(host)}",
-        fix=raise_to(setting, default),
+        f"{label(path)} is {shown(setting)}; expected at least `{floor}`, {why}",
+        fix=raise_to(setting, floor),
     )
 
 
@@ -181,15 +185,16 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
     setting = host.get(ENVELOPE)
     value = number(setting)
     # WinRM 2.0 ships 150: its own default is no finding, nor a 2.0 shape on a newer host
-    # (WRM702's one `legacy-defaults` finding names it)
-    minimum = platform.default(ENVELOPE, host.platform.shape or host.platform.stack)
-    if setting is None or value is None or not isinstance(minimum, int) or value >= minimum:
+    # (WRM702's one `legacy-defaults` finding names it); a site's floor applies as set
+    own = platform.default(ENVELOPE, host.platform.shape or host.platform.stack)
+    minimum = ctx.options.floor("MaxEnvelopeSizekb", own if isinstance(own, int) else ENVELOPE_MINIMUM)
+    if setting is None or value is None or value >= minimum:
         return
     yield ctx.finding(
         host,
         setting,
         f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{minimum}`",
-        fix=remedy(setting, ENVELOPE_MINIMUM),
+        fix=remedy(setting, max(minimum, ENVELOPE_MINIMUM) if not ctx.options.has_floor("MaxEnvelopeSizekb") else minimum),
     )
 
 

@@ -74,7 +74,7 @@ def trustedhosts_wildcard(host: Host, ctx: Context) -> Iterator[Finding]:
     if setting is None:
         return
     listed = trusted.entries(setting.value)  # type: ignore[arg-type]
-    if "*" not in listed:
+    if "*" not in listed or ctx.options.accepts_trusted_host("*"):
         return
     rest = [e for e in listed if e and e != "*"]
     found = "is `*`" if not rest else "contains the entry `*`"
@@ -254,7 +254,10 @@ def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
     setting = trusted.of(host)
     if setting is None:
         return
-    ips = [e for e in trusted.entries(setting.value) if e and trusted.is_ip_entry(e)]  # type: ignore[arg-type]
+    ips = [
+        e for e in trusted.entries(setting.value)  # type: ignore[arg-type]
+        if e and trusted.is_ip_entry(e) and not ctx.options.accepts_trusted_host(e)
+    ]
     if not ips:
         return
     patterns = any("*" in e for e in ips)
