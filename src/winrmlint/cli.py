@@ -74,21 +74,17 @@ def _check_paths(paths: list[Path] | None) -> list[str]:
 
 
 @contextmanager
-def _writing(output: Path | None) -> Iterator[TextIO]:
-    """Standard output, or the `-o` file (closed afterwards); an unwritable file is a usage error."""
-    if output is None:
-        # a terminal or pipe that cannot encode a character shows it escaped rather than failing
-        if hasattr(sys.stdout, "reconfigure"):
-            sys.stdout.reconfigure(errors="backslashreplace")
-        yield sys.stdout
-        return
+def _writing(output: Path | None, utf8: bool = False) -> Iterator[TextIO]:
+    """Standard output, or the `-o` file written atomically (output/write.py); a report that
+    cannot be written is one line and exit 2."""
+    from winrmlint.output.write import WriteError, opened
+
     try:
-        stream = open(output, "w", encoding="utf-8", newline="\n")
-    except OSError as err:
-        typer.echo(f"winrmlint: cannot write {output}: {err.strerror or err}", err=True)
+        with opened(output, utf8) as stream:
+            yield stream
+    except WriteError as err:
+        typer.echo(f"winrmlint: {err}", err=True)
         raise typer.Exit(2) from None
-    with stream:
-        yield stream
 
 
 def _exit_if_nothing_read(run) -> None:
@@ -158,7 +154,7 @@ def lint(
         names = ", ".join(sorted({r.host.name for r in run.hosts})) or "none"
         typer.echo(f"winrmlint: --baseline {baseline!r} is not a host of this run (hosts: {names})", err=True)
         raise typer.Exit(2)
-    with _writing(output) as stream:
+    with _writing(output, utf8=output_format is not OutputFormat.text) as stream:
         if output_format is OutputFormat.sarif:
             from winrmlint.output import sarif
 
@@ -200,7 +196,7 @@ def parse(
 
     limits = _limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio)
     run = engine.lint(_check_paths(paths), rules=(), limits=limits)
-    with _writing(output) as stream:
+    with _writing(output, utf8=True) as stream:
         if output_format is ParseFormat.jsonl:
             model.write_jsonl(run, stream)
         else:
