@@ -7,7 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from winrmlint import debugging, manifest, parsers
-from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
+from winrmlint.budget import fold, parse_cost
+from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover, identity_conflicts, source_notes
 from winrmlint.findings import Finding
 from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
@@ -51,10 +52,22 @@ class RunResult:
     findings: list[Finding]
     rules: tuple[Rule, ...]
     fleet_errors: list[tuple[Location, str]] = field(default_factory=list)
+    # a fleet's own input (bundle.Bundle.role "fleet"): domain-wide reports such as `setspn -X`
+    # that fleet rules read with the hosts, and files at a fleet's root that belong to no host
+    environment: list[HostResult] = field(default_factory=list)
 
     @property
     def files(self) -> list[ParsedFile]:
-        return [f for h in self.hosts for f in h.host.files]
+        return [f for h in (*self.hosts, *self.environment) for f in h.host.files]
+
+    @property
+    def hosts_linted(self) -> list[HostResult]:
+        """The hosts of which at least one file was read; the others are left out (WRM001 says why)."""
+        return [r for r in self.hosts if r.host.readable_files]
+
+    @property
+    def hosts_left_out(self) -> list[HostResult]:
+        return [r for r in self.hosts if not r.host.readable_files]
 
     def findings_by_bundle(self) -> dict[str, list[Finding]]:
         """Findings per host's bundle, in run order (host names can repeat across a fleet)."""
@@ -98,7 +111,8 @@ def lint(
     progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
-    bundles = discover(list(paths), limits)
+    found = discover(list(paths), limits)
+    bundles = [b for b in found if b.role == "host"]
     host_rules = tuple(r for r in rules if not r.fleet)
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
     codes = tuple(r.code for r in host_rules)
@@ -114,7 +128,10 @@ def lint(
                 progress(len(done), len(bundles))
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
-    hosts = [r.host for r in results]
+    # a fleet's own input: no host rule judges it, but its unreadable files are WRM001
+    environment = [_lint_bundle(b, tuple(c for c in codes if c == "WRM001"), limits) for b in found if b.role == "fleet"]
+    findings.extend(f for _, found_there in environment for f in found_there)
+    hosts = [r.host for r in results] + [r.host for r, _ in environment]
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
@@ -133,7 +150,8 @@ def lint(
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
-    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors)
+    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors,
+                     environment=[r for r, _ in environment])
 
 
 def _lint_in_pool(
@@ -234,8 +252,16 @@ def _lint_bundle(
             files.append(ParsedFile(file.uri, fmt, f"{prefix}{error}", max(1, error.line)))
             continue
         assert dump is not None
-        files.append(ParsedFile(file.uri, fmt, notes=dump.notes))
+        # what was parsed counts, not only lines (budget.parse_cost)
+        cost = parse_cost(len(source.lines), dump)
+        if lines - len(source.lines) + cost > limits.max_lines:
+            files.append(ParsedFile(file.uri, fmt, f"not read: the host's files pass {limits.max_lines} lines or settings"))
+            lines -= len(source.lines)
+            continue
+        lines += cost - len(source.lines)
+        files.append(ParsedFile(file.uri, fmt, notes=[*source_notes(source), *dump.notes]))
         dumps.append(dump)
+    files.extend(identity_conflicts(dumps, bundle.root))
     host = build_host(host_name(dumps, bundle.name), bundle.root, dumps, files)
     result = HostResult(host)
     findings: list[Finding] = []
@@ -251,7 +277,7 @@ def _lint_bundle(
             result.not_evaluated.append(rule.code)
             result.internal_errors.append(failure)
             findings.extend(_internal_findings(rules, host, [failure]))
-    return result, findings
+    return result, fold(findings, limits.max_results_per_rule)
 
 
 def _internal_findings(rules: tuple[Rule, ...], host: Host, errors: list[tuple[Location, str]]) -> list[Finding]:

@@ -77,13 +77,15 @@ def document(given: Report | RunResult) -> dict[str, Any]:
             }
             for r in report.hosts
         ],
+        # a fleet's own input: domain-wide reports, and dumps at a fleet's root that belong to no host
+        "fleet_input": [{"bundle": r.host.bundle, "files": [file_dict(f) for f in r.host.files]} for r in report.run.environment],
         # findings about no host: the configuration's suppressions (WRM002, WRM003)
         "other_findings": [finding_dict(i) for found in by_bundle.values() for i in found],
         "summary": {
             "hosts": len(report.hosts),
             "hosts_linted": stats.hosts_linted,
-            "hosts_left_out": stats.hosts_left_out,
-            "failing_hosts": stats.failing_hosts,
+            "hosts_left_out": list(stats.left_out),
+            "failing_hosts": list(stats.failing_hosts),
             "findings": len(findings),
             **{level.value: sum(1 for f in findings if f.level is level) for level in Level},
             "suppressed_hidden": report.hidden_suppressed,

@@ -117,8 +117,8 @@ def render(report: Report, stream: TextIO, colour: bool = False, width: int | No
     stats = Statistics.of(report, report.view.fail_on)
     if report.view.statistics:
         stream.write("\n".join(stats.lines()) + "\n")
-    elif len(report.hosts) > 1:
-        # the end of a fleet run: which hosts fail, and which were not linted at all
+    elif len(report.hosts) > 1 and stats.failing_hosts:
+        # the end of a fleet run: which hosts fail (the summary says which were not linted)
         stream.write("\n".join(stats.lines()[len(stats.by_rule):]) + "\n")
     stream.write(summary(report) + "\n")
 
@@ -141,4 +141,8 @@ def summary(report: Report) -> str:
     hosts = len(report.hosts)
     found = f"{len(findings)} finding{'s' if len(findings) != 1 else ''}"
     detail = f" ({', '.join(parts)})" if parts else ""
-    return f"{found}{detail} on {hosts} host{'s' if hosts != 1 else ''}{tail}"
+    # every host given is linted or said to be left out (its WRM001 findings say why)
+    left = report.hosts_left_out
+    names = f": {', '.join(safe(r.host.name) for r in left[:10])}{', …' if len(left) > 10 else ''}" if left else ""
+    given = f"; {hosts} host{'s' if hosts != 1 else ''} given, {len(report.hosts_linted)} linted, {len(left)} left out{names}"
+    return f"{found}{detail}{given}{tail}"
