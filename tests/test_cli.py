@@ -56,7 +56,8 @@ def test_text_output_names_file_line_code_and_fix() -> None:
     lines = result.stdout.splitlines()
     assert any(":" in l and " error WRM102 " in l and "AllowUnencrypted" in l for l in lines)
     # a fix that is a command is the bare command, whole on its line, ready to paste
-    assert 'fix: winrm set winrm/config/service @{AllowUnencrypted="false"}' in [l.strip() for l in lines]
+    assert 'fix: cmd: winrm set winrm/config/service @{AllowUnencrypted="false"}' in [l.strip() for l in lines]
+    assert "PowerShell: winrm set winrm/config/service '@{AllowUnencrypted=\"false\"}'" in [l.strip() for l in lines]
     findings = [l for l in lines if re.match(r"\s+\S+:\d+: (error|warning|note) WRM\d{3} ", l)]
     assert lines[-1].startswith(f"{len(findings)} findings")
 
@@ -179,7 +180,7 @@ def test_on_a_terminal_messages_wrap_but_commands_stay_whole() -> None:
     assert commands
     for command in commands:
         assert any(command in l for l in lines), command
-    assert "           winrm set winrm/config/service/auth @{Basic=\"false\"}" in lines  # WRM103's second command
+    assert "           cmd: winrm set winrm/config/service/auth @{Basic=\"false\"}" in lines  # WRM103's second command
 
 
 def test_statistics_and_the_fleet_summary() -> None:

@@ -49,7 +49,7 @@ def test_rule_metadata(rule: Rule) -> None:
 
 def write_blocks(folder: Path, section: str, fleet: bool = False) -> int:
     """Each fence a dump of one bundle; for a fleet rule each fence a host of its own (`host0`…)."""
-    blocks = [(lang, body) for lang, body in FENCE.findall(section) if lang not in COMMAND_FENCES]
+    blocks = [(lang, body) for lang, body in FENCE.findall(section) if lang not in COMMAND_FENCES | {"diff"}]
     folder.mkdir()
     for i, (_, body) in enumerate(blocks):
         target = folder / f"host{i}" if fleet else folder
@@ -58,8 +58,50 @@ def write_blocks(folder: Path, section: str, fleet: bool = False) -> int:
     return len(blocks)
 
 
+def apply_diff(folder: Path, diff: str) -> int:
+    """Apply a unified diff (`--- dump0.txt` / `+++ dump0.txt`, hunks) to the files under `folder`;
+    every context and removed line must be there, as `patch` would insist. Returns the hunks applied."""
+    applied = 0
+    lines = diff.splitlines()
+    i, target, text = 0, None, []
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("+++ "):
+            if target is not None:
+                target.write_text("\n".join(text) + "\n", encoding="utf-8")
+            target = folder / line[4:].strip()
+            assert target.is_file(), f"the diff names {target.name}, which the example does not have"
+            text = target.read_text(encoding="utf-8").splitlines()
+            i += 1
+            continue
+        hunk = re.match(r"@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@", line)
+        if hunk and target is not None:
+            at = int(hunk[1]) - 1
+            old: list[str] = []
+            new: list[str] = []
+            i += 1
+            while i < len(lines) and not lines[i].startswith(("@@", "--- ", "+++ ")):
+                body = lines[i]
+                tag, rest = (body[:1], body[1:]) if body else (" ", "")
+                if tag in " -":
+                    old.append(rest)
+                if tag in " +":
+                    new.append(rest)
+                i += 1
+            assert text[at : at + len(old)] == old, f"the diff does not apply to {target.name} at line {at + 1}"
+            text[at : at + len(old)] = new
+            applied += 1
+            continue
+        i += 1
+    if target is not None:
+        target.write_text("\n".join(text) + "\n", encoding="utf-8")
+    return applied
+
+
 @pytest.mark.parametrize("rule", RULES, ids=lambda r: r.code)
 def test_documented_example_triggers_and_documented_fix_does_not(rule: Rule, tmp_path: Path) -> None:
+    """`## Example` is a dump that triggers the rule; `## Fix` shows the change as a `diff`
+    against it, which applied to the example silences the rule."""
     chosen = engine.select_rules([rule.code])
     # a fleet rule's example is a fleet: the first fence is the baseline host
     baseline = "host0" if rule.fleet else None
@@ -67,10 +109,18 @@ def test_documented_example_triggers_and_documented_fix_does_not(rule: Rule, tmp
     assert write_blocks(example, rule.section("Example"), rule.fleet), f"{rule.code}: no dump in '## Example'"
     run = engine.lint([str(example)], rules=chosen, baseline=baseline)
     assert any(f.code == rule.code for f in run.findings), f"{rule.code}: its own example does not trigger it"
+    fix = rule.section("Fix")
+    assert not [lang for lang, _ in FENCE.findall(fix) if lang not in COMMAND_FENCES | {"diff"}], (
+        f"{rule.code}: '## Fix' repeats the dump; show the change as a ```diff against the example"
+    )
+    diffs = [body for lang, body in FENCE.findall(fix) if lang == "diff"]
+    if not diffs:
+        return
     fixed = tmp_path / "fixed"
-    if write_blocks(fixed, rule.section("Fix"), rule.fleet):
-        run = engine.lint([str(fixed)], rules=chosen, baseline=baseline)
-        assert not any(f.code == rule.code for f in run.findings), f"{rule.code}: the fixed state still triggers it"
+    write_blocks(fixed, rule.section("Example"), rule.fleet)
+    assert sum(apply_diff(fixed, d) for d in diffs), f"{rule.code}: its diff has no hunk"
+    run = engine.lint([str(fixed)], rules=chosen, baseline=baseline)
+    assert not any(f.code == rule.code for f in run.findings), f"{rule.code}: the fixed state still triggers it"
 
 
 def test_readme_rule_table_matches_the_registry() -> None:

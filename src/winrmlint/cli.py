@@ -28,6 +28,13 @@ class ParseFormat(str, Enum):
     jsonl = "jsonl"
 
 
+class ProfileName(str, Enum):
+    default = "default"
+    stig = "stig"
+    cis = "cis"
+    cis_l2 = "cis-l2"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -153,19 +160,6 @@ def _formats(given: list[str] | None, output: Path | None) -> list[tuple[str, Pa
     return chosen
 
 
-def _select(select: tuple[str, ...], ignore: tuple[str, ...], profile: str):
-    from winrmlint import engine
-
-    if profile != "default":
-        import inspect
-
-        # profiles arrive with issue 10's engine.select_rules(..., profile=); until then only the default exists
-        if "profile" not in inspect.signature(engine.select_rules).parameters:
-            _usage(f"unknown profile {profile!r}: this version has only the default profile")
-        return engine.select_rules(select, ignore, profile=profile)  # type: ignore[call-arg]
-    return engine.select_rules(select, ignore)
-
-
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on standard error, only on a terminal, outside CI, and once a run takes a moment."""
@@ -212,7 +206,7 @@ def lint(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means a usage error).")] = False,
     select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
-    profile: Annotated[Optional[str], typer.Option(help="The rule profile.", show_default="default")] = None,
+    profile: Annotated[Optional[ProfileName], typer.Option("--profile", "-p", help="default: what breaks remoting or exposes it; stig, cis, cis-l2: add the benchmark's checks (a missing policy is a finding).", show_default="default")] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="A previous winrmlint SARIF or JSON report: mark results new, unchanged, updated or absent.", dir_okay=False)] = None,
     golden: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
     include_suppressed: Annotated[bool, typer.Option("--include-suppressed", help="Show suppressed findings, marked, with their justification.")] = False,
@@ -229,7 +223,7 @@ def lint(
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
     formats = _formats(output_format, output)
     settings = _settings(paths, config_file, isolated, {
-        "select": select, "ignore": ignore, "profile": profile, "fail-on": fail_on.value if fail_on else None,
+        "select": select, "ignore": ignore, "profile": profile.value if profile else None, "fail-on": fail_on.value if fail_on else None,
         "fail-on-new": fail_on_new, "golden": golden, "max-file-size": max_file_size, "max-files": max_files,
         "max-lines": max_lines, "max-archive-entries": max_archive_entries, "max-archive-size": max_archive_size,
         "max-archive-ratio": max_archive_ratio,
@@ -269,12 +263,13 @@ def _lint_and_write(targets, formats, settings, jobs, previous, include_suppress
         with _progress(quiet) as progress:
             run = engine.lint(
                 targets,
-                rules=_select(settings.select, settings.ignore, settings.profile),
+                rules=engine.select_rules(settings.select, settings.ignore, profile=settings.profile),
                 limits=settings.limits,
                 jobs=jobs,
                 baseline=settings.golden,
                 options=settings.options,
                 progress=progress,
+                profile=settings.profile,
             )
         golden_host = settings.golden
         if golden_host and not any(r.host.name.lower() == golden_host.lower() for r in run.hosts):
@@ -399,16 +394,16 @@ class RulesFormat(str, Enum):
 def rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, or a Markdown table for docs.")] = RulesFormat.text,
 ) -> None:
-    """List the rules: code, name, level and summary."""
+    """List the rules: code, name, level, kind and summary."""
     from winrmlint.rules import RULES
 
     if output_format is RulesFormat.markdown:
-        typer.echo("| code | name | level | summary |\n| --- | --- | --- | --- |")
+        typer.echo("| code | name | level | kind | summary |\n| --- | --- | --- | --- | --- |")
         for r in RULES:
-            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.summary} |")
+            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.kind_shown} | {r.summary} |")
         return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
 
 
 @app.command()
@@ -420,7 +415,7 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -
     if found is None:
         typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
         raise typer.Exit(2)
-    typer.echo(f"{found.code} {found.name} ({found.level.value})\n\n{found.summary}\n\n{found.help_markdown}")
+    typer.echo(f"{found.code} {found.name} ({found.level.value}, {found.kind_shown})\n\n{found.summary}\n\n{found.help_markdown}")
 
 
 def main() -> None:

@@ -98,7 +98,7 @@ def from_manifest(host: Host) -> list[Suppression]:
     return found
 
 
-@rule(code="WRM002", name="suppression-expired", level="warning", needs=(), docs=(CONFIG_DOC,))
+@rule(code="WRM002", name="suppression-expired", level="warning", kind="input", needs=(), docs=(CONFIG_DOC,))
 def suppression_expired(host: Host, ctx: Context) -> Iterator[Finding]:
     """A suppression has passed its expiry date: it no longer suppresses anything.
 
@@ -125,7 +125,7 @@ def suppression_expired(host: Host, ctx: Context) -> Iterator[Finding]:
     return iter(())
 
 
-@rule(code="WRM003", name="suppression-unused", level="warning", needs=(), docs=(CONFIG_DOC,))
+@rule(code="WRM003", name="suppression-unused", level="warning", kind="input", needs=(), docs=(CONFIG_DOC,))
 def suppression_unused(host: Host, ctx: Context) -> Iterator[Finding]:
     """A suppression matched no finding of the run.
 

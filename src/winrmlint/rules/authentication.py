@@ -8,6 +8,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
+from winrmlint.rules import benchmarks
 from winrmlint.rules.base import (
     AUTH,
     INSTALL,
@@ -26,6 +27,7 @@ from winrmlint.rules.base import (
 from winrmlint.rules.transport import SERVICE_BASIC
 
 CLIENT_BASIC = "winrm/config/client/auth/Basic"
+CLIENT_UNENCRYPTED = "winrm/config/client/AllowUnencrypted"
 CLIENT_DIGEST = "winrm/config/client/auth/Digest"
 CLIENT_CREDSSP = "winrm/config/client/auth/CredSSP"
 SERVICE_CREDSSP = "winrm/config/service/auth/CredSSP"
@@ -34,20 +36,23 @@ SERVICE_CBT = "winrm/config/service/auth/CbtHardeningLevel"
 
 
 @rule(
-    code="WRM201", name="client-basic-auth", level="warning", needs=("winrm/config/client",),
+    code="WRM201", name="client-basic-auth", level="warning", kind="exposure", needs=("winrm/config/client",),
     docs=(AUTH,), security_severity=7.0, cwe=("CWE-522",),
-    baselines=("STIG WN10-CC-000330", "WN11-CC-000330", "WN16-CC-000500", "WN19-CC-000470",
-               "WN22-CC-000470", "CIS 18.10.88.1.1"),
+    baselines=benchmarks.CLIENT_BASIC.listed,
 )
 def client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM client may use Basic authentication.
 
     ## What it finds
-    Client `Auth/Basic` is `true`, in `winrm get winrm/config`, the WinRM registry store, or the
-    Group Policy value `AllowBasic` under `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client`.
-    Windows ships the client with `Basic = true` (every `winrm get` dump shows it, although
-    "Authentication for Remote Connections" says otherwise), so an untouched client is reported,
-    as the STIG reports it.
+    Client `Auth/Basic` is `true` where it exposes a password: with client `AllowUnencrypted`
+    also `true` (Basic then crosses HTTP in clear text), or pushed by Group Policy (`[Source="GPO"]`
+    in `winrm get winrm/config`, or `AllowBasic` = 1 under
+    `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client`). Windows ships the client with
+    `Basic = true` (every `winrm get` dump shows it, although "Authentication for Remote
+    Connections" says otherwise), and with `AllowUnencrypted = false` the client sends Basic only
+    over HTTPS: the default profile is silent on it. `--profile stig` and `--profile cis` apply the
+    benchmark's reading instead: the policy "Allow Basic authentication" must be set to Disabled,
+    and a missing policy is a finding (STIG WN10-CC-000330 and its per-OS IDs, CIS 18.10.88.1.1).
 
     ## Why it matters
     With Basic the client sends the user name and password to the server in every request, only
@@ -60,7 +65,7 @@ def client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     Client
         NetworkDelayms = 5000
         URLPrefix = wsman
-        AllowUnencrypted = false
+        AllowUnencrypted = true
         Auth
             Basic = true
             Digest = true
@@ -71,34 +76,60 @@ def client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/client/auth @{Basic="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/client/auth '@{Basic="false"}'
     ```
     Or by Group Policy, as the STIG checks it: Computer Configuration > Administrative Templates >
     Windows Components > Windows Remote Management (WinRM) > WinRM Client > Allow Basic
     authentication: Disabled.
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
-        Auth
-            Basic = false [Source="GPO"]
-            Digest = true
-            Kerberos = true
-            Negotiate = true
-            Certificate = true
-            CredSSP = false
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -4,5 +4,5 @@
+    -    AllowUnencrypted = true
+    +    AllowUnencrypted = false
+         Auth
+             Basic = true
+             Digest = true
+             Kerberos = true
     ```
     """
-    yield from flag_is(host, ctx, CLIENT_BASIC, True, "Client Auth")
+    yield from benchmarks.judged(host, ctx, benchmarks.CLIENT_BASIC, _client_basic_auth(host, ctx))
+
+
+def _client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
+    basic, unencrypted = host.get(CLIENT_BASIC), host.get(CLIENT_UNENCRYPTED)
+    if basic is None or basic.value is not True:
+        return
+    # client Basic is the shipped default: it exposes a password only in clear text (client
+    # AllowUnencrypted) or when a policy pushes it on purpose (issue 10, pattern 1)
+    if unencrypted is not None and unencrypted.value is True:
+        why = f"with client `AllowUnencrypted` {shown(unencrypted)}, the password crosses HTTP in clear text"
+        related = [unencrypted.location]
+    elif basic.source is Source.GPO:
+        why = "a policy pushes it, so every connection may offer the password, only base64-encoded"
+        related = []
+    else:
+        return
+    yield ctx.finding(
+        host,
+        basic,
+        f"Client Auth `Basic` is {shown(basic)}: {why}; expected `false`",
+        fix=remedy(basic, False),
+        related=related,
+    )
+
 
 
 @rule(
-    code="WRM202", name="service-basic-auth", level="error", needs=("winrm/config/service",),
+    code="WRM202", name="service-basic-auth", level="error", kind="exposure", needs=("winrm/config/service",),
     docs=(AUTH,), security_severity=8.1, cwe=("CWE-522",),
-    baselines=("STIG WN10-CC-000345", "WN11-CC-000345", "WN16-CC-000530", "WN19-CC-000500",
-               "WN22-CC-000500", "CIS 18.10.88.2.1"),
+    baselines=benchmarks.SERVICE_BASIC.listed,
 )
 def service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM service accepts Basic authentication.
@@ -130,42 +161,52 @@ def service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service/auth @{Basic="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service/auth '@{Basic="false"}'
     ```
     Or by Group Policy: Computer Configuration > Administrative Templates > Windows Components >
     Windows Remote Management (WinRM) > WinRM Service > Allow Basic authentication: Disabled.
     Tools that relied on Basic (Ansible, Packer) can use NTLM, Kerberos or certificates instead.
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
-            Kerberos = true
-            Negotiate = true
-            Certificate = false
-            CredSSP = false
-            CbtHardeningLevel = Relaxed
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,5 +2,5 @@
+         AllowUnencrypted = false
+         Auth
+    -        Basic = true
+    +        Basic = false
+             Kerberos = true
+             Negotiate = true
     ```
     """
+    yield from benchmarks.judged(host, ctx, benchmarks.SERVICE_BASIC, _service_basic_auth(host, ctx))
+
+
+def _service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     yield from flag_is(host, ctx, SERVICE_BASIC, True, "Service Auth")
 
 
 @rule(
-    code="WRM203", name="client-digest-auth", level="warning", needs=("winrm/config/client",),
+    code="WRM203", name="client-digest-auth", level="warning", kind="exposure", needs=("winrm/config/client",),
     docs=(AUTH,), security_severity=5.3,
-    baselines=("STIG WN10-CC-000360", "WN11-CC-000360", "WN16-CC-000520", "WN19-CC-000490",
-               "WN22-CC-000490", "CIS 18.10.88.1.3"),
+    baselines=benchmarks.CLIENT_DIGEST.listed,
 )
 def client_digest_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM client may use Digest authentication.
 
     ## What it finds
-    Client `Auth/Digest` is `true`, in `winrm get winrm/config`, the WinRM registry store, or the
-    Group Policy value `AllowDigest` under `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client`.
-    Mind the inverted policy: "Disallow Digest authentication" **Enabled** writes `AllowDigest = 0`,
-    which is the hardened state; Disabled writes `AllowDigest = 1`. Windows ships the client with
-    `Digest = true`, so an untouched client is reported, as the STIG reports it.
+    Client `Auth/Digest` is `true` because a policy says so: `[Source="GPO"]` in `winrm get
+    winrm/config`, or `AllowDigest` = 1 under
+    `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Client`. Mind the inverted policy:
+    "Disallow Digest authentication" **Enabled** writes `AllowDigest = 0`, the hardened state;
+    Disabled writes `AllowDigest = 1`. Windows ships the client with `Digest = true` and the
+    WinRM service never accepts Digest, so the default profile is silent on the untouched value;
+    `--profile stig` / `cis` report a missing policy, as the benchmarks do.
 
     ## Why it matters
     Digest is an old MD5-based challenge-response scheme that sends credential material
@@ -181,7 +222,7 @@ def client_digest_auth(host: Host, ctx: Context) -> Iterator[Finding]:
         AllowUnencrypted = false
         Auth
             Basic = false
-            Digest = true
+            Digest = true [Source="GPO"]
             Kerberos = true
             Negotiate = true
             Certificate = true
@@ -189,30 +230,50 @@ def client_digest_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/client/auth @{Digest="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/client/auth '@{Digest="false"}'
     ```
     Or by Group Policy, as the STIG checks it: Computer Configuration > Administrative Templates >
     Windows Components > Windows Remote Management (WinRM) > WinRM Client > Disallow Digest
     authentication: **Enabled** (the policy is worded as a prohibition: Enabled turns Digest off).
-    ```winrm-config
-    Client
-        AllowUnencrypted = false
-        Auth
-            Basic = false
-            Digest = false [Source="GPO"]
-            Kerberos = true
-            Negotiate = true
-            Certificate = true
-            CredSSP = false
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -3,5 +3,5 @@
+         Auth
+             Basic = false
+    -        Digest = true [Source="GPO"]
+    +        Digest = false [Source="GPO"]
+             Kerberos = true
+             Negotiate = true
     ```
     """
-    # remedy() knows the policy is inverted: for `false` it names "Disallow Digest…" Enabled
-    yield from flag_is(host, ctx, CLIENT_DIGEST, True, "Client Auth")
+    yield from benchmarks.judged(host, ctx, benchmarks.CLIENT_DIGEST, _client_digest_auth(host, ctx))
+
+
+def _client_digest_auth(host: Host, ctx: Context) -> Iterator[Finding]:
+    digest = host.get(CLIENT_DIGEST)
+    # Digest is on by default and the WinRM service never accepts it: it matters when a policy
+    # turns it on ("Disallow Digest authentication" Disabled writes AllowDigest = 1)
+    if digest is None or digest.value is not True or digest.source is not Source.GPO:
+        return
+    yield ctx.finding(
+        host,
+        digest,
+        f"Client Auth `Digest` is {shown(digest)}: the policy \"Disallow Digest authentication\" is "
+        "Disabled, so the client answers Digest challenges from any server; expected `false`",
+        fix=remedy(digest, False),
+    )
+
 
 
 @rule(
-    code="WRM204", name="credssp-enabled", level="warning",
+    code="WRM204", name="credssp-enabled", level="warning", kind="exposure",
     needs=("winrm/config/client", "winrm/config/service"), docs=(INSTALL,), security_severity=6.5,
     cwe=("CWE-522",),
 )
@@ -261,29 +322,26 @@ def credssp_enabled(host: Host, ctx: Context) -> Iterator[Finding]:
     Disable-WSManCredSSP -Role Server
     ```
     `Disable-WSManCredSSP -Role Client` also removes the credential delegation it configured.
-    The same with `winrm`: `winrm set winrm/config/client/auth @{CredSSP="false"}` and
-    `winrm set winrm/config/service/auth @{CredSSP="false"}`. If Group Policy sets it:
+    The same with `winrm`: cmd: `winrm set winrm/config/client/auth @{CredSSP="false"}` (PowerShell: `winrm set winrm/config/client/auth '@{CredSSP="false"}'`) and
+    cmd: `winrm set winrm/config/service/auth @{CredSSP="false"}` (PowerShell: `winrm set winrm/config/service/auth '@{CredSSP="false"}'`). If Group Policy sets it:
     Computer Configuration > Administrative Templates > Windows Components > Windows Remote
     Management (WinRM) > WinRM Client (or WinRM Service) > Allow CredSSP authentication: Disabled.
-    ```winrm-config
-    Client
-        Auth
-            Basic = false
-            Digest = false
-            Kerberos = true
-            Negotiate = true
-            Certificate = true
-            CredSSP = false
-    ```
-    ```winrm-config
-    Service
-        Auth
-            Basic = false
-            Kerberos = true
-            Negotiate = true
-            Certificate = false
-            CredSSP = false
-            CbtHardeningLevel = Relaxed
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -6,3 +6,3 @@
+             Negotiate = true
+             Certificate = true
+    -        CredSSP = true
+    +        CredSSP = false
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -5,4 +5,4 @@
+             Negotiate = true
+             Certificate = false
+    -        CredSSP = true
+    +        CredSSP = false
+             CbtHardeningLevel = Relaxed
     ```
     """
     for path, side, role in ((CLIENT_CREDSSP, "Client", "Client"), (SERVICE_CREDSSP, "Service", "Server")):
@@ -306,7 +364,7 @@ def _credssp_fix(setting: Setting, role: str) -> str:
 
 
 @rule(
-    code="WRM205", name="certificate-auth-without-https", level="error",
+    code="WRM205", name="certificate-auth-without-https", level="error", kind="breaks",
     needs=(catalog.LISTENERS,), docs=(AUTH,),
 )
 def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -352,32 +410,33 @@ def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding
     ## Fix
     Create an HTTPS listener with a Server Authentication certificate whose CN matches the host
     name (or enable the HTTPS listener that is there):
-    ```console
+    cmd:
+    ```cmd
     winrm create winrm/config/Listener?Address=*+Transport=HTTPS @{Hostname="<host FQDN>";CertificateThumbprint="<thumbprint>"}
     ```
-    If no client uses certificates, turn certificate authentication off instead:
-    `winrm set winrm/config/service/auth @{Certificate="false"}`.
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
-            Kerberos = true
-            Negotiate = true
-            Certificate = true
-            CredSSP = false
-            CbtHardeningLevel = Relaxed
+    PowerShell:
+    ```powershell
+    winrm create winrm/config/Listener?Address=*+Transport=HTTPS '@{Hostname="<host FQDN>";CertificateThumbprint="<thumbprint>"}'
     ```
-    ```winrm-listener
-    Listener
-        Address = *
-        Transport = HTTPS
-        Port = 5986
-        Hostname = web01.contoso.com
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint = 3B9C2F0A8E1D7C6B5A4F3E2D1C0B9A8F7E6D5C4B
-        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    If no client uses certificates, turn certificate authentication off instead:
+    cmd: `winrm set winrm/config/service/auth @{Certificate="false"}` (PowerShell: `winrm set winrm/config/service/auth '@{Certificate="false"}'`).
+    ```diff
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -1,9 +1,9 @@
+     Listener
+         Address = *
+    -    Transport = HTTP
+    -    Port = 5985
+    -    Hostname
+    +    Transport = HTTPS
+    +    Port = 5986
+    +    Hostname = web01.contoso.com
+         Enabled = true
+         URLPrefix = wsman
+    -    CertificateThumbprint
+    +    CertificateThumbprint = 3B9C2F0A8E1D7C6B5A4F3E2D1C0B9A8F7E6D5C4B
+         ListeningOn = 10.0.0.5, 127.0.0.1, ::1
     ```
     """
     certificate = host.get(SERVICE_CERTIFICATE)
@@ -411,7 +470,7 @@ def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding
 
 
 @rule(
-    code="WRM207", name="cbt-hardening-none", level="warning", needs=("winrm/config/service",),
+    code="WRM207", name="cbt-hardening-none", level="warning", kind="exposure", needs=("winrm/config/service",),
     docs=(INSTALL,), security_severity=5.9,
 )
 def cbt_hardening_none(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -442,22 +501,26 @@ def cbt_hardening_none(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service/auth @{CbtHardeningLevel="Relaxed"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service/auth '@{CbtHardeningLevel="Relaxed"}'
     ```
     Use `Strict` once every client that connects over HTTPS sends channel binding tokens.
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Specify channel binding
     token hardening level: Enabled, with `Relaxed` or `Strict`.
-    ```winrm-config
-    Service
-        Auth
-            Basic = false
-            Kerberos = true
-            Negotiate = true
-            Certificate = false
-            CredSSP = false
-            CbtHardeningLevel = Strict
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -6,3 +6,3 @@
+             Certificate = false
+             CredSSP = false
+    -        CbtHardeningLevel = None
+    +        CbtHardeningLevel = Strict
     ```
     """
     setting = host.get(SERVICE_CBT)
@@ -488,7 +551,7 @@ _DOMAIN_SCHEMES = (
 
 
 @rule(
-    code="WRM206", name="kerberos-disabled", level="warning", needs=(JOIN,), docs=(AUTH,),
+    code="WRM206", name="kerberos-disabled", level="warning", kind="breaks", needs=(JOIN,), docs=(AUTH,),
 )
 def kerberos_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     """Kerberos or Negotiate authentication is off on a domain-joined computer.
@@ -536,35 +599,30 @@ def kerberos_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service/auth @{Kerberos="true"}
     winrm set winrm/config/client/auth @{Kerberos="true"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service/auth '@{Kerberos="true"}'
+    winrm set winrm/config/client/auth '@{Kerberos="true"}'
     ```
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service (or WinRM Client) > Disallow
     Kerberos authentication: Disabled or Not Configured (and the same for Disallow Negotiate
     authentication), then `gpupdate /force`.
-    ```dsregcmd
-    +----------------------------------------------------------------------+
-    | Device State                                                         |
-    +----------------------------------------------------------------------+
-
-                 AzureAdJoined : NO
-              EnterpriseJoined : NO
-                  DomainJoined : YES
-                    DomainName : CORP
-                   Device Name : APP07.corp.contoso.com
-    ```
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
-            Kerberos = true
-            Negotiate = true
-            Certificate = false
-            CredSSP = false
-            CbtHardeningLevel = Relaxed
+    ```diff
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -3,5 +3,5 @@
+         Auth
+             Basic = false
+    -        Kerberos = false [Source="GPO"]
+    +        Kerberos = true
+             Negotiate = true
+             Certificate = false
     ```
     """
     if host.join_state not in ("domain", "hybrid"):
@@ -591,11 +649,10 @@ CSP_REMOTE_MANAGEMENT = Doc(
 
 
 @rule(
-    code="WRM208", name="runas-credentials-allowed", level="warning",
+    code="WRM208", name="runas-credentials-allowed", level="warning", kind="exposure",
     needs=(paths.WINRM_SERVICE_POLICY_KEY, paths.DISABLE_RUNAS), docs=(CSP_REMOTE_MANAGEMENT,),
     security_severity=5.0,
-    baselines=("STIG WN10-CC-000355", "WN11-CC-000355", "WN16-CC-000550", "WN19-CC-000520",
-               "WN22-CC-000520", "CIS 18.10.88.2.4"),
+    baselines=benchmarks.DISABLE_RUNAS.listed,
 )
 def runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
     r"""WinRM is allowed to store RunAs credentials for plug-ins.
@@ -603,7 +660,10 @@ def runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
     ## What it finds
     The WinRM service policy key `HKLM\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service` was
     collected (a `.reg` export or a `reg query` of it, or of a key above it, including one that
-    says the key does not exist) and its value `DisableRunAs` is missing or is not 1. A `winrm
+    says the key does not exist) and its value `DisableRunAs` is set to something other than 1
+    (the policy Disabled), or is missing while a session configuration already runs as a stored
+    `RunAsUser`. A missing value alone is the Windows default, which stores nothing: that is
+    the benchmarks' finding (`--profile stig`, `--profile cis`). A `winrm
     get winrm/config` dump cannot tell: this policy has no `winrm/config` setting, so without the
     registry key the rule stays silent.
 
@@ -626,6 +686,7 @@ def runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
     [HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service]
     "AllowBasic"=dword:00000000
     "AllowUnencryptedTraffic"=dword:00000000
+    "DisableRunAs"=dword:00000000
 
     ```
 
@@ -636,16 +697,21 @@ def runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
     `gpedit.msc`). Session configurations registered with `-RunAsCredential` stop working until
     they are registered again without it (a virtual account, `-RunAsVirtualAccount`, needs no
     stored password).
-    ```reg
-    Windows Registry Editor Version 5.00
-
-    [HKEY_LOCAL_MACHINE\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service]
-    "AllowBasic"=dword:00000000
-    "AllowUnencryptedTraffic"=dword:00000000
-    "DisableRunAs"=dword:00000001
-
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -4,4 +4,4 @@
+     "AllowBasic"=dword:00000000
+     "AllowUnencryptedTraffic"=dword:00000000
+    -"DisableRunAs"=dword:00000000
+    +"DisableRunAs"=dword:00000001
+     
     ```
     """
+    yield from benchmarks.judged(host, ctx, benchmarks.DISABLE_RUNAS, _runas_credentials_allowed(host, ctx))
+
+
+def _runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
     setting = host.get(paths.DISABLE_RUNAS)
     fix = (
         f'Group Policy: set "{RUNAS_POLICY}" to Enabled, then `gpupdate /force`; endpoints registered '
@@ -669,11 +735,13 @@ def runas_credentials_allowed(host: Host, ctx: Context) -> Iterator[Finding]:
             related=related,
         )
         return
+    # a missing value is the Windows default, which stores nothing: the benchmarks' finding
+    # (`--profile stig`), unless an endpoint already runs as a stored account
     # the most precise input that shows it absent: `reg query … /v DisableRunAs`, else the
     # Service key, else a key above it that was shown whole
     wanted = paths.DISABLE_RUNAS.lower()
     shown_by = [key for key in host.coverage if wanted == key.lower() or wanted.startswith(key.lower() + "\\")]
-    if not shown_by:
+    if not shown_by or not runas:
         return
     absent = host.coverage[max(shown_by, key=len)]
     yield ctx.finding(

@@ -105,7 +105,7 @@ def _input(reading: Reading, bundle: str) -> str:
     return f"`{name}` line {reading.location.line} ({tool}, {kind})"
 
 
-@rule(code="WRM801", name="sources-disagree", level="warning", needs=())
+@rule(code="WRM801", name="sources-disagree", level="warning", kind="exposure", needs=())
 def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     """Two inputs of one host disagree on a setting.
 
@@ -158,20 +158,15 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     If WinRM's registry store differs from `winrm get`, the store was edited directly: set the
     value with `winrm set` (or restart the service, `Restart-Service WinRM`, for it to read the
     store) rather than with `reg add`.
-    ```reg
-    Windows Registry Editor Version 5.00
-
-    [HKEY_LOCAL_MACHINE\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service]
-    "AllowBasic"=dword:00000000
-    "AllowUnencryptedTraffic"=dword:00000000
-
-    ```
-    ```winrm-config
-    Service
-        AllowUnencrypted = false [Source="GPO"]
-        Auth
-            Basic = false [Source="GPO"]
-            Kerberos = true
+    ```diff
+    --- dump1.txt
+    +++ dump1.txt
+    @@ -2,4 +2,4 @@
+         AllowUnencrypted = false [Source="GPO"]
+         Auth
+    -        Basic = true
+    +        Basic = false [Source="GPO"]
+             Kerberos = true
     ```
     """
     for setting in host.settings.values():
@@ -221,7 +216,7 @@ def _clashes(readings: list[Reading]) -> tuple[list[Reading], list[tuple[Reading
                 + counts.get((kind, ("both", uri, value)), 0))
 
     involved: list[Reading] = []
-    pairs: dict[frozenset, tuple[Reading, Reading]] = {}
+    pairs: dict[frozenset[tuple[str, bool]], tuple[Reading, Reading]] = {}
     for index, (reading, kind, value) in enumerate(zip(readings, kinds, values)):
         uri = reading.location.uri
         clashing = [j for j in first if comparable[(kind, j)] and others(j, uri, value) > 0]
@@ -257,7 +252,7 @@ def _disagreement_fix(clashes: Sequence[tuple[Reading, Reading]]) -> str:
     return "Collect the inputs again, at the same time and from this host, to know which value is current"
 
 
-@rule(code="WRM802", name="baseline-drift", level="warning", needs=(catalog.ROOT,), fleet=True)
+@rule(code="WRM802", name="baseline-drift", level="warning", kind="exposure", needs=(catalog.ROOT,), fleet=True)
 def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     """A host's WinRM configuration differs from the baseline host's.
 
@@ -297,22 +292,24 @@ def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Bring the host back to the baseline's value with the tool its source calls for (the finding's
     fix names it), for example:
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{AllowUnencrypted="false"}
     ```
-    or, when the baseline gets the value from Group Policy, link the same GPO to this host.
-    Where the difference is meant, lint that host against another baseline. The fixed fleet:
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{AllowUnencrypted="false"}'
     ```
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
+    or, when the baseline gets the value from Group Policy, link the same GPO to this host.
+    Where the difference is meant, lint that host against another baseline. The change:
+    ```diff
+    --- host1/dump1.txt
+    +++ host1/dump1.txt
+    @@ -1,3 +1,3 @@
+     Service
+    -    AllowUnencrypted = true
+    +    AllowUnencrypted = false
+         Auth
     ```
     """
     if not ctx.baseline:

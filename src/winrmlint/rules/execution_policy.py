@@ -33,7 +33,7 @@ def machine_policy(host: Host) -> tuple[str, Setting] | None:
 
 
 @rule(
-    code="WRM607", name="restrictive-execution-policy", level="note", needs=(paths.EXECUTION_POLICY,),
+    code="WRM607", name="restrictive-execution-policy", level="note", kind="breaks", needs=(paths.EXECUTION_POLICY,),
     docs=(TROUBLE,),
 )
 def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -79,16 +79,14 @@ def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:
     neither works: Computer Configuration > Administrative Templates > Windows Components >
     Windows PowerShell > Turn on Script Execution: Enabled, Execution Policy "Allow local scripts
     and remote signed scripts", then `gpupdate /force`.
-    ```get-executionpolicy
-    PS C:\\> Get-ExecutionPolicy -List
-
-            Scope ExecutionPolicy
-            ----- ---------------
-    MachinePolicy       Undefined
-       UserPolicy       Undefined
-          Process       Undefined
-      CurrentUser       Undefined
-     LocalMachine    RemoteSigned
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -7,3 +7,3 @@
+           Process       Undefined
+       CurrentUser       Undefined
+    - LocalMachine      Restricted
+    + LocalMachine    RemoteSigned
     ```
     """
     found = machine_policy(host)

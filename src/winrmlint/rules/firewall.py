@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from winrmlint.findings import Finding
 from winrmlint.model import paths
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host, Setting, cut_short, grouped
 from winrmlint.model.values import Source
-from winrmlint.rules.base import TROUBLE, Context, cut_short, grouped, known_text, rule
+from winrmlint.rules.base import TROUBLE, Context, known_text, rule
 
 # The rule Enable-PSRemoting creates for the Public profile, and the display name every WinRM
 # HTTP rule shares (about_Remote_Troubleshooting; reference §7).
@@ -121,7 +121,7 @@ def public_http_scopes(host: Host) -> Iterator[tuple[FirewallRule, Setting, list
 
 
 @rule(
-    code="WRM509", name="firewall-public-local-subnet", level="note", needs=(paths.FIREWALL,),
+    code="WRM509", name="firewall-public-local-subnet", level="note", kind="breaks", needs=(paths.FIREWALL,),
     docs=(TROUBLE,),
 )
 def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -176,21 +176,16 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
     where it is one. If Group Policy creates the rule, change it in the GPO (Computer
     Configuration > Policies > Windows Settings > Security Settings > Windows Defender Firewall
     with Advanced Security > Inbound Rules).
-    ```netsh-firewall
-    Rule Name:                            Windows Remote Management (HTTP-In)
-    ----------------------------------------------------------------------
-    Enabled:                              Yes
-    Direction:                            In
-    Profiles:                             Public
-    Grouping:                             Windows Remote Management
-    LocalIP:                              Any
-    RemoteIP:                             LocalSubnet,10.20.0.0/255.255.0.0
-    Protocol:                             TCP
-    LocalPort:                            5985
-    RemotePort:                           Any
-    Edge traversal:                       No
-    Action:                               Allow
-    Ok.
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -6,5 +6,5 @@
+     Grouping:                             Windows Remote Management
+     LocalIP:                              Any
+    -RemoteIP:                             LocalSubnet
+    +RemoteIP:                             LocalSubnet,10.20.0.0/255.255.0.0
+     Protocol:                             TCP
+     LocalPort:                            5985
     ```
     """
     for fw, setting, entries in public_http_scopes(host):
@@ -211,7 +206,7 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM510", name="firewall-public-any-address", level="warning", needs=(paths.FIREWALL,),
+    code="WRM510", name="firewall-public-any-address", level="warning", kind="exposure", needs=(paths.FIREWALL,),
     docs=(TROUBLE,), security_severity=5.3,
 )
 def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -259,20 +254,14 @@ def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
     Windows Settings > Security Settings > Windows Defender Firewall with Advanced Security >
     Inbound Rules). Where remote access from anywhere is really needed, use an HTTPS listener
     (port 5986) with certificate validation rather than HTTP.
-    ```get-netfirewallrule
-    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Format-List Name, DisplayName, Enabled, Profile, Direction, Action
-
-    Name        : WINRM-HTTP-In-TCP-PUBLIC
-    DisplayName : Windows Remote Management (HTTP-In)
-    Enabled     : True
-    Profile     : Public
-    Direction   : Inbound
-    Action      : Allow
-
-    PS C:\\> Get-NetFirewallRule -Name WINRM-HTTP-In-TCP-PUBLIC | Get-NetFirewallAddressFilter
-
-    LocalAddress  : Any
-    RemoteAddress : LocalSubnet
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -11,3 +11,3 @@
+     
+     LocalAddress  : Any
+    -RemoteAddress : Any
+    +RemoteAddress : LocalSubnet
     ```
     """
     for fw, setting, entries in public_http_scopes(host):

@@ -41,7 +41,7 @@ def filters_fix(filters: list[Setting], gpo: bool) -> str:
 
 
 @rule(
-    code="WRM501", name="no-enabled-listener", level="error", needs=(catalog.LISTENERS,),
+    code="WRM501", name="no-enabled-listener", level="error", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(TROUBLE, INSTALL),
 )
 def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -73,24 +73,29 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/listener?Address=*+Transport=HTTP @{Enabled="true"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/listener?Address=*+Transport=HTTP '@{Enabled="true"}'
     ```
     Where no listener exists, `Enable-PSRemoting -Force` (or `winrm quickconfig`) creates the
     HTTP listener on port 5985, starts the service and opens the firewall. For many hosts,
     enable the Group Policy setting Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow remote server
     management through WinRM, with the IPv4 and IPv6 filters set to `*`.
-    ```winrm-listeners
-    Listener
-        Address = *
-        Transport = HTTP
-        Port = 5985
-        Hostname
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint
-        ListeningOn = 127.0.0.1, 192.168.10.21, ::1, fe80::5efe:192.168.10.21%4
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -4,5 +4,5 @@
+         Port = 5985
+         Hostname
+    -    Enabled = false
+    +    Enabled = true
+         URLPrefix = wsman
+         CertificateThumbprint
     ```
     """
     listed = host.listener_enumeration
@@ -132,7 +137,7 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM502", name="listener-listening-nowhere", level="error", needs=(catalog.LISTENERS,),
+    code="WRM502", name="listener-listening-nowhere", level="error", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(TROUBLE,),
 )
 def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -171,19 +176,22 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow remote server
     management through WinRM: Enabled, IPv4 filter `*`, IPv6 filter `*` (or the address ranges
     the host has), then `gpupdate /force`. For a local listener with local filters:
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{IPv4Filter="*";IPv6Filter="*"}
     ```
-    ```winrm-listeners
-    Listener [Source="GPO"]
-        Address = *
-        Transport = HTTP
-        Port = 5985
-        Hostname
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint
-        ListeningOn = 10.1.4.22, 127.0.0.1, ::1
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{IPv4Filter="*";IPv6Filter="*"}'
+    ```
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -7,3 +7,3 @@
+         URLPrefix = wsman
+         CertificateThumbprint
+    -    ListeningOn = null
+    +    ListeningOn = 10.1.4.22, 127.0.0.1, ::1
     ```
     """
     filters = [s for s in (host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)) if s is not None]
@@ -216,7 +224,7 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM503", name="ip-filters-empty", level="error", needs=(f"{catalog.ROOT}/service",),
+    code="WRM503", name="ip-filters-empty", level="error", kind="breaks", needs=(f"{catalog.ROOT}/service",),
     docs=(TROUBLE, INSTALL),
 )
 def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -253,15 +261,25 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
     Management (WinRM) > WinRM Service > Allow remote server management through WinRM: Enabled,
     IPv4 filter `*`, IPv6 filter `*` (or the ranges to listen on, `10.0.0.1-10.0.255.254`),
     then `gpupdate /force`. Set locally:
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{IPv4Filter="*";IPv6Filter="*"}
     ```
-    ```winrm-config
-    Service
-        IPv4Filter = * [Source="GPO"]
-        IPv6Filter = * [Source="GPO"]
-        EnableCompatibilityHttpListener = false
-        EnableCompatibilityHttpsListener = false
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{IPv4Filter="*";IPv6Filter="*"}'
+    ```
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,5 +1,5 @@
+     Service
+    -    IPv4Filter [Source="GPO"]
+    -    IPv6Filter [Source="GPO"]
+    +    IPv4Filter = * [Source="GPO"]
+    +    IPv6Filter = * [Source="GPO"]
+         EnableCompatibilityHttpListener = false
+         EnableCompatibilityHttpsListener = false
     ```
     """
     v4, v6 = host.get(SERVICE_IPV4_FILTER), host.get(SERVICE_IPV6_FILTER)
@@ -300,7 +318,7 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM504", name="https-listener-incomplete", level="error", needs=(catalog.LISTENERS,),
+    code="WRM504", name="https-listener-incomplete", level="error", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(INSTALL,),
 )
 def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -337,22 +355,31 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Recreate the HTTPS listener with a certificate from `Cert:\\LocalMachine\\My` whose CN (or
     SAN) is the host's name and whose EKU has Server Authentication:
-    ```console
+    cmd:
+    ```cmd
     winrm delete winrm/config/listener?Address=*+Transport=HTTPS
     winrm create winrm/config/listener?Address=*+Transport=HTTPS @{Hostname="web01.corp.contoso.com";CertificateThumbprint="3F2A9C0E6B1D47A58E0C2B7D9F416A3E5C8B0D21"}
     ```
+    PowerShell:
+    ```powershell
+    winrm delete winrm/config/listener?Address=*+Transport=HTTPS
+    winrm create winrm/config/listener?Address=*+Transport=HTTPS '@{Hostname="web01.corp.contoso.com";CertificateThumbprint="3F2A9C0E6B1D47A58E0C2B7D9F416A3E5C8B0D21"}'
+    ```
     For an HTTP listener, clear the thumbprint:
-    `winrm set winrm/config/listener?Address=*+Transport=HTTP @{CertificateThumbprint=""}`.
-    ```winrm-listeners
-    Listener
-        Address = *
-        Transport = HTTPS
-        Port = 5986
-        Hostname = web01.corp.contoso.com
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint = 3F2A9C0E6B1D47A58E0C2B7D9F416A3E5C8B0D21
-        ListeningOn = 10.20.0.15, 127.0.0.1, ::1
+    cmd: `winrm set winrm/config/listener?Address=*+Transport=HTTP @{CertificateThumbprint=""}` (PowerShell: `winrm set winrm/config/listener?Address=*+Transport=HTTP '@{CertificateThumbprint=""}'`).
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -3,7 +3,7 @@
+         Transport = HTTPS
+         Port = 5986
+    -    Hostname
+    +    Hostname = web01.corp.contoso.com
+         Enabled = true
+         URLPrefix = wsman
+    -    CertificateThumbprint
+    +    CertificateThumbprint = 3F2A9C0E6B1D47A58E0C2B7D9F416A3E5C8B0D21
+         ListeningOn = 10.20.0.15, 127.0.0.1, ::1
     ```
     """
     for listener in host.listeners():
@@ -394,7 +421,7 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM505", name="listener-nondefault-port", level="note", needs=(catalog.LISTENERS,),
+    code="WRM505", name="listener-nondefault-port", level="note", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(TROUBLE,),
 )
 def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -428,22 +455,27 @@ def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
 
     ## Fix
     Move the listener back to the default port (and the firewall rule with it):
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/listener?Address=*+Transport=HTTP @{Port="5985"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/listener?Address=*+Transport=HTTP '@{Port="5985"}'
     ```
     Or keep the port and tell the clients: `Invoke-Command -ComputerName web01 -Port 8080 …`.
     Where it is the client's `DefaultPorts` that moved while the listener is on 5985/5986, put
-    it back: `winrm set winrm/config/client/DefaultPorts @{HTTP="5985"}`.
-    ```winrm-listeners
-    Listener
-        Address = *
-        Transport = HTTP
-        Port = 5985
-        Hostname
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint
-        ListeningOn = 10.20.0.15, 127.0.0.1, ::1
+    it back: cmd: `winrm set winrm/config/client/DefaultPorts @{HTTP="5985"}` (PowerShell: `winrm set winrm/config/client/DefaultPorts '@{HTTP="5985"}'`).
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,5 +2,5 @@
+         Address = *
+         Transport = HTTP
+    -    Port = 8080
+    +    Port = 5985
+         Hostname
+         Enabled = true
     ```
     """
     for listener in host.listeners():
@@ -492,7 +524,7 @@ def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM506", name="service-remote-access-disabled", level="error",
+    code="WRM506", name="service-remote-access-disabled", level="error", kind="breaks",
     needs=(f"{catalog.ROOT}/service", AUTO_CONFIG_VALUE), docs=(INSTALL,),
 )
 def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -521,16 +553,25 @@ def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{AllowRemoteAccess="true"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{AllowRemoteAccess="true"}'
     ```
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow remote server
     management through WinRM: Enabled (with the IPv4 and IPv6 filters), or Not Configured.
-    ```winrm-config
-    Service
-        CertificateThumbprint
-        AllowRemoteAccess = true
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,3 +1,3 @@
+     Service
+         CertificateThumbprint
+    -    AllowRemoteAccess = false
+    +    AllowRemoteAccess = true
     ```
     """
     setting = host.get(ALLOW_REMOTE_ACCESS)
@@ -578,7 +619,7 @@ def _reported_true(setting: Setting | None) -> bool:
 
 
 @rule(
-    code="WRM508", name="remote-shell-disabled", level="note", needs=(f"{catalog.ROOT}/winrs",),
+    code="WRM508", name="remote-shell-disabled", level="note", kind="breaks", needs=(f"{catalog.ROOT}/winrs",),
     docs=(INSTALL,),
 )
 def remote_shell_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -604,15 +645,24 @@ def remote_shell_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/winrs @{AllowRemoteShellAccess="true"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/winrs '@{AllowRemoteShellAccess="true"}'
     ```
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Shell > Allow Remote Shell Access: Enabled (or Not Configured).
-    ```winrm-config
-    Winrs
-        AllowRemoteShellAccess = true
-        IdleTimeout = 7200000
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,3 +1,3 @@
+     Winrs
+    -    AllowRemoteShellAccess = false [Source="GPO"]
+    +    AllowRemoteShellAccess = true
+         IdleTimeout = 7200000
     ```
     """
     yield from flag_is(host, ctx, ALLOW_REMOTE_SHELL, False, "Winrs")

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host, Setting, cut_short
 from winrmlint.model.values import Source
-from winrmlint.rules.base import INSTALL, TROUBLE, Context, cut_short, literal, remedy, rule, shown
+from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
 
 ENVELOPE = f"{catalog.ROOT}/MaxEnvelopeSizekb"
 ENVELOPE_MINIMUM = 500  # the modern default (reference §1.1)
@@ -87,7 +87,7 @@ def below_default(host: Host, ctx: Context, path: str) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM701", name="envelope-size-too-small", level="warning", needs=(ENVELOPE,),
+    code="WRM701", name="envelope-size-too-small", level="warning", kind="breaks", needs=(ENVELOPE,),
     docs=(TROUBLE, INSTALL),
 )
 def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -114,17 +114,25 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config @{MaxEnvelopeSizekb="500"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config '@{MaxEnvelopeSizekb="500"}'
     ```
     (or `Set-Item WSMan:\\localhost\\MaxEnvelopeSizekb 500`; larger values such as 8192 are
     common where DSC is used).
-    ```winrm-config
-    Config
-        MaxEnvelopeSizekb = 500
-        MaxTimeoutms = 60000
-        MaxBatchItems = 32000
-        MaxProviderRequests = 4294967295
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,4 +1,4 @@
+     Config
+    -    MaxEnvelopeSizekb = 150
+    +    MaxEnvelopeSizekb = 500
+         MaxTimeoutms = 60000
+         MaxBatchItems = 32000
     ```
     """
     setting = host.get(ENVELOPE)
@@ -141,7 +149,7 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM702", name="quota-below-default", level="warning",
+    code="WRM702", name="quota-below-default", level="warning", kind="breaks",
     needs=(f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"), docs=(TROUBLE,),
 )
 def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -180,22 +188,34 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/winrs @{MaxMemoryPerShellMB="2147483647"}
     winrm set winrm/config/service @{MaxConcurrentOperationsPerUser="1500"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/winrs '@{MaxMemoryPerShellMB="2147483647"}'
+    winrm set winrm/config/service '@{MaxConcurrentOperationsPerUser="1500"}'
     ```
     A value set by Group Policy (Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Shell) goes back to the local value when the policy is Not
     Configured.
-    ```winrm-config
-    Winrs
-        AllowRemoteShellAccess = true
-        IdleTimeout = 7200000
-        MaxConcurrentUsers = 2147483647
-        MaxShellRunTime = 2147483647
-        MaxProcessesPerShell = 2147483647
-        MaxMemoryPerShellMB = 2147483647
-        MaxShellsPerUser = 2147483647
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,7 +2,7 @@
+         AllowRemoteShellAccess = true
+         IdleTimeout = 7200000
+    -    MaxConcurrentUsers = 10
+    +    MaxConcurrentUsers = 2147483647
+         MaxShellRunTime = 2147483647
+    -    MaxProcessesPerShell = 25
+    -    MaxMemoryPerShellMB = 1024
+    -    MaxShellsPerUser = 30
+    +    MaxProcessesPerShell = 2147483647
+    +    MaxMemoryPerShellMB = 2147483647
+    +    MaxShellsPerUser = 2147483647
     ```
     """
     for path in QUOTAS:
@@ -203,7 +223,7 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM703", name="timeout-below-default", level="warning",
+    code="WRM703", name="timeout-below-default", level="warning", kind="breaks",
     needs=(f"{catalog.ROOT}/MaxTimeoutms", f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"),
     docs=(TROUBLE,),
 )
@@ -233,19 +253,28 @@ def timeout_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{EnumerationTimeoutms="240000"}
     winrm set winrm/config @{MaxTimeoutms="60000"}
     ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{EnumerationTimeoutms="240000"}'
+    winrm set winrm/config '@{MaxTimeoutms="60000"}'
+    ```
     Where Group Policy sets `IdleTimeout`: Computer Configuration > Administrative Templates >
     Windows Components > Windows Remote Shell > Specify idle Timeout: Not Configured.
-    ```winrm-config
-    Service
-        MaxConcurrentOperations = 4294967295
-        MaxConcurrentOperationsPerUser = 1500
-        EnumerationTimeoutms = 240000
-        MaxConnections = 300
-        MaxPacketRetrievalTimeSeconds = 120
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,5 +2,5 @@
+         MaxConcurrentOperations = 4294967295
+         MaxConcurrentOperationsPerUser = 1500
+    -    EnumerationTimeoutms = 60000
+    +    EnumerationTimeoutms = 240000
+         MaxConnections = 300
+         MaxPacketRetrievalTimeSeconds = 120
     ```
     """
     for path in TIMEOUTS:
@@ -253,7 +282,7 @@ def timeout_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM704", name="envelope-size-unsupported", level="warning", needs=(ENVELOPE,),
+    code="WRM704", name="envelope-size-unsupported", level="warning", kind="breaks", needs=(ENVELOPE,),
     docs=(INSTALL,),
 )
 def envelope_size_unsupported(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -278,16 +307,24 @@ def envelope_size_unsupported(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config @{MaxEnvelopeSizekb="8192"}
     ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config '@{MaxEnvelopeSizekb="8192"}'
+    ```
     Any value from 500 to 1039440 is supported; 8192 is the value DSC guides use.
-    ```winrm-config
-    Config
-        MaxEnvelopeSizekb = 8192
-        MaxTimeoutms = 60000
-        MaxBatchItems = 32000
-        MaxProviderRequests = 4294967295
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,4 +1,4 @@
+     Config
+    -    MaxEnvelopeSizekb = 4294967295
+    +    MaxEnvelopeSizekb = 8192
+         MaxTimeoutms = 60000
+         MaxBatchItems = 32000
     ```
     """
     setting = host.get(ENVELOPE)

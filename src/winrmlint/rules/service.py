@@ -69,7 +69,7 @@ def configured(host: Host) -> Configured:
 
 
 @rule(
-    code="WRM507", name="winrm-service-not-automatic", level="warning", needs=(SERVICE,),
+    code="WRM507", name="winrm-service-not-automatic", level="warning", kind="breaks", needs=(SERVICE,),
     docs=(TROUBLE,),
 )
 def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -133,28 +133,16 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
     Configuration > Policies > Windows Settings > Security Settings > System Services > Windows
     Remote Management (WS-Management) disables the service on purpose, remove the listeners
     instead (`Disable-PSRemoting`, `winrm delete winrm/config/listener?Address=*+Transport=HTTP`).
-    ```sc-qc
-    C:\\Windows\\system32>sc qc winrm
-    [SC] QueryServiceConfig SUCCESS
-
-    SERVICE_NAME: winrm
-            TYPE               : 20  WIN32_SHARE_PROCESS
-            START_TYPE         : 2   AUTO_START  (DELAYED)
-            ERROR_CONTROL      : 1   NORMAL
-            BINARY_PATH_NAME   : C:\\Windows\\System32\\svchost.exe -k NetworkService -p
-            DISPLAY_NAME       : Windows Remote Management (WS-Management)
-            SERVICE_START_NAME : NT AUTHORITY\\NetworkService
-    ```
-    ```winrm-listeners
-    Listener
-        Address = *
-        Transport = HTTP
-        Port = 5985
-        Hostname
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint
-        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -4,5 +4,5 @@
+     SERVICE_NAME: winrm
+             TYPE               : 20  WIN32_SHARE_PROCESS
+    -        START_TYPE         : 3   DEMAND_START
+    +        START_TYPE         : 2   AUTO_START  (DELAYED)
+             ERROR_CONTROL      : 1   NORMAL
+             BINARY_PATH_NAME   : C:\\Windows\\System32\\svchost.exe -k NetworkService -p
     ```
     """
     start = host.get(paths.SERVICE_START_TYPE)
@@ -181,7 +169,7 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM512", name="winrm-service-stopped", level="error", needs=(SERVICE,),
+    code="WRM512", name="winrm-service-stopped", level="error", kind="breaks", needs=(SERVICE,),
     docs=(TROUBLE,),
 )
 def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -229,22 +217,19 @@ def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
     A disabled service cannot start: `Set-Service WinRM -StartupType Automatic` first (and see
     WRM507, or the service stops again at the next restart). about_Remote_Troubleshooting: "verify
     that the WinRM service is running and try the command again".
-    ```sc-query
-    C:\\Windows\\system32>sc query winrm
-
-    SERVICE_NAME: winrm
-            TYPE               : 20  WIN32_SHARE_PROCESS
-            STATE              : 4  RUNNING
-                                    (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)
-            WIN32_EXIT_CODE    : 0  (0x0)
-            SERVICE_EXIT_CODE  : 0  (0x0)
-            CHECKPOINT         : 0x0
-            WAIT_HINT          : 0x0
-    ```
-    ```reg-query
-    HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Listener\\*+HTTP
-        Port    REG_DWORD    0x1761
-        uriprefix    REG_SZ    wsman
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -3,6 +3,7 @@
+     SERVICE_NAME: winrm
+             TYPE               : 20  WIN32_SHARE_PROCESS
+    -        STATE              : 1  STOPPED
+    -        WIN32_EXIT_CODE    : 1077  (0x435)
+    +        STATE              : 4  RUNNING
+    +                                (STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)
+    +        WIN32_EXIT_CODE    : 0  (0x0)
+             SERVICE_EXIT_CODE  : 0  (0x0)
+             CHECKPOINT         : 0x0
     ```
     """
     status = host.get(paths.SERVICE_STATUS)

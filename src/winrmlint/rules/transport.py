@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
+from winrmlint.rules import benchmarks
 from winrmlint.rules.base import AUTH, INSTALL, Context, enumerate_words, flag_is, is_empty, remedy, rule, shown
 
 CLIENT_UNENCRYPTED = "winrm/config/client/AllowUnencrypted"
@@ -43,10 +44,9 @@ def policy_http_listener(host: Host) -> Setting | None:
 
 
 @rule(
-    code="WRM101", name="client-allow-unencrypted", level="error", needs=("winrm/config/client",),
+    code="WRM101", name="client-allow-unencrypted", level="error", kind="exposure", needs=("winrm/config/client",),
     docs=(AUTH,), security_severity=7.5, cwe=("CWE-319",),
-    baselines=("STIG WN10-CC-000335", "WN11-CC-000335", "WN16-CC-000510", "WN19-CC-000480",
-               "WN22-CC-000480", "CIS 18.10.88.1.2"),
+    baselines=benchmarks.CLIENT_UNENCRYPTED.listed,
 )
 def client_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM client allows unencrypted traffic.
@@ -70,27 +70,38 @@ def client_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/client @{AllowUnencrypted="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/client '@{AllowUnencrypted="false"}'
     ```
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Client > Allow unencrypted traffic:
     Disabled. Use HTTPS where the transport must be encrypted end to end.
-    ```winrm-config
-    Client
-        NetworkDelayms = 5000
-        URLPrefix = wsman
-        AllowUnencrypted = false
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,3 +2,3 @@
+         NetworkDelayms = 5000
+         URLPrefix = wsman
+    -    AllowUnencrypted = true
+    +    AllowUnencrypted = false
     ```
     """
+    yield from benchmarks.judged(host, ctx, benchmarks.CLIENT_UNENCRYPTED, _client_allow_unencrypted(host, ctx))
+
+
+def _client_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     yield from flag_is(host, ctx, CLIENT_UNENCRYPTED, True, "Client")
 
 
 @rule(
-    code="WRM102", name="service-allow-unencrypted", level="error", needs=("winrm/config/service",),
+    code="WRM102", name="service-allow-unencrypted", level="error", kind="exposure", needs=("winrm/config/service",),
     docs=(AUTH,), security_severity=7.5, cwe=("CWE-319",),
-    baselines=("STIG WN10-CC-000350", "WN11-CC-000350", "WN16-CC-000540", "WN19-CC-000510",
-               "WN22-CC-000510", "CIS 18.10.88.2.3"),
+    baselines=benchmarks.SERVICE_UNENCRYPTED.listed,
 )
 def service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM service accepts unencrypted traffic.
@@ -113,23 +124,36 @@ def service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{AllowUnencrypted="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{AllowUnencrypted="false"}'
     ```
     If Group Policy sets it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow unencrypted traffic:
     Disabled.
-    ```winrm-config
-    Service
-        MaxConnections = 300
-        AllowUnencrypted = false
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,3 +1,3 @@
+     Service
+         MaxConnections = 300
+    -    AllowUnencrypted = true
+    +    AllowUnencrypted = false
     ```
     """
+    yield from benchmarks.judged(host, ctx, benchmarks.SERVICE_UNENCRYPTED, _service_allow_unencrypted(host, ctx))
+
+
+def _service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
     yield from flag_is(host, ctx, SERVICE_UNENCRYPTED, True, "Service")
 
 
 @rule(
-    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS, AUTO_CONFIG_VALUE),
+    code="WRM103", name="basic-over-http", level="error", kind="exposure", needs=(catalog.LISTENERS, AUTO_CONFIG_VALUE),
     docs=(AUTH,), security_severity=9.1, cwe=("CWE-523",),
 )
 def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -176,31 +200,31 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
     ## Fix
     Turn off unencrypted traffic (Basic then works only over HTTPS) and, unless a non-Windows
     client needs it, Basic authentication:
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{AllowUnencrypted="false"}
     winrm set winrm/config/service/auth @{Basic="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{AllowUnencrypted="false"}'
+    winrm set winrm/config/service/auth '@{Basic="false"}'
     ```
     If Group Policy sets them: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow unencrypted traffic:
     Disabled, and Allow Basic authentication: Disabled. A client that must use Basic gets an
     HTTPS listener (`winrm quickconfig -transport:https`).
-    ```winrm-config
-    Service
-        AllowUnencrypted = false
-        Auth
-            Basic = false
-            Kerberos = true
-    ```
-    ```winrm-listener
-    Listener
-        Address = *
-        Transport = HTTP
-        Port = 5985
-        Hostname
-        Enabled = true
-        URLPrefix = wsman
-        CertificateThumbprint
-        ListeningOn = 10.0.0.5, 127.0.0.1, ::1
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -1,5 +1,5 @@
+     Service
+    -    AllowUnencrypted = true
+    +    AllowUnencrypted = false
+         Auth
+    -        Basic = true
+    +        Basic = false
+             Kerberos = true
     ```
     """
     basic, unencrypted = host.get(SERVICE_BASIC), host.get(SERVICE_UNENCRYPTED)
@@ -238,7 +262,7 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM104", name="compatibility-listener", level="note",
+    code="WRM104", name="compatibility-listener", level="note", kind="exposure",
     needs=("winrm/config/service", catalog.LISTENERS), docs=(INSTALL,), security_severity=3.1,
 )
 def compatibility_listener(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -270,19 +294,28 @@ def compatibility_listener(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    ```console
+    cmd:
+    ```cmd
     winrm set winrm/config/service @{EnableCompatibilityHttpListener="false"}
     winrm set winrm/config/service @{EnableCompatibilityHttpsListener="false"}
+    ```
+    PowerShell:
+    ```powershell
+    winrm set winrm/config/service '@{EnableCompatibilityHttpListener="false"}'
+    winrm set winrm/config/service '@{EnableCompatibilityHttpsListener="false"}'
     ```
     If Group Policy sets them: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Turn On Compatibility HTTP
     Listener (and Turn On Compatibility HTTPS Listener): Disabled. Clients keep using 5985/5986.
-    ```winrm-config
-    Service
-        IPv4Filter = *
-        IPv6Filter = *
-        EnableCompatibilityHttpListener = false
-        EnableCompatibilityHttpsListener = false
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,4 +2,4 @@
+         IPv4Filter = *
+         IPv6Filter = *
+    -    EnableCompatibilityHttpListener = true
+    +    EnableCompatibilityHttpListener = false
+         EnableCompatibilityHttpsListener = false
     ```
     """
     shown_listeners = [lst for lst in host.listeners() if lst.compatibility and lst.enabled]

@@ -7,13 +7,14 @@ from collections.abc import Iterator
 from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host
+from winrmlint.rules import benchmarks
 from winrmlint.rules.base import AUTH, JOIN, TROUBLE, Context, join_location, join_shown, reg_add, rule
 
 LATFP = paths.LATFP
 
 
 @rule(
-    code="WRM604", name="workgroup-admin-token-filtered", level="note", needs=(JOIN,), docs=(AUTH,),
+    code="WRM604", name="workgroup-admin-token-filtered", level="note", kind="breaks", needs=(JOIN,), docs=(AUTH,),
 )
 def workgroup_admin_token_filtered(host: Host, ctx: Context) -> Iterator[Finding]:
     """Outside a domain, only the built-in Administrator can use WinRM with Negotiate.
@@ -95,10 +96,9 @@ UAC_POLICY = (
 
 
 @rule(
-    code="WRM601", name="local-account-token-filter-policy", level="warning", needs=(LATFP,),
+    code="WRM601", name="local-account-token-filter-policy", level="warning", kind="exposure", needs=(LATFP,),
     docs=(TROUBLE, AUTH), security_severity=6.3,
-    baselines=("STIG WN10-CC-000037", "WN11-CC-000037", "WN16-MS-000020", "WN19-MS-000020",
-               "WN22-MS-000020", "CIS 18.4.1"),
+    baselines=benchmarks.LATFP.listed,
 )
 def local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Finding]:
     r"""UAC remote restrictions are off: every local administrator gets a full token over the network.
@@ -147,14 +147,21 @@ def local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Find
     local accounts on network logons: Enabled. Administrators from other domains then connect
     with a domain account of this computer's domain, or are given rights through the session
     configuration (`Set-PSSessionConfiguration -ShowSecurityDescriptorUI`).
-    ```reg-query
-    C:\Windows\system32>reg query HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System /v LocalAccountTokenFilterPolicy
-
-    HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System
-        LocalAccountTokenFilterPolicy    REG_DWORD    0x0
-
+    ```diff
+    --- dump0.txt
+    +++ dump0.txt
+    @@ -2,4 +2,4 @@
+     
+     HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System
+    -    LocalAccountTokenFilterPolicy    REG_DWORD    0x1
+    +    LocalAccountTokenFilterPolicy    REG_DWORD    0x0
+     
     ```
     """
+    yield from benchmarks.judged(host, ctx, benchmarks.LATFP, _local_account_token_filter_policy(host, ctx))
+
+
+def _local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Finding]:
     setting = host.get(LATFP)
     # the value is a DWORD; anything but 1 leaves the filter on (absent and 0 are the default)
     if setting is None or not setting.valid or setting.value != 1:
