@@ -70,7 +70,7 @@ def test_rules_and_explain_show_the_kind() -> None:
     assert re.search(r"^WRM201 .* exposure, baseline ", listed, re.MULTILINE)
     assert re.search(r"^WRM501 .* breaks ", listed, re.MULTILINE)
     assert re.search(r"^WRM001 .* input ", listed, re.MULTILINE)
-    assert "(error, breaks)" in runner.invoke(app, ["explain", "WRM501"]).output
+    assert "**error** · kind: breaks" in runner.invoke(app, ["explain", "WRM501"]).output
 
 
 def test_lint_takes_a_profile(tmp_path) -> None:

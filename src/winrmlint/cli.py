@@ -28,13 +28,6 @@ class ParseFormat(str, Enum):
     jsonl = "jsonl"
 
 
-class ProfileName(str, Enum):
-    default = "default"
-    stig = "stig"
-    cis = "cis"
-    cis_l2 = "cis-l2"
-
-
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -160,6 +153,16 @@ def _formats(given: list[str] | None, output: Path | None) -> list[tuple[str, Pa
     return chosen
 
 
+def _select(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> tuple:
+    from winrmlint import engine
+    from winrmlint.rules.base import Profile
+
+    known = [p.value for p in Profile]
+    if profile not in known:
+        _usage(f"unknown profile {profile!r}: allowed are {', '.join(known)}")
+    return engine.select_rules(select, ignore, profile=profile)
+
+
 @contextmanager
 def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
     """A progress bar on standard error, only on a terminal, outside CI, and once a run takes a moment."""
@@ -206,7 +209,7 @@ def lint(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means a usage error).")] = False,
     select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
-    profile: Annotated[Optional[ProfileName], typer.Option("--profile", "-p", help="default: what breaks remoting or exposes it; stig, cis, cis-l2: add the benchmark's checks (a missing policy is a finding).", show_default="default")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", "-p", help="default: what breaks remoting or exposes it; stig, cis, cis-l2: add the benchmark's checks (a missing policy is a finding).", show_default="default")] = None,
     baseline: Annotated[Optional[Path], typer.Option(help="A previous winrmlint SARIF or JSON report: mark results new, unchanged, updated or absent.", dir_okay=False)] = None,
     golden: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
     include_suppressed: Annotated[bool, typer.Option("--include-suppressed", help="Show suppressed findings, marked, with their justification.")] = False,
@@ -223,7 +226,7 @@ def lint(
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
     formats = _formats(output_format, output)
     settings = _settings(paths, config_file, isolated, {
-        "select": select, "ignore": ignore, "profile": profile.value if profile else None, "fail-on": fail_on.value if fail_on else None,
+        "select": select, "ignore": ignore, "profile": profile, "fail-on": fail_on.value if fail_on else None,
         "fail-on-new": fail_on_new, "golden": golden, "max-file-size": max_file_size, "max-files": max_files,
         "max-lines": max_lines, "max-archive-entries": max_archive_entries, "max-archive-size": max_archive_size,
         "max-archive-ratio": max_archive_ratio,
@@ -263,7 +266,7 @@ def _lint_and_write(targets, formats, settings, jobs, previous, include_suppress
         with _progress(quiet) as progress:
             run = engine.lint(
                 targets,
-                rules=engine.select_rules(settings.select, settings.ignore, profile=settings.profile),
+                rules=_select(settings.select, settings.ignore, settings.profile),
                 limits=settings.limits,
                 jobs=jobs,
                 baseline=settings.golden,
@@ -406,16 +409,75 @@ def rules(
         typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
 
 
-@app.command()
-def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -> None:
-    """Show a rule's documentation: what it finds, why it matters, an example, the fix."""
-    from winrmlint.rules import BY_CODE, BY_NAME
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
 
-    found = BY_CODE.get(rule.upper()) or BY_NAME.get(rule.lower())
-    if found is None:
-        typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
+
+# `explain -2146893022`: a negative decimal is an argument, not an unknown option
+@app.command(context_settings={"ignore_unknown_options": True})
+def explain(
+    query: Annotated[list[str], typer.Argument(help="A rule (code or name), an error code (0x80090322, -2146893022), a FullyQualifiedErrorId, or the pasted error text.", show_default=False)],
+    bundle: Annotated[Optional[list[Path]], typer.Option("--bundle", "-b", help="Check which causes hold on this bundle (or fleet); repeatable.")] = None,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text (Markdown, rendered on a terminal) or json.")] = ExplainFormat.text,
+) -> None:
+    """Explain a rule, or an error: its documented causes, the rules that detect each, the fix.
+    Exit 0: explained, 2: nothing matches (suggestions on standard error) or a usage error."""
+    from winrmlint import explain as explaining
+
+    found = explaining.explain(" ".join(query))
+    if not found.found:
+        typer.echo(explaining.not_found_message(found), err=True)
         raise typer.Exit(2)
-    typer.echo(f"{found.code} {found.name} ({found.level.value}, {found.kind_shown})\n\n{found.summary}\n\n{found.help_markdown}")
+    if bundle and found.matches:
+        found = explaining.check_bundle(found, _check_paths(bundle))
+    if output_format is ExplainFormat.json:
+        import json
+
+        typer.echo(json.dumps(explaining.to_json(found), indent=2, ensure_ascii=False))
+        return
+    text = explaining.explanation_markdown(found)
+    if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command(context_settings={"allow_interspersed_args": True})
+def connect(
+    client: Annotated[Optional[str], typer.Argument(help="Client bundle path, or a host name in --fleet.", show_default=False)] = None,
+    server: Annotated[Optional[str], typer.Argument(help="Server bundle path, or a host name in --fleet.", show_default=False)] = None,
+    command: Annotated[Optional[list[str]], typer.Argument(help="After `--`: the remoting command as typed.", show_default=False)] = None,
+    fleet: Annotated[Optional[Path], typer.Option(help="Fleet folder: host names, and its root's dumps as environment facts.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Flag form: the name typed, short | fqdn | ip.")] = None,
+    cred: Annotated[Optional[str], typer.Option(help="Flag form: none | domain | local | entra | DOMAIN\\user.")] = None,
+    auth: Annotated[Optional[str], typer.Option(help="Flag form: -Authentication (Default, Kerberos, Negotiate, …).")] = None,
+    ssl: Annotated[bool, typer.Option("--ssl", help="Flag form: -UseSSL.")] = False,
+    port: Annotated[Optional[int], typer.Option(help="Flag form: -Port.", min=1, max=65535)] = None,
+    matrix: Annotated[Optional[Path], typer.Option(help="Predict the standard attempts for every client × server of this fleet.")] = None,
+    sources: Annotated[Optional[str], typer.Option("--from", help="With --matrix: clients, comma-separated.")] = None,
+    targets: Annotated[Optional[str], typer.Option("--to", help="With --matrix: servers, comma-separated.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif, markdown or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    include_passes: Annotated[bool, typer.Option(help="SARIF: also write attempts that do not fail.")] = False,
+) -> None:
+    """Predict a remoting attempt from CLIENT to SERVER: fails (with the error), succeeds if, or depends.
+
+    Exit 0: no attempt predicted to fail, 1: one is, 2: usage error.
+    """
+    from winrmlint.connect import run as connect_run
+
+    code, message = connect_run.main(
+        client=client, server=server, command=command or [], fleet=fleet, name=name, cred=cred, auth=auth, ssl=ssl,
+        port=port, matrix=matrix, sources=sources, targets=targets, output_format=output_format, output=output,
+        include_passes=include_passes, writing=_writing,
+    )
+    if message:
+        typer.echo(f"winrmlint: {message}", err=True)
+    raise typer.Exit(code)
 
 
 def main() -> None:
