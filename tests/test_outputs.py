@@ -54,7 +54,7 @@ def parse_command(line: str) -> tuple[str, dict[str, str], str]:
 
 
 def test_every_format_is_registered_and_importable() -> None:
-    assert list(FORMATS) == ["text", "json", "sarif", "github", "junit", "gitlab"]
+    assert list(FORMATS) == ["text", "json", "sarif", "github", "junit", "gitlab", "html"]
     for name in FORMATS:
         assert callable(writer(name))
 

@@ -8,14 +8,15 @@ and runs the steps again.
 from __future__ import annotations
 
 import ipaddress
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, SpnQuery
-from winrmlint.parsers import net_profile
+from winrmlint.parsers import certificates, dns_answers, local_groups, net_profile
 from winrmlint.model import permissions, spn_directory
 from winrmlint.model import trusted_hosts as trust
 from winrmlint.rules import firewall, spn
@@ -69,7 +70,27 @@ class ClientCap:
     spn_prefix: Fact[str]
     proxy: Fact[str]
     bypass: Fact[str]
+    delegation: dict[str, tuple[tuple[str, Location], ...]] | None = None  # CredSSP policy lists; None: not collected
+    dns: dict[str, tuple[str, object, Location]] = field(default_factory=dict)  # name: (Address|CNAME|Missing, value, line)
+    delegation_at: Location | None = None
     first_file: str = ""  # where a result lands when no line decides it
+
+    def resolve(self, name: str) -> tuple[tuple[str, ...] | None, tuple[Location, ...]]:
+        """What `Resolve-DnsName` on the client said of the name, CNAMEs followed: the addresses
+        (empty: the name does not exist), or None when it was not asked; and the lines read."""
+        lines: list[Location] = []
+        current = name.lower()
+        for _ in range(8):
+            fact = self.dns.get(current)
+            if fact is None:
+                return None, tuple(lines)
+            kind, value, at = fact
+            lines.append(at)
+            if kind == "CNAME":
+                current = str(value)
+                continue
+            return (() if kind == "Missing" else tuple(value) if isinstance(value, tuple) else ()), tuple(lines)
+        return None, tuple(lines)
 
     @property
     def workgroup(self) -> bool:
@@ -91,7 +112,7 @@ def trust_match(entries: Sequence[str], name: str) -> str | None:
     return next((e for e in entries if e.strip().lower() == "<local>" and dotless), None)
 
 
-def client_cap(host: Host) -> ClientCap:
+def client_cap(host: Host, directory: spn_directory.Directory | None = None) -> ClientCap:
     known = host.knows(CLIENT)
     auth = {m: _fact(host, f"{CLIENT}/auth/{m}", m != "CredSSP", known) for m in MECHS}
     th = trust.of(host)
@@ -103,10 +124,16 @@ def client_cap(host: Host) -> ClientCap:
         prefix.value or "HTTP", prefix.location, prefix.setting, True
     )
     state = host.join_state
+    join_at = join_location(host)
+    if state is None and directory is not None:
+        # no dsregcmd or manifest: a computer account holding SPNs is a domain member
+        own = directory.by_account_cn.get(spn_directory.account_key(host.name.split(".", 1)[0]), [])
+        if own:
+            state, join_at = "domain", own[0].location
     return ClientCap(
         name=host.name,
         bundle=host.bundle,
-        join=Fact(state, join_location(host), None, state is not None),
+        join=Fact(state, join_at, None, state is not None),
         domain=_fact(host, paths.HOST_DOMAIN, None, False),
         config_known=known,
         auth=auth,
@@ -116,8 +143,41 @@ def client_cap(host: Host) -> ClientCap:
         spn_prefix=spn_prefix,
         proxy=_fact(host, paths.WINHTTP_PROXY, "", host.knows("winhttp")),
         bypass=_fact(host, paths.WINHTTP_BYPASS, "", host.knows("winhttp")),
+        delegation=_delegation(host),
+        dns=_dns(host),
+        delegation_at=host.covers(CREDENTIALS_DELEGATION),
         first_file=_first_file(host),
     )
+
+
+def _dns(host: Host) -> dict[str, tuple[str, object, Location]]:
+    found: dict[str, tuple[str, object, Location]] = {}
+    for setting in host.under(dns_answers.PREFIX):
+        name, _, kind = setting.path[len(dns_answers.PREFIX) + 1:].rpartition("/")
+        if kind == "Missing" or name not in found:
+            found[name] = (kind, setting.value, setting.location)
+    return found
+
+
+# Computer Configuration > Administrative Templates > System > Credentials Delegation: each policy
+# is a flag value and a subkey of numbered SPN entries (`1` = `WSMAN/*.contoso.com`)
+CREDENTIALS_DELEGATION = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\CredentialsDelegation"
+DELEGATION_POLICIES = ("AllowFreshCredentials", "AllowFreshCredentialsWhenNTLMOnly")
+
+
+def _delegation(host: Host) -> dict[str, tuple[tuple[str, Location], ...]] | None:
+    """The SPNs each delegation policy allows, when enabled; None when the key was not collected."""
+    if host.covers(CREDENTIALS_DELEGATION) is None and not host.knows(CREDENTIALS_DELEGATION):
+        return None
+    found: dict[str, tuple[tuple[str, Location], ...]] = {}
+    for policy in DELEGATION_POLICIES:
+        flag = host.get(f"{CREDENTIALS_DELEGATION}\\{policy}")
+        if flag is None or flag.value not in (1, True):
+            found[policy] = ()
+            continue
+        entries = [s for s in host.settings.values() if s.path.lower().startswith(f"{CREDENTIALS_DELEGATION}\\{policy}\\".lower())]
+        found[policy] = tuple((str(e.value), e.location) for e in entries if isinstance(e.value, str))
+    return found
 
 
 # --- the server ---------------------------------------------------------------------------------
@@ -178,6 +238,34 @@ class EndpointCap:
 
 
 @dataclass(frozen=True)
+class CertCap:
+    """A certificate of the server's `LocalMachine\\My` store, as a TLS client judges it."""
+
+    thumbprint: str
+    subject: str
+    dns_names: tuple[str, ...]
+    issuer: str
+    not_after: str | None  # ISO date; None when unreadable
+    at: Location
+
+    @property
+    def self_signed(self) -> bool:
+        return " ".join(self.subject.lower().split()) == " ".join(self.issuer.lower().split())
+
+    def names(self) -> tuple[str, ...]:
+        cn = re.search(r"(?:^|,)\s*CN=([^,]+)", self.subject, re.IGNORECASE)
+        return tuple(dict.fromkeys(n.lower() for n in (*self.dns_names, *([cn.group(1).strip()] if cn else ()))))
+
+    def covers(self, name: str) -> bool:
+        """RFC 6125 matching: exact, or a wildcard for exactly the left-most label."""
+        low = name.lower()
+        for n in self.names():
+            if n == low or (n.startswith("*.") and "." in low and low.split(".", 1)[1] == n[2:]):
+                return True
+        return False
+
+
+@dataclass(frozen=True)
 class ServerCap:
     """What the server offers (connection-model §2.3, §8.1)."""
 
@@ -204,6 +292,8 @@ class ServerCap:
     remote_shell: Fact[bool]
     disable_runas: Fact[bool]
     profiles: tuple[tuple[str, str, Location], ...] | None = None  # (interface, category, line); None: not collected
+    certificates: dict[str, CertCap] | None = None  # by thumbprint, upper case; None: not collected
+    groups: dict[str, tuple[tuple[str, ...], Location]] = field(default_factory=dict)  # "admins"/"rmu": members, line
     first_file: str = ""
 
     def names(self) -> tuple[str, ...]:
@@ -276,6 +366,8 @@ def server_cap(host: Host, directory: spn_directory.Directory) -> ServerCap:
         remote_shell=_fact(host, "winrm/config/winrs/AllowRemoteShellAccess", True, host.knows("winrm/config/winrs")),
         disable_runas=_fact(host, paths.DISABLE_RUNAS, False, host.covers(paths.DISABLE_RUNAS) is not None),
         profiles=_profiles(host),
+        certificates=_certificates(host),
+        groups=_groups(host),
         first_file=_first_file(host),
     )
 
@@ -290,6 +382,48 @@ def _profiles(host: Host) -> tuple[tuple[str, str, Location], ...] | None:
             interface = setting.path[len(net_profile.PREFIX) + 1:].rsplit("/", 1)[0]
             found.append((interface, setting.value, setting.location))
     return tuple(found)
+
+
+def _certificates(host: Host) -> dict[str, CertCap] | None:
+    if host.covers(certificates.PREFIX) is None:
+        return None
+    found: dict[str, CertCap] = {}
+    for setting in host.under(certificates.PREFIX):
+        thumb = setting.path.split("/")[1].upper()
+        if thumb in found:
+            continue
+
+        def text(name: str, thumb: str = thumb) -> Setting | None:
+            return host.get(f"{certificates.PREFIX}/{thumb}/{name}")
+
+        subject, names, issuer, after = text("Subject"), text("DnsNameList"), text("Issuer"), text("NotAfter")
+        found[thumb] = CertCap(
+            thumbprint=thumb,
+            subject=str(subject.value) if subject else "",
+            dns_names=tuple(names.value) if names is not None and isinstance(names.value, tuple) else (),
+            issuer=str(issuer.value) if issuer else "",
+            not_after=str(after.value) if after is not None and after.valid else None,
+            at=(subject or setting).location,
+        )
+    return found
+
+
+# the built-in groups' names as `net localgroup` prints them in the languages seen in tickets
+_ROLES = {
+    "administrators": "admins", "administratoren": "admins", "administrateurs": "admins", "administradores": "admins",
+    "remote management users": "rmu", "remoteverwaltungsbenutzer": "rmu", "utilisateurs de gestion à distance": "rmu",
+    "usuarios de administración remota": "rmu",
+}
+
+
+def _groups(host: Host) -> dict[str, tuple[tuple[str, ...], Location]]:
+    found: dict[str, tuple[tuple[str, ...], Location]] = {}
+    for setting in host.under(local_groups.PREFIX):
+        group = setting.path[len(local_groups.PREFIX) + 1:].rsplit("/", 1)[0]
+        role = _ROLES.get(group.lower())
+        if role and setting.name == "Members" and isinstance(setting.value, tuple):
+            found[role] = (setting.value, setting.location)
+    return found
 
 
 def _first_file(host: Host) -> str:

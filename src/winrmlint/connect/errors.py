@@ -43,7 +43,8 @@ def outcome(outcome_id: str) -> outcomes.Outcome:
 def shown(outcome_id: str, params: dict[str, str], attempt: Attempt, port: int) -> Shown:
     row = outcome(outcome_id)
     values = {"name": attempt.name, "port": str(port), "computer": attempt.name, **params}
-    text = row.texts[0] if row.texts else row.name
+    # a message composed of the row's published sentences (WSManFault 12175 lists each problem)
+    text = params.get("text") or (row.texts[0] if row.texts else row.name)
 
     def fill(match: re.Match[str]) -> str:
         key = match.group(1) or match.group(2)

@@ -40,7 +40,7 @@ class Fleet:
         raise LoadError(f"no host {name!r} in the fleet (hosts: {names})")
 
     def client(self, host: Host) -> ClientCap:
-        return client_cap(host)
+        return client_cap(host, self.env.directory)
 
     def server(self, host: Host) -> ServerCap:
         return server_cap(host, self.env.directory)

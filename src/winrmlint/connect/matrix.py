@@ -40,8 +40,35 @@ def _pick(wanted: Sequence[str], fleet: Fleet, flag: str) -> list[str]:
     return names
 
 
+def read_scenarios(path: str) -> tuple[FlagAttempt, ...]:
+    """A scenario file: `[[attempt]]` tables in TOML (or a JSON list) with `name`, `cred`, `auth`,
+    `ssl`, `port`, `configuration`; each key as the flag of the same name takes it."""
+    import json
+    import tomllib
+
+    try:
+        with open(path, "rb") as stream:
+            data = tomllib.load(stream).get("attempt", []) if path.lower().endswith(".toml") else json.load(stream)
+    except (OSError, ValueError) as err:
+        raise UsageError(f"--scenarios {path}: {err}") from None
+    if not isinstance(data, list) or not data or not all(isinstance(d, dict) for d in data):
+        raise UsageError(f"--scenarios {path}: expected a list of attempts ([[attempt]] tables)")
+    out = []
+    for index, item in enumerate(data, 1):
+        unknown = set(item) - {"name", "cred", "auth", "ssl", "port", "configuration"}
+        if unknown:
+            raise UsageError(f"--scenarios {path}: attempt {index} has unknown keys {', '.join(sorted(unknown))}")
+        port = item.get("port")
+        if port is not None and not (isinstance(port, int) and 0 < port < 65536):
+            raise UsageError(f"--scenarios {path}: attempt {index}: port {port!r} is not a port number")
+        out.append(FlagAttempt(name_form=str(item.get("name", "fqdn")), cred=str(item.get("cred", "implicit")),
+                               auth=str(item.get("auth", "Default")), ssl=bool(item.get("ssl", False)), port=port,
+                               configuration=str(item.get("configuration", "Microsoft.PowerShell"))).validate())
+    return tuple(out)
+
+
 def predict_matrix(fleet_dir: str, sources: Sequence[str], targets: Sequence[str],
-                   flags: FlagAttempt | None) -> tuple[list[Prediction], Fleet]:
+                   flags: FlagAttempt | None, scenario_file: str | None = None) -> tuple[list[Prediction], Fleet]:
     fleet = load([], fleet_dir)
     if not fleet.hosts:
         raise UsageError(f"--matrix {fleet_dir}: no readable bundles")
@@ -50,20 +77,25 @@ def predict_matrix(fleet_dir: str, sources: Sequence[str], targets: Sequence[str
     # every host can be a client; a server is a host whose listeners were collected, unless named
     wanted = _pick(targets, fleet, "--to")
     servers = [h for h in fleet.hosts if (h.bundle in wanted if targets else h.listeners_collected)]
-    scenarios = (flags.validate(),) if flags is not None else STANDARD
+    if scenario_file is not None:
+        scenarios = read_scenarios(scenario_file)
+    else:
+        scenarios = (flags.validate(),) if flags is not None else STANDARD
     env = fleet.env
     out: list[Prediction] = []
-    for client_host in clients:
-        client = fleet.client(client_host)
-        for server_host in servers:
-            if server_host is client_host:
-                continue
-            server = fleet.server(server_host)
-            for scenario in scenarios:
-                name = _name(scenario, server)
-                if name is None:
+    caps = {h.bundle: fleet.client(h) for h in clients}
+    served = {h.bundle: fleet.server(h) for h in servers}
+    # scenario first: each table then lists its pairs in the fleet's order
+    for scenario in scenarios:
+        for client_host in clients:
+            client = caps[client_host.bundle]
+            for server_host in servers:
+                if server_host is client_host:
                     continue
-                out.append(predict(_credential(scenario, client, server).build(name), client, server, env))
+                server = served[server_host.bundle]
+                name = _name(scenario, server)
+                if name is not None:
+                    out.append(predict(_credential(scenario, client, server).build(name), client, server, env))
     return out, fleet
 
 

@@ -66,7 +66,12 @@ class Prediction:
             return "high" if self.verdict == SUCCEEDS_IF else "medium"
         if first.confidence == "INF":
             return "low"
-        if first.confidence == "OBS" or first.inferred or (len(self.blocking) > 1 and self.blocking[1].inferred):
+        if any(j.step == "3" and j.status == UNKNOWN for j in self.judgements):
+            return "medium"  # the mechanism rests on a join state not collected
+        # the parameter checks of step 2 fail "at once, whatever the server looks like" [WSMERROR]; the
+        # order of every later check against another blocker is reconstructed, not documented
+        unordered = len(self.blocking) > 1 and not first.step.startswith("2")
+        if first.confidence == "OBS" or first.inferred or unordered:
             return "medium"
         return "high"
 
@@ -89,10 +94,23 @@ class Prediction:
 
     @property
     def server_authenticated(self) -> bool:
+        """Kerberos found the server's SPN, or TLS verified its certificate; NTLM through
+        TrustedHosts proves nothing about who answers [PS-SEC]."""
+        if self.plan.transport == "HTTPS" and not {"SkipCACheck", "SkipCNCheck"} & self.attempt.options:
+            return True
+        return any(j.step == "10.2" and j.status == PASS for j in self.judgements)
+
+
+    @property
+    def encryption(self) -> str:
+        """How the traffic is protected (§3 step 17): TLS, the SSP's message encryption, or none."""
         plan = self.plan
-        return plan.transport == "HTTPS" or plan.spn is not None and plan.mechanism in ("Kerberos", "Negotiate") and not any(
-            j.outcome == "server-identity-unverified" for j in self.judgements
-        )
+        if plan.transport == "HTTPS":
+            return "TLS"
+        if plan.mechanism in ("Basic", "Digest") or "NoEncryption" in self.attempt.options:
+            return "none"
+        used = "Kerberos" if self.server_authenticated else ("NTLM" if plan.mechanism == "Negotiate" else plan.mechanism)
+        return f"message ({used})"
 
 
 def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[Plan, tuple[Judgement, ...]]:
@@ -108,13 +126,11 @@ def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[
     trusted_entry = client.trusts(attempt.name)
     trusted = transport == "HTTPS" or trusted_entry is not None
     reasons: list[str] = []
-    implicit_negotiate = False
     if attempt.certificate_thumbprint:
         mech = "Certificate"
         reasons.append("-CertificateThumbprint")
     elif attempt.authentication != "Default":
         mech = _MECHANISM.get(attempt.authentication, attempt.authentication)
-        implicit_negotiate = attempt.authentication == "NegotiateWithImplicitCredential"
         reasons.append(f"-Authentication {attempt.authentication}")
     elif attempt.name_form == "localhost":
         mech = "Negotiate"
@@ -135,6 +151,11 @@ def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[
     th_ev = ev(client.name, client.trusted, "TrustedHosts = " + (",".join(client.trusted.value) or "(empty)"))
     mech_j = Judgement("3", "mechanism", PASS, f"{mech}: " + ", ".join(r for r in reasons if r),
                        join_ev + th_ev if attempt.authentication == "Default" else ())
+    if attempt.authentication == "Default" and mech == "Kerberos" and not client.join.known:
+        # a workgroup client would use Negotiate, or stop at the TrustedHosts gate: the rest is
+        # judged as for a domain member, and the verdict cannot be better than depends
+        mech_j = replace(mech_j, status=UNKNOWN, message=f"Kerberos if {client.name} is domain-joined (judged so below)",
+                         fact=f"whether {client.name} is domain-joined", collect="dsregcmd /status")
     spn = None
     if mech in ("Kerberos", "Negotiate") and attempt.name_form in ("short", "fqdn"):
         spn = f"{client.spn_prefix.value.upper()}/{attempt.name}"
@@ -146,7 +167,7 @@ def build_plan(attempt: Attempt, client: ClientCap, server: ServerCap) -> tuple[
         ("mechanism", mech, mech_j.evidence),
         ("spn", spn or "", ev(client.name, client.spn_prefix.at, f"spn_prefix = {client.spn_prefix.value}") if spn else ()),
     )
-    return Plan(transport, port, url, mech, implicit_negotiate, spn, evidence), (endpoint_j, mech_j)
+    return Plan(transport, port, url, mech, spn, evidence), (endpoint_j, mech_j)
 
 
 def _resolved(attempt: Attempt, server: ServerCap) -> Attempt:
@@ -180,6 +201,9 @@ def predict(attempt: Attempt, client: ClientCap, server: ServerCap, env: Env, *,
     notes: list[str] = []
     if verdict == FAILS and alternatives:
         notes.extend(_alternatives(attempt, client, server, env))
+    if verdict != FAILS and plan.mechanism != "CredSSP":
+        # §3 step 17 [PS-HOP]: the remote session cannot reach a third computer as the user
+        notes.append("second hop: the session holds no delegable credentials unless CredSSP or Kerberos delegation is set up")
     return Prediction(attempt, client, server, plan, verdict, judgements, cascade, tuple(notes))
 
 

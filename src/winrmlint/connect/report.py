@@ -119,6 +119,7 @@ def to_json(p: Prediction) -> dict[str, object]:
         "spn": plan.spn,
         "evidence": evidence,
         "server_authenticated": p.server_authenticated if p.verdict != FAILS else None,
+        "encryption": p.encryption,
         "error": shown.to_json() if shown else None,
         "confidence": p.confidence,
         "blocking": [_blocking(j) for j in p.blocking],

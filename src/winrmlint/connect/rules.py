@@ -79,3 +79,34 @@ _BY_ROW = {row: r for r in CONNECT_RULES for row in r.rows}
 
 def rule_for_row(row: str) -> ConnectRule:
     return _BY_ROW.get(row, BY_CODE["WRM901"])
+
+
+_INPUTS = {
+    "WRM900": "both bundles", "WRM901": "client config, join state, TrustedHosts, the command",
+    "WRM902": "setspn (either host or the fleet root), join state, client spn_prefix",
+    "WRM903": "server service state, listeners, firewall rules, network profile, client DefaultPorts",
+    "WRM904": "server listeners (certificates: see depends)", "WRM905": "server config", "WRM906": "session configurations, LATFP, the credential kind",
+    "WRM907": "session configurations, Winrs, DisableRunAs policy", "WRM908": "the CredentialsDelegation policy (not collected: depends)",
+    "WRM910": "whatever was not collected", "WRM911": "client TrustedHosts, AllowUnencrypted, the command",
+}
+
+
+def catalog_markdown() -> str:
+    """docs/connect-rules.md: the WRM9xx rules in the rule catalog's shape, from this table."""
+    lines = [
+        "# winrmlint connection rules (WRM9xx)",
+        "",
+        "Generated from `src/winrmlint/connect/rules.py`; do not edit by hand (`pytest --update-goldens`).",
+        "",
+        "`winrmlint connect` judges one attempt between two hosts. Each prediction that fails, depends, or",
+        "succeeds without authenticating the server is one SARIF result under one of these rules; its",
+        "outcome row (O1…O44 of `docs/outcomes.md`, the table `winrmlint.outcomes` holds) names the error.",
+        "A fail of high confidence is `error`, a likely one `warning`, a *depends* `note`.",
+        "",
+        "| code | name | level | sec | inputs | fires when | outcomes / doc |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in CONNECT_RULES:
+        rows = ", ".join(r.rows) or "—"
+        lines.append(f"| {r.code} | {r.name} | {r.level} | | {_INPUTS[r.code]} | {r.fires} | {rows}; [{r.doc.title}]({r.doc.uri}) |")
+    return "\n".join(lines) + "\n"

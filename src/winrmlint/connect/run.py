@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, TextIO
 
 from winrmlint.connect.attempt import Attempt, FlagAttempt, UsageError, parse_command
@@ -32,7 +32,7 @@ class Request:
     targets: Sequence[str] = ()
     output_format: str = "text"
     include_passes: bool = False
-    scenarios: Sequence[FlagAttempt] = field(default=())
+    scenario_file: str | None = None
 
 
 def _host_paths(req: Request) -> list[str]:
@@ -126,7 +126,7 @@ def exit_code(predictions: list[Prediction]) -> int:
 
 def main(*, client: str | None, server: str | None, command: list[str], fleet: object, name: str | None,
          cred: str | None, auth: str | None, ssl: bool, port: int | None, matrix: object, sources: str | None,
-         targets: str | None, output_format: str, output: object, include_passes: bool,
+         targets: str | None, output_format: str, output: object, include_passes: bool, scenarios: object = None,
          writing: Callable[[Any], AbstractContextManager[TextIO]]) -> tuple[int, str]:
     """Run `connect` for the CLI: (exit code, a usage message for standard error or "")."""
     if output_format not in FORMATS:
@@ -139,6 +139,7 @@ def main(*, client: str | None, server: str | None, command: list[str], fleet: o
         matrix=str(matrix) if matrix is not None else None,
         sources=[s for s in (sources or "").split(",") if s], targets=[t for t in (targets or "").split(",") if t],
         output_format=output_format, include_passes=include_passes,
+        scenario_file=str(scenarios) if scenarios is not None else None,
     )
     try:
         if req.matrix is not None:
@@ -146,10 +147,12 @@ def main(*, client: str | None, server: str | None, command: list[str], fleet: o
                 raise UsageError("--matrix predicts every pair of the fleet: give no CLIENT, SERVER or command")
             from winrmlint.connect import matrix as matrix_mod
 
-            predictions, loaded = matrix_mod.predict_matrix(req.matrix, req.sources, req.targets, flags)
+            predictions, loaded = matrix_mod.predict_matrix(req.matrix, req.sources, req.targets, flags, req.scenario_file)
             if req.output_format == "text":
                 req = replace(req, output_format="matrix-text")
         else:
+            if req.scenario_file is not None:
+                raise UsageError("--scenarios goes with --matrix")
             if req.output_format in ("markdown", "html"):
                 raise UsageError(f"--format {req.output_format} is for --matrix tables")
             predictions, loaded = predict_pair(req)

@@ -15,13 +15,13 @@ from typing import Any, TextIO
 
 import sarif_om as om
 
-from winrmlint import __version__
+from winrmlint import __version__, project
 from winrmlint.connect import errors
 from winrmlint.connect.predict import DEPENDS, FAILS, Prediction
 from winrmlint.connect.report import error_of
 from winrmlint.connect.rules import BY_CODE, CONNECT_RULES, ConnectRule, rule_for_row
 from winrmlint.connect.steps import FAIL, UNKNOWN, Evidence, Judgement
-from winrmlint.output.sarif import FINGERPRINT, INFORMATION_URI, SCHEMA_URI, _plain, artifact_location, pascal, physical
+from winrmlint.output.sarif import FINGERPRINT, SCHEMA_URI, _plain, artifact_location, pascal, physical
 from winrmlint.source import Location
 
 _IMPORTANCE = {FAIL: "essential", UNKNOWN: "important"}
@@ -73,12 +73,14 @@ def fingerprint(p: Prediction, rule: ConnectRule) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
-def _step_location(j: Judgement, index: dict[str, int]) -> om.ThreadFlowLocation:
-    where = j.evidence[0].location if j.evidence else None
+def _step_location(j: Judgement, index: dict[str, int], fallback: Location) -> om.ThreadFlowLocation:
+    # a step without a line of its own (a parameter check) points at the deciding line: GitHub
+    # wants every thread-flow location physical
+    where = j.evidence[0].location if j.evidence else fallback
     tag = " (inferred)" if j.inferred else ""
     location = om.Location(
         message=om.Message(text=f"{j.step} {j.title}: {j.message}{tag}"),
-        physical_location=physical(where, index.get(where.uri)) if where is not None else None,
+        physical_location=physical(where, index.get(where.uri)),
     )
     return om.ThreadFlowLocation(location=location, importance=_IMPORTANCE.get(j.status, "unimportant"))
 
@@ -119,7 +121,7 @@ def result(p: Prediction, rule_index: dict[str, int], index: dict[str, int]) -> 
             om.Location(id=i, physical_location=physical(e.location, index.get(e.location.uri)), message=om.Message(text=f"{e.host}: {e.text}"))
             for i, e in enumerate(related, start=1)
         ] or None,
-        code_flows=[om.CodeFlow(thread_flows=[om.ThreadFlow(locations=[_step_location(j, index) for j in p.judgements])])],
+        code_flows=[om.CodeFlow(thread_flows=[om.ThreadFlow(locations=[_step_location(j, index, at) for j in p.judgements])])],
         partial_fingerprints={FINGERPRINT: fingerprint(p, rule)},
         properties=props,
     )
@@ -151,7 +153,7 @@ def document(predictions: Sequence[Prediction], *, include_passes: bool = False,
         schema_uri=SCHEMA_URI,
         runs=[om.Run(
             tool=om.Tool(driver=om.ToolComponent(
-                name="winrmlint", version=__version__, semantic_version=__version__, information_uri=INFORMATION_URI,
+                name="winrmlint", version=__version__, semantic_version=__version__, information_uri=project.url(),
                 rules=[descriptor(r) for r in CONNECT_RULES],
             )),
             automation_details=om.RunAutomationDetails(id="winrmlint/connect/"),

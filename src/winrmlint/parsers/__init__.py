@@ -9,9 +9,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from winrmlint.parsers import (
+    certificates,
+    dns_answers,
     dsregcmd,
     execution_policy,
     firewall,
+    local_groups,
     net_profile,
     reg_file,
     reg_query,
@@ -41,6 +44,9 @@ PARSERS: tuple[ModuleType, ...] = (
     wsman_drive,
     session_configs,
     net_profile,
+    certificates,
+    local_groups,
+    dns_answers,
 )
 
 
