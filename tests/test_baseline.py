@@ -114,3 +114,9 @@ def test_an_unreadable_baseline_is_a_usage_error(tmp_path: Path, content: bytes,
     assert result.exit_code == 2
     assert f"baseline {path}: {message}" in result.stderr
     assert invoke("lint", "--baseline", str(tmp_path / "missing.sarif"), str(LEGACY)).exit_code == 2
+
+
+def test_the_old_baseline_host_call_points_to_golden() -> None:
+    result = invoke("lint", "--baseline", "SRV-GOLD", str(LEGACY))
+    assert result.exit_code == 2
+    assert "baseline SRV-GOLD: no such file (a golden host for WRM802 is now --golden SRV-GOLD)" in result.stderr

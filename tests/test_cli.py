@@ -55,11 +55,9 @@ def test_text_output_names_file_line_code_and_fix() -> None:
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
     lines = result.stdout.splitlines()
     assert any(":" in l and " error WRM102 " in l and "AllowUnencrypted" in l for l in lines)
-    # a `winrm set` fix is given for both shells, labelled (issue 10: PowerShell reads an unquoted @{} as a hashtable)
-    assert (
-        'fix: cmd: `winrm set winrm/config/service @{AllowUnencrypted="false"}`, '
-        'PowerShell: `winrm set winrm/config/service \'@{AllowUnencrypted="false"}\'`'
-    ) in [l.strip() for l in lines]
+    # a fix that is a command is the bare command, whole on its line, ready to paste
+    assert 'fix: cmd: winrm set winrm/config/service @{AllowUnencrypted="false"}' in [l.strip() for l in lines]
+    assert "PowerShell: winrm set winrm/config/service '@{AllowUnencrypted=\"false\"}'" in [l.strip() for l in lines]
     findings = [l for l in lines if re.match(r"\s+\S+:\d+: (error|warning|note) WRM\d{3} ", l)]
     assert lines[-1].startswith(f"{len(findings)} findings")
 
@@ -182,12 +180,12 @@ def test_on_a_terminal_messages_wrap_but_commands_stay_whole() -> None:
     assert commands
     for command in commands:
         assert any(command in l for l in lines), command
-    assert "           winrm set winrm/config/service/auth @{Basic=\"false\"}" in lines  # WRM103's second command
+    assert "           cmd: winrm set winrm/config/service/auth @{Basic=\"false\"}" in lines  # WRM103's second command
 
 
 def test_statistics_and_the_fleet_summary() -> None:
     fleet = invoke("lint", "--isolated", str(LEGACY), str(CLEAN)).stdout.splitlines()
-    assert "hosts: 2 given, 2 linted, 0 left out" in fleet
+    assert "; 2 hosts given, 2 linted, 0 left out" in fleet[-1]
     assert "failing hosts (1): web01" in fleet
     stats = invoke("lint", "--isolated", "--statistics", str(LEGACY)).stdout.splitlines()
     assert "    6  warning  WRM702  quota-below-default" in stats
@@ -200,21 +198,24 @@ def test_statistics_and_the_fleet_summary() -> None:
 
 def test_a_host_with_nothing_readable_is_left_out(tmp_path: Path) -> None:
     (tmp_path / "broken").mkdir()
-    (tmp_path / "broken" / "capture.bin").write_bytes(b"\x00\x01\x02\xff" * 64)
+    # UTF-16 cut mid-character: a dump of this host, none of it readable
+    (tmp_path / "broken" / "winrm-config.txt").write_bytes(b"\xff\xfe" + "Config\n".encode("utf-16-le") + b"\x00")
     shutil.copytree(LEGACY, tmp_path / "web01")
-    # two readable bundles make the folder a fleet (with one, h9's discovery reads it as one bundle)
-    shutil.copytree(CLEAN, tmp_path / "srv")
+    shutil.copytree(CLEAN, tmp_path / "srv01")
     doc = json.loads(invoke("lint", "--isolated", "--format", "json", str(tmp_path)).stdout)
-    assert (doc["summary"]["hosts"], doc["summary"]["hosts_linted"], len(doc["summary"]["hosts_left_out"])) == (3, 2, 1)
+    summary = doc["summary"]
+    assert (summary["hosts"], summary["hosts_linted"], len(summary["hosts_left_out"])) == (3, 2, 1)
+    assert summary["hosts_left_out"][0].endswith("broken")
+    assert summary["failing_hosts"] == ["broken", "web01"]  # its WRM001 is an error
     lines = invoke("lint", "--isolated", str(tmp_path)).stdout.splitlines()
-    assert any(l.startswith("hosts: 3 given, 2 linted, 1 left out (") and "broken" in l for l in lines)
+    assert "3 hosts given, 2 linted, 1 left out: broken" in lines[-1]
 
 
 def test_quiet_prints_findings_only_and_exit_zero_passes() -> None:
     quiet = invoke("lint", "--isolated", "-q", str(LEGACY), str(CLEAN))
     assert quiet.exit_code == 1
     assert "srv-app01" not in quiet.stdout.lower()  # a clean host is not listed
-    assert not any(re.match(r"\d+ findings|hosts: ", l) for l in quiet.stdout.splitlines())
+    assert not any(re.match(r"\d+ findings|failing hosts", l) for l in quiet.stdout.splitlines())
     assert all(" WRM" in l or l.strip().startswith("fix:") or l.startswith("web01") or l.startswith(" " * 11) or not l.strip()
                for l in quiet.stdout.splitlines())
     assert invoke("lint", "--isolated", "--exit-zero", str(LEGACY)).exit_code == 0

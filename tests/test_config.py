@@ -140,7 +140,7 @@ def test_config_command_shows_each_value_and_its_origin(monkeypatch: pytest.Monk
 def test_level_override_changes_the_findings_level() -> None:
     result = invoke("lint", "--format", "json", "--config", str(CONFIGS / "site.winrmlint.toml"), str(LEGACY))
     found = {f["code"]: f["level"] for h in json.loads(result.stdout)["hosts"] for f in h["findings"]}
-    assert found["WRM203"] == "note"  # a warning by default
+    assert found["WRM207"] == "note"  # a warning by default
     assert found["WRM201"] == "warning"
 
 
@@ -163,7 +163,7 @@ def test_a_floor_above_the_default_reports_values_below_it(tmp_path: Path) -> No
     found = [f for h in json.loads(result.stdout)["hosts"] for f in h["findings"]]
     assert [f["code"] for f in found] == ["WRM701"]
     assert "expected at least `8192`" in found[0]["message"]
-    assert found[0]["fix"] == '`winrm set winrm/config @{MaxEnvelopeSizekb="8192"}`'
+    assert found[0]["fix"].startswith('cmd: `winrm set winrm/config @{MaxEnvelopeSizekb="8192"}`')
 
 
 def test_accepted_trusted_hosts_patterns(tmp_path: Path) -> None:
@@ -196,3 +196,16 @@ def test_schema_names_exactly_the_quotas_and_timeouts_the_rules_check() -> None:
     timeout_names = options["timeout-floors"]["propertyNames"]["enum"]
     assert quota_names == [quotas.ENVELOPE.rsplit("/", 1)[1], *(p.rsplit("/", 1)[1] for p in quotas.QUOTAS)]
     assert timeout_names == [p.rsplit("/", 1)[1] for p in quotas.TIMEOUTS]
+
+
+def test_profile_from_the_file_and_a_profile_that_does_not_exist(tmp_path: Path) -> None:
+    config = tmp_path / ".winrmlint.toml"
+    config.write_text('profile = "stig"\nselect = ["WRM203"]\n', encoding="utf-8")
+    # the client's Digest left at the Windows default is a finding only against the STIG
+    assert codes(invoke("lint", "--format", "json", "--isolated", "-s", "WRM203", str(LEGACY)).stdout) == []
+    assert codes(invoke("lint", "--format", "json", "--config", str(config), str(LEGACY)).stdout) == ["WRM203"]
+    assert codes(invoke("lint", "--format", "json", "--config", str(config), "--profile", "default", str(LEGACY)).stdout) == []
+    config.write_text('profile = "strict"\n', encoding="utf-8")
+    result = invoke("lint", "--config", str(config), str(LEGACY))
+    assert result.exit_code == 2
+    assert f'{config}:1: key `profile` is "strict"; allowed: one of default, stig, cis, cis-l2' in result.stderr

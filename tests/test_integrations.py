@@ -74,3 +74,23 @@ def test_action_lint_step_writes_sarif_annotates_and_keeps_the_exit_code(tmp_pat
     assert done.returncode == 0 and outputs.read_text() == "exit-code=0\n" and done.stdout == ""
     usage = run_step("lint", {**env, "PATHS": "no-such-folder"}, workspace)
     assert usage.returncode == 0 and outputs.read_text().endswith("exit-code=2\n")
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash")
+def test_action_with_a_baseline_uploads_the_plain_report_and_gates_on_new(tmp_path: Path) -> None:
+    runner_temp = tmp_path / "runner"
+    (runner_temp / "winrmlint" / "bin").mkdir(parents=True)
+    (runner_temp / "winrmlint" / "bin" / "winrmlint").symlink_to(Path(sys.executable).parent / "winrmlint")
+    workspace = tmp_path / "repo"
+    shutil.copytree(LEGACY, workspace / "bundles" / "web01")
+    subprocess.run([str(runner_temp / "winrmlint" / "bin" / "winrmlint"), "lint", "--exit-zero", "--format",
+                    "sarif=main.sarif", "bundles"], cwd=workspace, check=True, capture_output=True)
+    outputs = tmp_path / "github_output"
+    env = {"RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(outputs), "PATHS": "bundles", "SARIF": "winrmlint.sarif",
+           "ANNOTATIONS": "false", "BASELINE": "main.sarif", "FAIL_ON": "", "FAIL_ON_NEW": "true", "CONFIG": ""}
+    done = run_step("lint", env, workspace)
+    assert done.returncode == 0, done.stderr
+    assert outputs.read_text() == "exit-code=0\n"  # nothing new since main
+    doc = json.loads((workspace / "winrmlint.sarif").read_text(encoding="utf-8"))
+    assert_valid_sarif(doc)
+    assert doc["runs"][0]["results"] and not any("baselineState" in r for r in doc["runs"][0]["results"])

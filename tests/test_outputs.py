@@ -21,9 +21,10 @@ from winrmlint.source import Location
 LEGACY = FIXTURES / "bundles" / "web01-legacy"
 CLEAN = FIXTURES / "bundles" / "srv-clean-2022"
 runner = CliRunner()
-
-# a `winrm set` fix, in both shells (issue 10)
-FIX = 'cmd: `winrm set winrm/config/service @{AllowUnencrypted="false"}`, PowerShell: `winrm set winrm/config/service \'@{AllowUnencrypted="false"}\'`'
+WRM102_FIX = (
+    'cmd: `winrm set winrm/config/service @{AllowUnencrypted="false"}`, '
+    "PowerShell: `winrm set winrm/config/service '@{AllowUnencrypted=\"false\"}'`"
+)
 
 
 def invoke(*args: str):
@@ -68,7 +69,7 @@ def test_github_annotations_carry_the_findings_own_fix() -> None:
     name, props, data = next(c for c in commands if c[1]["title"] == "WRM102")
     assert name == "error"
     assert props == {"file": "fixtures/bundles/web01-legacy/winrm-config.txt", "line": "29", "title": "WRM102"}
-    assert data == 'Service `AllowUnencrypted` is `true`; expected `false`\nFix: ' + FIX
+    assert data == "Service `AllowUnencrypted` is `true`; expected `false`\nFix: " + WRM102_FIX
 
 
 def test_github_escaping_keeps_hostile_text_inside_one_command() -> None:
@@ -103,7 +104,7 @@ def test_junit_is_read_by_a_junit_reader(tmp_path: Path) -> None:
     failed = cases["WRM102 service-allow-unencrypted"]
     assert [type(r).__name__ for r in failed.result] == ["Failure"]
     assert failed.result[0].message == "Service `AllowUnencrypted` is `true`; expected `false`"
-    assert 'fix: ' + FIX in failed.result[0].text
+    assert "fix: " + WRM102_FIX in failed.result[0].text
     assert cases["WRM104 compatibility-listener"].is_passed
     assert legacy.tests == len(cases) and legacy.failures == sum(1 for c in cases.values() if c.result and type(c.result[0]).__name__ == "Failure")
     # one test case per host and rule
@@ -172,6 +173,4 @@ def test_an_unwritable_output_fails_before_anything_is_written(tmp_path: Path) -
 def test_sarif_message_carries_the_fix() -> None:
     doc = json.loads(invoke("lint", "--isolated", "--format", "sarif", str(LEGACY)).stdout)
     wrm102 = next(r for r in doc["runs"][0]["results"] if r["ruleId"] == "WRM102")
-    assert wrm102["message"]["text"] == (
-        'Service `AllowUnencrypted` is `true`; expected `false`\nFix: ' + FIX
-    )
+    assert wrm102["message"]["text"] == "Service `AllowUnencrypted` is `true`; expected `false`\nFix: " + WRM102_FIX

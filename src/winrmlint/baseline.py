@@ -37,6 +37,9 @@ def load(path: Path) -> dict[str, Previous]:
     """The baseline's results by fingerprint, from a winrmlint SARIF or JSON file."""
     try:
         doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+    except FileNotFoundError:
+        # `--baseline HOST` named WRM802's golden host before it moved to --golden
+        raise BaselineError(f"baseline {path}: no such file (a golden host for WRM802 is now --golden {path})") from None
     except OSError as err:
         raise BaselineError(f"baseline {path}: cannot be read: {err.strerror or err}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):

@@ -68,23 +68,24 @@ def _check_paths(paths: list[Path] | None) -> list[str]:
 
 
 @contextmanager
-def _writing(output: Path | None) -> Iterator[TextIO]:
-    """Standard output, or the `-o` file (closed afterwards); an unwritable file is a usage error."""
-    with ExitStack() as stack:
-        yield _open(output, stack)
+def _writing(output: Path | None, utf8: bool = False) -> Iterator[TextIO]:
+    """Standard output, or the `-o` file written atomically (output/write.py); a report that
+    cannot be written is one line and exit 2."""
+    from winrmlint.output.write import WriteError, opened
 
-
-def _open(output: Path | None, stack: ExitStack) -> TextIO:
-    if output is None:
-        # a terminal or pipe that cannot encode a character shows it escaped rather than failing
-        if hasattr(sys.stdout, "reconfigure"):
-            sys.stdout.reconfigure(errors="backslashreplace")
-        return sys.stdout
     try:
-        stream = open(output, "w", encoding="utf-8", newline="\n")
-    except OSError as err:
-        _usage(f"cannot write {output}: {err.strerror or err}")
-    return stack.enter_context(stream)
+        with opened(output, utf8) as stream:
+            yield stream
+    except WriteError as err:
+        typer.echo(f"winrmlint: {err}", err=True)
+        raise typer.Exit(2) from None
+
+
+def _open(output: Path | None, stack: ExitStack, utf8: bool) -> TextIO:
+    """An output entered on `stack`: a file is written atomically when the stack closes."""
+    from winrmlint.output.write import opened
+
+    return stack.enter_context(opened(output, utf8))
 
 
 def _usage(message: str) -> NoReturn:
@@ -223,13 +224,6 @@ def lint(
     max_archive_ratio: MaybeArchiveRatio = None,
 ) -> None:
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
-    from datetime import date
-
-    from winrmlint import engine
-    from winrmlint.findings import Level
-    from winrmlint.output import writer
-    from winrmlint.output.report import View, build
-
     formats = _formats(output_format, output)
     settings = _settings(paths, config_file, isolated, {
         "select": select, "ignore": ignore, "profile": profile, "fail-on": fail_on.value if fail_on else None,
@@ -244,9 +238,31 @@ def lint(
         _usage(f"unknown rule selector: {', '.join(bad)} (see `winrmlint rules`)")
     targets = _check_paths(paths)
     previous = _baseline(baseline)
+    from winrmlint.output.write import WriteError
+
+    try:
+        report, run = _lint_and_write(
+            targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics
+        )
+    except WriteError as err:
+        _usage(str(err))
+    _exit_if_nothing_read(run)
+    failing = report.failing(report.view.fail_on, only_new=settings.fail_on_new and previous is not None)
+    raise typer.Exit(0 if exit_zero or not failing else 1)
+
+
+def _lint_and_write(targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics):
+    """The run and its outputs; each file is written whole (atomically) once all are done."""
+    from datetime import date
+
+    from winrmlint import engine
+    from winrmlint.findings import Level
+    from winrmlint.output import writer
+    from winrmlint.output.report import View, build
+
     with ExitStack() as stack:
-        # every output opened before the run: an unwritable one fails at once, not after the work
-        streams = [(name, _open(target, stack)) for name, target in formats]
+        # every output opened before the run: an unwritable folder fails at once, not after the work
+        streams = [(name, _open(target, stack, utf8=name != "text")) for name, target in formats]
         with _progress(quiet) as progress:
             run = engine.lint(
                 targets,
@@ -271,7 +287,7 @@ def lint(
             today=date.today(),
             include_suppressed=include_suppressed,
             baseline=previous,
-            notices_wanted=not any(s.upper() in ("WRM002", "WRM003", "WRM00", "WRM0") or s in ("suppression-expired", "suppression-unused") for s in settings.ignore),
+            notices_ignored=_ignored_notices(settings.ignore),
             view=View(quiet=quiet, statistics=statistics, fail_on=threshold),
         )
         for name, stream in streams:
@@ -282,11 +298,17 @@ def lint(
                 f"than {_github_max()}: lint the fleet in parts, or narrow it with --select",
                 err=True,
             )
-        if statistics and formats[0][0] != "text" or statistics and any(t is not None for n, t in formats if n == "text"):
+        if statistics and not any(name == "text" and target is None for name, target in formats):
             _statistics_to_stderr(report)
-    _exit_if_nothing_read(run)
-    failing = report.failing(threshold, only_new=settings.fail_on_new and previous is not None)
-    raise typer.Exit(0 if exit_zero or not failing else 1)
+    return report, run
+
+
+def _ignored_notices(ignore: tuple[str, ...]) -> frozenset[str]:
+    """WRM002/WRM003 come from the suppression layer, not the engine: --ignore reaches them here."""
+    from winrmlint import suppressions
+    from winrmlint.config import chosen
+
+    return frozenset(r.code for r in suppressions.RULES if any(chosen(r.code, r.name, s) for s in ignore))
 
 
 def _github_max() -> int:
@@ -358,7 +380,7 @@ def parse(
 
     limits = _limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio)
     run = engine.lint(_check_paths(paths), rules=(), limits=limits)
-    with _writing(output) as stream:
+    with _writing(output, utf8=True) as stream:
         if output_format is ParseFormat.jsonl:
             model.write_jsonl(run, stream)
         else:

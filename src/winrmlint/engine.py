@@ -114,9 +114,9 @@ def lint(
     limits: Limits = Limits(),
     jobs: int = 0,
     baseline: str | None = None,
-    profile: str = "default",
     options: RuleOptions = RuleOptions(),
     progress: Callable[[int, int], None] | None = None,
+    profile: str = "default",
 ) -> RunResult:
     """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
     found = discover(list(paths), limits)
@@ -144,7 +144,7 @@ def lint(
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, chosen, options)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, profile=chosen, options=options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))

@@ -84,8 +84,8 @@ def document(given: Report | RunResult) -> dict[str, Any]:
         "summary": {
             "hosts": len(report.hosts),
             "hosts_linted": stats.hosts_linted,
-            "hosts_left_out": [r.host.bundle for r in report.hosts_left_out],
-            "failing_hosts": stats.failing_hosts,
+            "hosts_left_out": list(stats.left_out),
+            "failing_hosts": list(stats.failing_hosts),
             "findings": len(findings),
             **{level.value: sum(1 for f in findings if f.level is level) for level in Level},
             "suppressed_hidden": report.hidden_suppressed,

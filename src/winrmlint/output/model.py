@@ -9,6 +9,7 @@ from winrmlint import __version__
 from winrmlint.engine import RunResult
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Reading, Value
+from winrmlint.output.escape import json_line
 from winrmlint.output.json import file_dict
 
 
@@ -74,4 +75,4 @@ def write_json(run: RunResult, stream: TextIO) -> None:
 def write_jsonl(run: RunResult, stream: TextIO) -> None:
     for result in run.hosts:
         for _, setting in sorted(result.host.settings.items()):
-            stream.write(json.dumps(setting_line(result.host, setting), ensure_ascii=False) + "\n")
+            stream.write(json_line(json.dumps(setting_line(result.host, setting), ensure_ascii=False)) + "\n")

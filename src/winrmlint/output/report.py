@@ -93,7 +93,7 @@ def build(
     today: date | None = None,
     include_suppressed: bool = False,
     baseline: dict[str, Previous] | None = None,
-    notices_wanted: bool = True,
+    notices_ignored: frozenset[str] = frozenset(),
     view: View = View(),
 ) -> Report:
     """Apply level overrides, suppressions (config and manifests) and the baseline to a run."""
@@ -104,8 +104,7 @@ def build(
     every = [*suppressions, *(s for r in run.hosts for s in supp.from_manifest(r.host))]
     applied = supp.apply(findings, every, today or date.today(), {r.code for r in run.rules})
     notices = [replace(f, level=overrides[f.code]) if f.code in overrides else f for f in applied.notices]
-    if not notices_wanted:
-        notices = []
+    notices = [f for f in notices if f.code not in notices_ignored]
     items = [Item(f) for f in applied.kept + notices]
     if include_suppressed:
         items += [Item(f, suppression=s) for f, s in applied.suppressed.items()]

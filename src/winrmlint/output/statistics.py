@@ -13,10 +13,8 @@ from winrmlint.output.report import Report
 class Statistics:
     by_rule: tuple[tuple[str, str, str, int], ...]  # (code, name, level, count), most first
     failing_hosts: tuple[str, ...]  # hosts with an error or warning
-    hosts_given: int
     hosts_linted: int
-    hosts_left_out: int
-    left_out: tuple[str, ...]
+    left_out: tuple[str, ...]  # the bundles of hosts of which nothing was readable
 
     @classmethod
     def of(cls, report: Report, threshold: Level = Level.WARNING) -> Statistics:
@@ -35,9 +33,7 @@ class Statistics:
         return cls(
             by_rule=by_rule,
             failing_hosts=tuple(failing),
-            hosts_given=len(report.hosts),
             hosts_linted=len(report.hosts_linted),
-            hosts_left_out=len(left_out),
             left_out=tuple(r.host.bundle for r in left_out),
         )
 
@@ -45,14 +41,11 @@ class Statistics:
         return [{"code": c, "name": n, "level": lv, "count": k} for c, n, lv, k in self.by_rule]
 
     def lines(self) -> list[str]:
-        """The table `--statistics` prints, then the hosts (names escaped for a terminal)."""
+        """The table `--statistics` prints, then the failing hosts (names escaped for a terminal);
+        the report's summary line says how many hosts were given, linted and left out."""
         from winrmlint.output.escape import safe
 
         out = [f"{n:>5}  {lv:<7}  {code}  {name}" for code, name, lv, n in self.by_rule]
-        out.append(
-            f"hosts: {self.hosts_given} given, {self.hosts_linted} linted, {self.hosts_left_out} left out"
-            + (f" ({', '.join(safe(b) for b in self.left_out)})" if self.left_out else "")
-        )
         if self.failing_hosts:
             out.append(f"failing hosts ({len(self.failing_hosts)}): {', '.join(safe(h) for h in self.failing_hosts)}")
         return out

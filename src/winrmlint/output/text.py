@@ -18,8 +18,11 @@ _COLOURS = {Level.ERROR: "\x1b[31m", Level.WARNING: "\x1b[33m", Level.NOTE: "\x1
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
 # a backticked span in a fix: a command or a value, never broken across lines
 _CODE = re.compile(r"`[^`]+`")
-# a fix that is nothing but commands: `a`; `b`
-_ONLY_COMMANDS = re.compile(r"^`[^`]+`(\s*;\s*`[^`]+`)*$")
+# a fix that is nothing but commands, each maybe labelled with its shell: `a`; `b` or
+# cmd: `a`, PowerShell: `b`
+_COMMAND = r"(?:[A-Za-z][\w ]*: )?`[^`]+`"
+_ONLY_COMMANDS = re.compile(rf"^{_COMMAND}(\s*[;,]\s*{_COMMAND})*$")
+_LABELLED = re.compile(r"(?:(?P<label>[A-Za-z][\w ]*): )?`(?P<command>[^`]+)`")
 _NBSP = "\x00"  # stands for a space inside a command while wrapping; never in escaped text
 
 
@@ -36,7 +39,7 @@ def fix_lines(fix: str, width: int | None) -> list[str]:
     """The fix as lines under `fix:`: a fix made only of commands puts each bare on its own line,
     ready to paste; prose wraps on a terminal, but never inside a backticked command."""
     if _ONLY_COMMANDS.match(fix):
-        return [m.group()[1:-1] for m in _CODE.finditer(fix)]
+        return [f"{m['label']}: {m['command']}" if m["label"] else m["command"] for m in _LABELLED.finditer(fix)]
     if not width:
         return [fix]
     glued = _CODE.sub(lambda m: m.group().replace(" ", _NBSP), fix)
@@ -117,8 +120,8 @@ def render(report: Report, stream: TextIO, colour: bool = False, width: int | No
     stats = Statistics.of(report, report.view.fail_on)
     if report.view.statistics:
         stream.write("\n".join(stats.lines()) + "\n")
-    elif len(report.hosts) > 1:
-        # the end of a fleet run: which hosts fail, and which were not linted at all
+    elif len(report.hosts) > 1 and stats.failing_hosts:
+        # the end of a fleet run: which hosts fail (the summary says which were not linted)
         stream.write("\n".join(stats.lines()[len(stats.by_rule):]) + "\n")
     stream.write(summary(report) + "\n")
 
