@@ -32,7 +32,8 @@ def explained(*args: str) -> dict:
 def test_rule_documentation_piped_is_its_markdown() -> None:
     result = invoke("explain", "WRM401")
     assert result.exit_code == 0
-    assert result.stdout == explain.rule_markdown(RULES[[r.code for r in RULES].index("WRM401")])
+    assert result.stdout == explain.rule_markdown(RULES[[r.code for r in RULES].index("WRM401")], docs=False)
+    assert "spn-on-another-account (`winrmlint explain 0x80090322`)" in result.stdout
     assert result.stdout.startswith("# WRM401 http-spn-owned-by-other-account\n")
     for heading in ("## What it finds", "## Why it matters", "## Example", "## Fix", "## Errors it explains"):
         assert heading in result.stdout
@@ -164,3 +165,24 @@ def test_every_rule_cited_by_an_outcome_explains_it() -> None:
         cited = [o for o in BY_ID.values() if rule.code in o.rules]
         page = explain.rule_markdown(rule)
         assert all(f"#{o.id})" in page for o in cited)
+
+
+def test_rule_with_a_bundle_shows_its_findings_there() -> None:
+    result = explained("WRM401", "--bundle", str(SCENARIOS / "spn-service-account"))
+    assert result["state"] == "holds" and result["hosts"] == ["WEB01"]
+    assert [(e["file"].rsplit("/", 2)[-2:], e["line"]) for e in result["evidence"]] == [(["web01", "setspn.txt"], 7)]
+    text = invoke("explain", "WRM512", "--bundle", str(FIXTURES / "bundles")).stdout
+    assert "## On srv-app01, web01" in text
+    assert "WRM512 not evaluated on web01" in text and "WRM512 found nothing on srv-app01" in text
+
+
+def test_a_mistyped_option_is_a_usage_error_not_a_query() -> None:
+    result = invoke("explain", "--bundel", "x", "0x80090322")
+    assert result.exit_code == 2
+    assert "no such option: --bundel" in result.stderr
+
+
+def test_a_paraphrase_gets_the_closest_published_texts() -> None:
+    result = invoke("explain", "winrm says the service cannot be reached, is it running")
+    assert result.exit_code == 2
+    assert "did you mean: 0x80338012 (cannot-connect)" in result.stderr

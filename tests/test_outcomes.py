@@ -223,3 +223,10 @@ def test_render_fqeid_rules() -> None:
 def test_unknown_text_finds_nothing() -> None:
     assert lookup("the printer is on fire") == []
     assert lookup("") == []
+
+
+def test_a_huge_paste_is_read_only_so_far() -> None:
+    """A megabyte of text is cut at MAX_PASTE: a pasted error record is a few KiB."""
+    head = BY_ID["remote-access-disabled"].texts[0]
+    assert match_text(head + " x" * 600_000)[0].outcome.id == "remote-access-disabled"
+    assert match_text("x" * outcomes.MAX_PASTE + " " + head) == []

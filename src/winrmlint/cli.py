@@ -198,7 +198,7 @@ def lint(
     paths: Paths = None,
     output_format: Annotated[
         Optional[list[str]],
-        typer.Option("--format", "-f", help="text, json, sarif, github, junit or gitlab; NAME=FILE writes to FILE. Repeatable.", show_default="text"),
+        typer.Option("--format", "-f", help="text, json, sarif, github, junit, gitlab or html; NAME=FILE writes to FILE. Repeatable.", show_default="text"),
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the first --format to this file instead of standard output.")] = None,
     config_file: ConfigFile = None,
@@ -403,11 +403,16 @@ def explain(
     Exit 0: explained, 2: nothing matches (suggestions on standard error) or a usage error."""
     from winrmlint import explain as explaining
 
+    # ignore_unknown_options lets `-2146893022` through; a mistyped option must not become a query
+    mistyped = [w for w in query if w.startswith("--") or (w.startswith("-") and not w[1:].isdigit())]
+    if mistyped:
+        typer.echo(f"winrmlint: no such option: {mistyped[0]} (see `winrmlint explain --help`)", err=True)
+        raise typer.Exit(2)
     found = explaining.explain(" ".join(query))
     if not found.found:
         typer.echo(explaining.not_found_message(found), err=True)
         raise typer.Exit(2)
-    if bundle and found.matches:
+    if bundle:
         found = explaining.check_bundle(found, _check_paths(bundle))
     if output_format is ExplainFormat.json:
         import json

@@ -58,17 +58,31 @@ class ConfigFile:
             return self.path.resolve().as_posix()
 
     def line_of(self, key: str) -> int:
-        """The line that sets a key (`fail-on`, `levels.WRM301`), or its table's header; else 1."""
-        *tables, leaf = key.split(".")
-        header = re.compile(r"^\s*\[\s*" + re.escape(".".join([*self.prefix.rstrip(".").split(".")[:2], *tables]).strip(".")) + r"\s*\]")
-        assignment = re.compile(r'^\s*["\']?' + re.escape(leaf) + r'["\']?\s*=')
-        start = 0
-        if tables or self.prefix:
-            start = next((n for n, text in enumerate(self.lines) if header.match(text)), 0)
-        for n in range(start, len(self.lines)):
-            if assignment.match(self.lines[n]):
-                return n + 1
-        return start + 1
+        """The line that sets a key (`fail-on`, `options.quota-floors.MaxShellsPerUser`): in the
+        deepest `[table]` of it the file has, the key's assignment (inline tables too), else the
+        table's header; 1 when nothing matches."""
+        parts = key.split(".")
+        base = self.prefix.rstrip(".").split(".") if self.prefix else []
+        for depth in range(len(parts), -1, -1):
+            table = ".".join([*base, *parts[:depth]])
+            if table:
+                header = re.compile(r"^\s*\[\s*" + re.escape(table) + r"\s*\]\s*(#.*)?$")
+                start = next((n for n, text in enumerate(self.lines) if header.match(text)), None)
+                if start is None:
+                    continue
+            else:
+                start = -1  # the top of a .winrmlint.toml, before any [table]
+            if depth == len(parts):
+                return start + 1
+            for wanted in (parts[-1], parts[depth]):
+                assignment = re.compile(r'(^|[{,]|\s)["\']?' + re.escape(wanted) + r'["\']?\s*=')
+                for n in range(start + 1, len(self.lines)):
+                    if re.match(r"^\s*\[", self.lines[n]):
+                        break
+                    if assignment.search(self.lines[n]):
+                        return n + 1
+            return max(1, start + 1)
+        return 1
 
     def suppression_line(self, index: int) -> int:
         """The header line of the index-th `[[…suppressions]]` table (or the `suppressions` key)."""
@@ -276,7 +290,7 @@ def resolve(config: ConfigFile | None, cli: dict[str, Any]) -> Settings:
     options_table = table.get("options", {})
     floors = {**options_table.get("quota-floors", {}), **options_table.get("timeout-floors", {})}
     options = RuleOptions(
-        floors=tuple(sorted((k.lower(), v) for k, v in floors.items())),
+        floors=tuple(sorted(floors.items())),
         trusted_hosts_accepted=tuple(options_table.get("trusted-hosts-accepted", ())),
     )
     if options != RuleOptions():
@@ -335,8 +349,10 @@ def describe(settings: Settings) -> str:
     lines.append(f"\n[tool.winrmlint.levels]  # {origins.get('levels', 'default: each rule its own level')}")
     lines.extend(f"{code} = {_toml(level)}" for code, level in settings.levels)
     lines.append(f"\n[tool.winrmlint.options]  # {origins.get('options', 'default: the Windows defaults')}")
-    if settings.options.floors:
-        lines.append("floors = { " + ", ".join(f"{k} = {v}" for k, v in settings.options.floors) + " }")
+    options = settings.file.table.get("options", {}) if settings.file else {}
+    for key in ("quota-floors", "timeout-floors"):
+        if options.get(key):
+            lines.append(f"{key} = {{ " + ", ".join(f"{k} = {v}" for k, v in options[key].items()) + " }")
     if settings.options.trusted_hosts_accepted:
         lines.append(f"trusted-hosts-accepted = {_toml(list(settings.options.trusted_hosts_accepted))}")
     lines.append("\n[tool.winrmlint.limits]")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from winrmlint import outcomes
 from winrmlint.outcomes import Match, Outcome
-from winrmlint.rules import BY_CODE, BY_NAME, RULES
+from winrmlint.rules import BY_CODE, BY_NAME
 from winrmlint.rules.base import Rule
 
 if TYPE_CHECKING:
@@ -62,15 +62,25 @@ class Explanation:
     checks: dict[str, tuple[CauseCheck, ...]] = field(default_factory=dict)  # by outcome id
     hosts: tuple[str, ...] = ()
     suggestions: tuple[str, ...] = ()
+    rule_check: CauseCheck | None = None  # the rule itself run on a bundle
 
     @property
     def found(self) -> bool:
         return self.rule is not None or bool(self.matches)
 
 
+def _rules() -> tuple[Rule, ...]:
+    """The host and fleet rules and the suppression layer's own (WRM002, WRM003)."""
+    from winrmlint.config import all_rules
+
+    return all_rules()
+
+
 def find_rule(query: str) -> Rule | None:
     text = query.strip()
-    return BY_CODE.get(text.upper()) or BY_NAME.get(text.lower())
+    return BY_CODE.get(text.upper()) or BY_NAME.get(text.lower()) or next(
+        (r for r in _rules() if text.upper() == r.code or text.lower() == r.name), None
+    )
 
 
 def explain(query: str) -> Explanation:
@@ -94,46 +104,65 @@ def suggest(query: str, limit: int = 5) -> list[str]:
             key=lambda o: abs((o.value or 0) - value),
         )
         return [f"{o.code} ({o.id})" for o in near[:limit]]
-    words = [r.code for r in RULES] + [r.name for r in RULES] + [o.id for o in outcomes.OUTCOMES]
+    if len(text.split()) > 2:
+        return _closest_texts(text, limit)
+    words = [r.code for r in _rules()] + [r.name for r in _rules()] + [o.id for o in outcomes.OUTCOMES]
     words += sorted({o.fqeid for o in outcomes.OUTCOMES if o.fqeid and not o.fqeid.startswith("-")})
     close = difflib.get_close_matches(text, words, n=limit, cutoff=0.6)
     close += [w for w in difflib.get_close_matches(text.upper(), words, n=limit, cutoff=0.6) if w not in close]
     return close[:limit]
 
 
+def _closest_texts(text: str, limit: int) -> list[str]:
+    """Outcomes whose published texts share the most words with a text that matched none
+    (a paraphrase, a typo, a text from memory)."""
+    wanted = {w for w in re.findall(r"[a-z]{4,}", text.lower())}
+    scored = []
+    for o in outcomes.OUTCOMES:
+        theirs = {w for t in o.texts for w in re.findall(r"[a-z]{4,}", t.lower())}
+        shared = len(wanted & theirs)
+        if shared >= 2:
+            scored.append((-shared, o.id, f"{o.code or o.name or '(no code)'} ({o.id})"))
+    return [label for _, _, label in sorted(scored)[:limit]]
+
+
 def check_bundle(explanation: Explanation, paths: Sequence[str]) -> Explanation:
-    """The explanation with every cause's rules run on the bundle (or fleet) at `paths`."""
+    """The explanation with every cause's rules (or the rule explained) run on the bundle or fleet
+    at `paths`."""
+    from dataclasses import replace
+
     from winrmlint import engine
 
+    if explanation.rule is not None:
+        code = explanation.rule.code
+        run = engine.lint(list(paths), rules=engine.select_rules([code]))
+        cause = outcomes.Cause(explanation.rule.summary, (code,))
+        return replace(explanation, rule_check=CauseCheck(cause, (_verdict(code, run),)),
+                       hosts=tuple(r.host.name for r in run.hosts))
     codes = sorted({r for m in explanation.matches for r in m.outcome.rules})
     run = engine.lint(list(paths), rules=engine.select_rules(codes or ["WRM001"]))
-    checks = {m.outcome.id: tuple(_check(c, run) for c in m.outcome.causes) for m in explanation.matches}
-    hosts = tuple(r.host.name for r in run.hosts)
-    return Explanation(explanation.query, explanation.rule, explanation.matches, checks, hosts, explanation.suggestions)
+    checks = {
+        m.outcome.id: tuple(CauseCheck(c, tuple(_verdict(r, run) for r in c.rules)) for c in m.outcome.causes)
+        for m in explanation.matches
+    }
+    return replace(explanation, checks=checks, hosts=tuple(r.host.name for r in run.hosts))
 
 
-def _check(cause: outcomes.Cause, run: RunResult) -> CauseCheck:
-    verdicts = []
-    for code in cause.rules:
-        found = tuple(f for f in run.findings if f.code == code)
-        holding = {f.bundle for f in found}
-        verdicts.append(
-            Verdict(
-                code,
-                holds_on=found,
-                clear_on=tuple(
-                    r.host.name for r in run.hosts if code not in r.not_evaluated and r.host.bundle not in holding
-                ),
-                not_evaluated_on=tuple(r.host.name for r in run.hosts if code in r.not_evaluated),
-            )
-        )
-    return CauseCheck(cause, tuple(verdicts))
+def _verdict(code: str, run: RunResult) -> Verdict:
+    found = tuple(f for f in run.findings if f.code == code)
+    holding = {f.bundle for f in found}
+    return Verdict(
+        code,
+        holds_on=found,
+        clear_on=tuple(r.host.name for r in run.hosts if code not in r.not_evaluated and r.host.bundle not in holding),
+        not_evaluated_on=tuple(r.host.name for r in run.hosts if code in r.not_evaluated),
+    )
 
 
 # ---- Markdown: the terminal view (rendered by rich on a terminal) and the generated docs ----
 
 
-def rule_markdown(rule: Rule) -> str:
+def rule_markdown(rule: Rule, docs: bool = True) -> str:
     """A rule's page: title, level and kind line, its docstring's sections, the errors it explains,
     references. `docs/rules/<code>.md` is this text."""
     kind = _kind(rule)
@@ -142,12 +171,15 @@ def rule_markdown(rule: Rule) -> str:
         facts.append(f"kind: {kind}")
     if rule.security_severity is not None:
         facts.append(f"security-severity {rule.security_severity:.1f}")
-    facts.append(f"help: <{rule.help_uri}>")
+    from winrmlint import project
+
+    if not docs or rule.help_uri != project.rule_page(rule.code):
+        facts.append(f"help: <{rule.help_uri}>")
     errors = [o for o in outcomes.OUTCOMES if rule.code in o.rules]
     explained = ""
     if errors:
         explained = "## Errors it explains\n" + "\n".join(
-            f"- {_label(o)}: {', '.join(c.text for c in o.causes if rule.code in c.rules)}" for o in errors
+            f"- {_label(o, docs)}: {', '.join(c.text for c in o.causes if rule.code in c.rules)}" for o in errors
         )
     parts = [f"# {rule.code} {rule.name}", rule.summary, " · ".join(facts), _body(rule), explained, _references(rule)]
     return "\n\n".join(p for p in parts if p).rstrip() + "\n"
@@ -169,10 +201,62 @@ def _references(rule: Rule) -> str:
     return "## References\n" + tail[1].strip() if len(tail) == 2 else ""
 
 
-def _label(o: Outcome) -> str:
+def _label(o: Outcome, docs: bool) -> str:
+    """An outcome named in a rule's page: linked in the docs, with its explain command in a terminal."""
     code = f"`{o.code}` ({o.dec})" if o.code else "no code"
     name = f" {o.name}" if o.name else ""
-    return f"{code}{name} — [{o.id}](../outcomes.md#{o.id})"
+    where = f"[{o.id}](../outcomes.md#{o.id})" if docs else f"{o.id} (`winrmlint explain {o.code or o.id}`)"
+    return f"{code}{name} — {where}"
+
+
+def rules_index_markdown() -> str:
+    """docs/rules/README.md: every rule, linked to its page."""
+    from winrmlint import project
+
+    rows = "\n".join(f"| [{r.code}]({r.code}.md) | `{r.name}` | {r.level.value} | {r.summary} |" for r in _rules())
+    return (
+        f"# Rules\n\nThe rules of winrmlint (<{project.url()}>). Generated from the rules' docstrings and metadata by `python docs/generate.py`; "
+        "a test keeps these pages in sync. `winrmlint explain WRMnnn` shows the same page in a terminal.\n\n"
+        "| code | name | level | summary |\n| --- | --- | --- | --- |\n" + rows + "\n"
+    )
+
+
+def outcomes_markdown() -> str:
+    """docs/outcomes.md: the outcome table, an index and a section per outcome."""
+    index = "\n".join(
+        f"| [{o.id}](#{o.id}) | {f'`{o.code}`' if o.code else '—'} | {o.dec if o.dec is not None else '—'} | "
+        f"{o.step} | {', '.join(o.rules) or '—'} |"
+        for o in outcomes.OUTCOMES
+    )
+    out = [
+        "# Outcomes: WinRM errors, their causes and fixes",
+        "Generated from `src/winrmlint/outcomes.py` by `python docs/generate.py`; a test keeps it in sync. "
+        "Each outcome is one distinct failure a user sees, with its code, the signed decimal PowerShell "
+        "prints, its published texts, the step of the client's decision procedure where it arises, the "
+        "documented causes with the rules that detect each, and the fix. `winrmlint explain <code or text>` "
+        "finds them; `--bundle` checks the causes on a host.",
+        "| outcome | code | decimal | step | rules |\n| --- | --- | --- | --- | --- |\n" + index,
+    ]
+    for o in outcomes.OUTCOMES:
+        facts = [f"`{o.code}` ({o.dec})" if o.code else "no code"]
+        if o.name:
+            facts.append(f"`{o.name}`")
+        if o.modifier:
+            facts.append(f"FullyQualifiedErrorId `{o.modifier},…`")
+        if o.also:
+            facts.append("also shown as " + ", ".join(f"`{a}`" for a in o.also))
+        facts.append(f"step {o.step}")
+        facts.append(f"confidence {o.confidence}")
+        section = [f"## {o.id}", " · ".join(facts)]
+        section += [f"> {t}" for t in o.texts]
+        section.append("Causes:\n" + "\n".join(
+            f"- {c.text} — " + (", ".join(f"[{r}](rules/{r}.md)" for r in c.rules) or "no rule (the attempt decides)")
+            for c in o.causes
+        ))
+        section.append(f"Fix: {o.fix}")
+        section.append(f"Reference: <{o.help_uri}>")
+        out.append("\n\n".join(section))
+    return "\n\n".join(out) + "\n"
 
 
 def explanation_markdown(explanation: Explanation) -> str:
@@ -180,13 +264,17 @@ def explanation_markdown(explanation: Explanation) -> str:
     from winrmlint.output.escape import safe
 
     if explanation.rule is not None:
-        return rule_markdown(explanation.rule)
+        page = rule_markdown(explanation.rule, docs=False)
+        if explanation.rule_check is None:
+            return page
+        hosts = ", ".join(safe(h) for h in explanation.hosts)
+        return f"{page}\n## On {hosts}\n\n{_check_markdown(explanation.rule_check, safe)}\n"
     if not explanation.found:
         return ""
     out: list[str] = []
     for m in explanation.matches:
         o = m.outcome
-        out.append(f"# {o.code or o.name or o.id} — {o.id}")
+        out.append(f"# {o.code} — {o.id}" if o.code else f"# {o.id}")
         facts = []
         if o.code:
             facts.append(f"`{o.code}` = `{o.dec}`")
@@ -263,10 +351,25 @@ def not_found_message(explanation: Explanation) -> str:
     return head + tips + " (see `winrmlint rules` and docs/outcomes.md)"
 
 
+def _check_json(check: CauseCheck) -> dict[str, object]:
+    return {
+        "state": check.state,
+        "evidence": [
+            {"rule": v.rule, "host": f.host, "file": f.location.uri, "line": f.location.line, "message": f.message, "fix": f.fix}
+            for v in check.verdicts for f in v.holds_on
+        ],
+        "not_evaluated_on": sorted({h for v in check.verdicts for h in v.not_evaluated_on}),
+    }
+
+
 def to_json(explanation: Explanation) -> dict[str, object]:
     """The explanation for scripts."""
     if explanation.rule is not None:
-        return {"query": explanation.query, "rule": explanation.rule.code, "markdown": rule_markdown(explanation.rule)}
+        found: dict[str, object] = {"query": explanation.query, "rule": explanation.rule.code,
+                                    "markdown": rule_markdown(explanation.rule)}
+        if explanation.rule_check is not None:
+            found.update(_check_json(explanation.rule_check), hosts=list(explanation.hosts))
+        return found
     items = []
     for m in explanation.matches:
         o = m.outcome
@@ -275,14 +378,7 @@ def to_json(explanation: Explanation) -> dict[str, object]:
         for n, cause in enumerate(o.causes):
             item: dict[str, object] = {"cause": cause.text, "rules": list(cause.rules)}
             if checks is not None:
-                check = checks[n]
-                item["state"] = check.state
-                item["evidence"] = [
-                    {"rule": v.rule, "host": f.host, "file": f.location.uri, "line": f.location.line,
-                     "message": f.message, "fix": f.fix}
-                    for v in check.verdicts for f in v.holds_on
-                ]
-                item["not_evaluated_on"] = sorted({h for v in check.verdicts for h in v.not_evaluated_on})
+                item.update(_check_json(checks[n]))
             causes.append(item)
         items.append({
             "id": o.id, "code": o.code, "dec": o.dec, "name": o.name, "fqeid": o.modifier, "step": o.step,

@@ -10,8 +10,8 @@ from fnmatch import fnmatchcase
 class RuleOptions:
     """Frozen and picklable: it travels to worker processes with the rules.
 
-    `floors` maps a quota or timeout name in lower case (`maxshellsperuser`) to the lowest value
-    the site accepts, replacing the Windows default the rules expect otherwise.
+    `floors` maps a quota or timeout name (`MaxShellsPerUser`, any case) to the lowest value the
+    site accepts, replacing the Windows default the rules expect otherwise.
     `trusted_hosts_accepted` holds glob patterns of TrustedHosts entries the site has accepted.
     """
 
@@ -19,10 +19,10 @@ class RuleOptions:
     trusted_hosts_accepted: tuple[str, ...] = ()
 
     def floor(self, name: str, default: int) -> int:
-        return dict(self.floors).get(name.lower(), default)
+        return next((v for k, v in self.floors if k.lower() == name.lower()), default)
 
     def has_floor(self, name: str) -> bool:
-        return name.lower() in dict(self.floors)
+        return any(k.lower() == name.lower() for k, _ in self.floors)
 
     def accepts_trusted_host(self, entry: str) -> bool:
         """Whether a TrustedHosts entry matches a pattern the site accepts (Windows names ignore case)."""

@@ -43,6 +43,8 @@ _HEX = re.compile(r"\b0x[0-9a-fA-F]{1,8}\b")
 _FQEID = re.compile(r"FullyQualifiedErrorId\s*:\s*([\w.,-]+)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^<>]{1,40}>|\{\w+\}|…")
 _SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\s*(?:…|\.\.\.)\s*")
+# an error record is a few KiB; a longer paste is read this far (matching is linear in it per text)
+MAX_PASTE = 64 * 1024
 # sentences shorter than this (as letters and digits) say too little to tell outcomes apart
 _MIN_KEY = 8
 
@@ -2198,6 +2200,7 @@ def match_text(paste: str) -> list[Match]:
     outcome scores the larger of the share of its text the paste shows and the share of the
     paste's known sentences its text holds.
     """
+    paste = paste[:MAX_PASTE]
     codes = {n for h in _HEX.findall(paste) if (n := number(h)) is not None}
     fqeids = [m.group(1) for m in _FQEID.finditer(paste)]
     message = _message(paste)
@@ -2223,7 +2226,9 @@ def match_text(paste: str) -> list[Match]:
             # a code or FQEID names the outcome; the text then says how well the rest agrees
             bonus = 1.0 if (hits or fqeid) else 0.0
             found.append(Match(outcome, min(1.0, score) + bonus, " and ".join(reasons)))
-    found.sort(key=lambda m: -m.score)
+    # on a tie, an outcome with a code first: it is the one users see more often (a bare "Access is
+    # denied." is 0x80070005 far more than the codeless Kerberos variant)
+    found.sort(key=lambda m: (-m.score, not m.outcome.code))
     if not found:
         return []
     best = found[0].score

@@ -55,7 +55,7 @@ class Suppression:
 
     @property
     def scope(self) -> str:
-        parts = [f"hosts `{self.hosts}`"]
+        parts = [f"host `{self.owner}`" if self.owner else f"hosts `{self.hosts}`"]
         if self.path:
             parts.append(f"path `{self.path}`")
         if self.file:

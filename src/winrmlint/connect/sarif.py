@@ -15,15 +15,13 @@ from typing import Any, TextIO
 
 import sarif_om as om
 
-from winrmlint import __version__
+from winrmlint import __version__, project
 from winrmlint.connect import errors
 from winrmlint.connect.predict import DEPENDS, FAILS, Prediction
 from winrmlint.connect.report import error_of
 from winrmlint.connect.rules import BY_CODE, CONNECT_RULES, ConnectRule, rule_for_row
 from winrmlint.connect.steps import FAIL, UNKNOWN, Evidence, Judgement
-from winrmlint.output.sarif import (
-    FINGERPRINT, INFORMATION_URI, SCHEMA_URI, _plain, artifact_location, pascal, physical,
-)
+from winrmlint.output.sarif import FINGERPRINT, SCHEMA_URI, _plain, artifact_location, pascal, physical
 from winrmlint.source import Location
 
 _IMPORTANCE = {FAIL: "essential", UNKNOWN: "important"}
@@ -155,7 +153,7 @@ def document(predictions: Sequence[Prediction], *, include_passes: bool = False,
         schema_uri=SCHEMA_URI,
         runs=[om.Run(
             tool=om.Tool(driver=om.ToolComponent(
-                name="winrmlint", version=__version__, semantic_version=__version__, information_uri=INFORMATION_URI,
+                name="winrmlint", version=__version__, semantic_version=__version__, information_uri=project.url(),
                 rules=[descriptor(r) for r in CONNECT_RULES],
             )),
             automation_details=om.RunAutomationDetails(id="winrmlint/connect/"),

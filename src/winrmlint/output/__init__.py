@@ -21,6 +21,7 @@ FORMATS: dict[str, tuple[str, str]] = {
     "github": ("winrmlint.output.github", "GitHub Actions workflow annotations"),
     "junit": ("winrmlint.output.junit", "JUnit XML: one test case per host and rule"),
     "gitlab": ("winrmlint.output.gitlab", "GitLab Code Quality JSON"),
+    "html": ("winrmlint.output.html", "one self-contained page to hand over: hosts x rules, evidence, fixes"),
 }
 
 

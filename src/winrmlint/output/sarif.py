@@ -14,7 +14,7 @@ from urllib.parse import quote
 import attr
 import sarif_om as om
 
-from winrmlint import __version__
+from winrmlint import __version__, project
 from winrmlint.baseline import Previous
 from winrmlint.engine import RunResult
 from winrmlint.output.report import of, Item, Report, message_with_fix
@@ -22,7 +22,6 @@ from winrmlint.rules.base import Rule
 from winrmlint.source import Location
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/winrmlint/winrmlint"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "winrmlint/v1"
 # GitHub code scanning refuses the whole upload past this many results in one run
@@ -179,7 +178,7 @@ def log(given: Report | RunResult) -> om.SarifLog:
                         name="winrmlint",
                         version=__version__,
                         semantic_version=__version__,
-                        information_uri=INFORMATION_URI,
+                        information_uri=project.url(),
                         rules=[reporting_descriptor(r) for r in report.rules],
                     )
                 ),

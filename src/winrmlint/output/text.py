@@ -124,13 +124,17 @@ def render(report: Report, stream: TextIO, colour: bool = False, width: int | No
 
 
 def summary(report: Report) -> str:
-    findings = report.findings
+    """`N findings (by level) on H hosts`, then unreadable files, suppressions and the baseline."""
+    findings = [i.finding for i in report.items if i.suppression is None]
+    shown_suppressed = len(report.items) - len(findings)
     counts = {level: sum(1 for f in findings if f.level is level) for level in Level}
     parts = [f"{n} {level.value}{'s' if n != 1 else ''}" for level, n in counts.items() if n]
     unreadable = sum(1 for f in report.run.files if f.error)
     tail = f"; {unreadable} file{'s' if unreadable != 1 else ''} unreadable" if unreadable else ""
     if report.hidden_suppressed:
         tail += f"; {report.hidden_suppressed} suppressed (--include-suppressed shows them)"
+    if shown_suppressed:
+        tail += f"; {shown_suppressed} suppressed, shown marked"
     if report.has_baseline:
         new = sum(1 for i in report.items if i.state == "new")
         tail += f"; against the baseline: {new} new, {len(report.absent)} gone"

@@ -46,7 +46,6 @@ INSTALL = Doc(
     "Installation and configuration for Windows Remote Management",
     "https://learn.microsoft.com/windows/win32/winrm/installation-and-configuration-for-windows-remote-management",
 )
-PROJECT = Doc("winrmlint rules", "https://github.com/winrmlint/winrmlint#rules")
 
 # Parsers that read the registry: a GPO reading from them is the policy value itself, a local one
 # is WinRM's own store (or another plain registry value), not what the service runs with.
@@ -146,7 +145,12 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return self.docs[0].uri if self.docs else PROJECT.uri
+        if self.docs:
+            return self.docs[0].uri
+        from winrmlint import project
+
+        # no Microsoft document behind it: the rule's own page
+        return project.rule_page(self.code)
 
     def section(self, title: str) -> str:
         """The body of one `## title` section of the docstring."""
