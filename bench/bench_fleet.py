@@ -126,7 +126,9 @@ def main() -> None:
         by_jobs: dict[int, list[Run]] = {}
         floor_runs: list[Run] = []
         for j in jobs:
-            lint = [*CLI, "lint", "-f", "sarif", "-o", str(out / f"{hosts}-j{j}.sarif"), "--jobs", str(j), str(folder)]
+            # a fleet of N 11-file bundles is past the default --max-files of one linted folder
+            lint = [*CLI, "lint", "-f", "sarif", "-o", str(out / f"{hosts}-j{j}.sarif"), "--jobs", str(j),
+                    "--max-files", str(20 * hosts), str(folder)]
             runs, floor_now = paired(lint, read, repeat)
             floor_runs += floor_now
             by_jobs[j] = runs

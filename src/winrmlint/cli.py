@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional, TextIO
@@ -136,23 +136,36 @@ def lint(
     max_archive_entries: MaxArchiveEntries = 10_000,
     max_archive_size: MaxArchiveSize = 256 * 1024 * 1024,
     max_archive_ratio: MaxArchiveRatio = 200,
+    shard: Annotated[Optional[str], typer.Option(help="Lint only shard K of N of the bundles (K/N, by a stable hash of each bundle's path); see `merge`.")] = None,
+    summaries: Annotated[Optional[Path], typer.Option(help="Also write each host's summary and findings to this file (JSON lines), for `winrmlint merge`.")] = None,
 ) -> None:
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
     from winrmlint import engine
     from winrmlint.findings import Level
+    from winrmlint.shard import Shard
+
+    try:
+        part = Shard.parse(shard) if shard else None
+    except ValueError as err:
+        typer.echo(f"winrmlint: {err}", err=True)
+        raise typer.Exit(2) from None
 
     bad = engine.unknown_selectors([*(select or []), *(ignore or [])])
     if bad:
         typer.echo(f"winrmlint: unknown rule selector: {', '.join(bad)} (see `winrmlint rules`)", err=True)
         raise typer.Exit(2)
     targets = _check_paths(paths)
-    run = engine.lint(
-        targets,
-        rules=engine.select_rules(select or (), ignore or ()),
-        limits=_limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio),
-        jobs=jobs,
-        baseline=baseline,
-    )
+    with _writing(summaries) if summaries else nullcontext() as summary_stream:
+        run = engine.lint(
+            targets,
+            rules=engine.select_rules(select or (), ignore or ()),
+            limits=_limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio),
+            jobs=jobs,
+            baseline=baseline,
+            models=False,
+            shard=part,
+            summaries=summary_stream,
+        )
     if baseline and not any(r.host.name.lower() == baseline.lower() for r in run.hosts):
         # a mistyped golden host would silently disable WRM802
         names = ", ".join(sorted({r.host.name for r in run.hosts})) or "none"
@@ -239,6 +252,41 @@ def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -
         typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
         raise typer.Exit(2)
     typer.echo(f"{found.code} {found.name} ({found.level.value})\n\n{found.summary}\n\n{found.help_markdown}")
+
+
+@app.command()
+def merge(
+    summaries: Annotated[list[Path], typer.Argument(help="The files that `lint --shard K/N --summaries FILE` wrote, one per shard.")],
+    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.sarif,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this level.")] = FailOn.warning,
+) -> None:
+    """Merge the shards of a fleet into one report: run the fleet rules on the hosts' summaries."""
+    from winrmlint.findings import Level
+    from winrmlint.merge import MergeError, merge as merged
+
+    try:
+        run = merged([str(p) for p in summaries])
+    except MergeError as err:
+        from winrmlint.output.escape import safe
+
+        typer.echo(f"winrmlint: {safe(str(err))}", err=True)
+        raise typer.Exit(2) from None
+    with _writing(output) as stream:
+        if output_format is OutputFormat.sarif:
+            from winrmlint.output import sarif
+
+            sarif.write(run, stream)
+        elif output_format is OutputFormat.json:
+            from winrmlint.output import json as json_output
+
+            json_output.write(run, stream)
+        else:
+            from winrmlint.output import text
+
+            text.write(run, stream, colour=text.use_colour(stream), width=text.terminal_width(stream))
+    threshold = Level(fail_on.value).rank
+    raise typer.Exit(1 if any(f.level.rank >= threshold for f in run.findings) else 0)
 
 
 def main() -> None:

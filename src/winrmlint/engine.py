@@ -5,18 +5,32 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import TextIO
 
-from winrmlint import debugging, manifest, parsers
+from winrmlint import debugging, manifest, parsers, summary
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
 from winrmlint.findings import Finding
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
 from winrmlint.rules import BY_CODE, RULES, Rule
 from winrmlint.rules.base import Context
+from winrmlint.shard import Shard
 from winrmlint.source import DecodeError, Location, SourceText
 
 # Below this many bundles a process pool costs more than it saves.
 _PARALLEL_FROM = 16
+# Most bundles a worker takes at once: large enough that sending them costs nothing, small
+# enough that results come back steadily and the last chunks balance the workers
+_CHUNK = 64
+
+
+class Keep(Enum):
+    """How much of each host a run keeps once its host rules ran."""
+
+    MODEL = "model"  # everything (`winrmlint parse`, tests, the API's default)
+    SUMMARY = "summary"  # what the outputs and the fleet rules read (summary.py)
+    CONFIG = "config"  # the summary and every `winrm/config` setting, for `--baseline` drift
 
 
 def _internal(err: Exception, doing: str) -> str:
@@ -40,6 +54,8 @@ class HostResult:
     not_evaluated: list[str] = field(default_factory=list)
     # a rule that raised: reported as WRM001 and a SARIF notification, never as a traceback
     internal_errors: list[tuple[Location, str]] = field(default_factory=list)
+    # the fleet rules that lack this host's input (reported as not evaluated once they ran)
+    fleet_lacking: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -93,17 +109,48 @@ def lint(
     limits: Limits = Limits(),
     jobs: int = 0,
     baseline: str | None = None,
+    models: bool = True,
+    shard: Shard | None = None,
+    summaries: TextIO | None = None,
 ) -> RunResult:
+    """Lint every bundle under `paths`.
+
+    `models=False` keeps of each host only its summary (what the outputs and the fleet rules
+    read), so that memory grows with findings, not with bytes read. `shard` lints only the
+    bundles of one shard; `summaries` receives each host's summary and findings as JSON lines,
+    before the fleet rules run, for `winrmlint merge`.
+    """
     bundles = discover(list(paths), limits)
-    host_rules = tuple(r for r in rules if not r.fleet)
+    positions = list(range(len(bundles)))
+    if shard is not None:
+        positions = [i for i in positions if shard.holds(bundles[i].root)]
+        bundles = [bundles[i] for i in positions]
+    keep = Keep.MODEL if models else (Keep.CONFIG if baseline else Keep.SUMMARY)
+    done = lint_bundles(bundles, rules, limits, jobs, keep)
+    if summaries is not None:
+        summary.write(summaries, zip(positions, done), rules, baseline)
+    return run_fleet_rules(done, rules, baseline)
+
+
+def lint_bundles(
+    bundles: list[Bundle], rules: tuple[Rule, ...], limits: Limits, jobs: int, keep: Keep
+) -> list[tuple[HostResult, list[Finding]]]:
+    """Each bundle's host rules, in bundle order, in this process or in worker processes."""
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
-    codes = tuple(r.code for r in host_rules)
+    codes = tuple(r.code for r in rules if not r.fleet)
+    fleet_codes = tuple(r.code for r in rules if r.fleet)
     workers = jobs or (os.cpu_count() or 1)
-    done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, limits, workers)
-    if done is None:
-        done = [_lint_bundle(b, codes, limits) for b in bundles]
+        done = _lint_in_pool(bundles, codes, fleet_codes, limits, keep, workers)
+        if done is not None:
+            return done
+    return _lint_chunk(bundles, codes, fleet_codes, limits, keep)
+
+
+def run_fleet_rules(
+    done: list[tuple[HostResult, list[Finding]]], rules: tuple[Rule, ...], baseline: str | None
+) -> RunResult:
+    """The fleet rules over every host's summary, then all findings in one stable order."""
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
     hosts = [r.host for r in results]
@@ -121,7 +168,7 @@ def lint(
                 result.not_evaluated.append(fleet_rule.code)
             continue
         for result in results:
-            if _lacks_input(fleet_rule, result.host):
+            if fleet_rule.code in result.fleet_lacking:
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
@@ -129,20 +176,37 @@ def lint(
 
 
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int
+    bundles: list[Bundle], codes: tuple[str, ...], fleet_codes: tuple[str, ...], limits: Limits, keep: Keep,
+    workers: int,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
-    semaphores in a sandbox), so the run goes on in this process instead of failing."""
+    semaphores in a sandbox), so the run goes on in this process instead of failing.
+
+    Workers start once and take bundles in chunks (a few per worker and round, so that one slow
+    host does not idle the others); they send back findings and summaries, never whole models,
+    and `map` returns them in bundle order, so the output does not depend on `jobs`.
+    """
     # imported here: a process pool costs ~20 ms of imports that a small run never needs
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    size = max(1, min(_CHUNK, len(bundles) // (workers * 4)))
+    chunks = [bundles[i : i + size] for i in range(0, len(bundles), size)]
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles), chunksize=8))
+            done = pool.map(_lint_chunk, chunks, *([item] * len(chunks) for item in (codes, fleet_codes, limits, keep)))
+            return [one for chunk in done for one in chunk]
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
+
+
+def _lint_chunk(
+    bundles: list[Bundle], codes: tuple[str, ...], fleet_codes: tuple[str, ...], limits: Limits, keep: Keep
+) -> list[tuple[HostResult, list[Finding]]]:
+    rules = tuple(BY_CODE[code] for code in codes)
+    fleet_rules = tuple(BY_CODE[code] for code in fleet_codes)
+    return [_lint_bundle(b, rules, fleet_rules, limits, keep) for b in bundles]
 
 
 def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, ParseError | None]:
@@ -181,8 +245,9 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
     dumps.append(dump)
 
 
-def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
-    rules = tuple(BY_CODE[code] for code in codes)
+def _lint_bundle(
+    bundle: Bundle, rules: tuple[Rule, ...], fleet_rules: tuple[Rule, ...], limits: Limits, keep: Keep
+) -> tuple[HostResult, list[Finding]]:
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
     for uri, reason in bundle.refused:
@@ -230,10 +295,14 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             # drained here, so that a rule failing half-way reports nothing rather than a part
             findings.extend(list(rule.check(host, Context(rule))))
         except Exception as err:
-            error = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
+            failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)
-            result.internal_errors.append(error)
-            findings.extend(_internal_findings(rules, host, [error]))
+            result.internal_errors.append(failure)
+            findings.extend(_internal_findings(rules, host, [failure]))
+    # judged here, where the whole model is: the summary may not hold what `needs` names
+    result.fleet_lacking = [r.code for r in fleet_rules if _lacks_input(r, host)]
+    if keep is not Keep.MODEL:
+        result.host = summary.of(host, config=keep is Keep.CONFIG)
     return result, findings
 
 
