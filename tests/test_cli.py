@@ -54,9 +54,10 @@ def test_text_output_names_file_line_code_and_fix() -> None:
     assert result.exit_code == 1
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
     lines = result.stdout.splitlines()
-    assert any(":" in l and " WRM102 " in l and "AllowUnencrypted" in l for l in lines)
-    assert any(l.strip().startswith("fix: `winrm set winrm/config/service @{AllowUnencrypted=\"false\"}`") for l in lines)
-    findings = [l for l in lines if re.match(r"\s+\S+:\d+: WRM\d{3} ", l)]
+    assert any(":" in l and " error WRM102 " in l and "AllowUnencrypted" in l for l in lines)
+    # a fix that is a command is the bare command, whole on its line, ready to paste
+    assert 'fix: winrm set winrm/config/service @{AllowUnencrypted="false"}' in [l.strip() for l in lines]
+    findings = [l for l in lines if re.match(r"\s+\S+:\d+: (error|warning|note) WRM\d{3} ", l)]
     assert lines[-1].startswith(f"{len(findings)} findings")
 
 

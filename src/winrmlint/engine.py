@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 from typing import TextIO
 
 from winrmlint import debugging, manifest, parsers, summary
-from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
+from winrmlint.budget import fold, parse_cost
+from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover, identity_conflicts, source_notes
 from winrmlint.findings import Finding
+from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
-from winrmlint.rules import BY_CODE, RULES, Rule
-from winrmlint.rules.base import Context
+from winrmlint.rules import BY_CODE, RULES
+from winrmlint.rules.base import Context, Profile, Rule
 from winrmlint.shard import Shard
 from winrmlint.source import DecodeError, Location, SourceText
 
@@ -30,7 +32,7 @@ class Keep(Enum):
 
     MODEL = "model"  # everything (`winrmlint parse`, tests, the API's default)
     SUMMARY = "summary"  # what the outputs and the fleet rules read (summary.py)
-    CONFIG = "config"  # the summary and every `winrm/config` setting, for `--baseline` drift
+    CONFIG = "config"  # the summary and every `winrm/config` setting, for `--golden` drift (WRM802)
 
 
 def _internal(err: Exception, doing: str) -> str:
@@ -66,10 +68,22 @@ class RunResult:
     findings: list[Finding]
     rules: tuple[Rule, ...]
     fleet_errors: list[tuple[Location, str]] = field(default_factory=list)
+    # a fleet's own input (bundle.Bundle.role "fleet"): domain-wide reports such as `setspn -X`
+    # that fleet rules read with the hosts, and files at a fleet's root that belong to no host
+    environment: list[HostResult] = field(default_factory=list)
 
     @property
     def files(self) -> list[ParsedFile]:
-        return [f for h in self.hosts for f in h.host.files]
+        return [f for h in (*self.hosts, *self.environment) for f in h.host.files]
+
+    @property
+    def hosts_linted(self) -> list[HostResult]:
+        """The hosts of which at least one file was read; the others are left out (WRM001 says why)."""
+        return [r for r in self.hosts if r.host.readable_files]
+
+    @property
+    def hosts_left_out(self) -> list[HostResult]:
+        return [r for r in self.hosts if not r.host.readable_files]
 
     def findings_by_bundle(self) -> dict[str, list[Finding]]:
         """Findings per host's bundle, in run order (host names can repeat across a fleet)."""
@@ -84,13 +98,19 @@ class RunResult:
         return [e for h in self.hosts for e in h.internal_errors] + self.fleet_errors
 
 
-def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
-    """Rules chosen by code, code prefix (`WRM2`) or name; WRM001 always runs unless ignored."""
-
+def select_rules(
+    select: Sequence[str] = (), ignore: Sequence[str] = (), profile: str = "default"
+) -> tuple[Rule, ...]:
+    """Rules chosen by code, code prefix (`WRM2`) or name, among those the profile runs
+    (`default`, `stig`, `cis`, `cis-l2`; a ValueError names a profile that does not exist);
+    WRM001 always runs unless ignored. `lint(profile=…)` decides what the chosen rules expect."""
+    chosen = Profile(profile)
     return tuple(
         r
         for r in RULES
-        if (not select or _chosen(r, select) or r.code == "WRM001") and not _chosen(r, ignore)
+        if r.runs_in(chosen)
+        and (not select or _chosen(r, select) or r.code == "WRM001")
+        and not _chosen(r, ignore)
     )
 
 
@@ -109,55 +129,72 @@ def lint(
     limits: Limits = Limits(),
     jobs: int = 0,
     baseline: str | None = None,
+    profile: str = "default",
+    options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
     models: bool = True,
     shard: Shard | None = None,
     summaries: TextIO | None = None,
 ) -> RunResult:
-    """Lint every bundle under `paths`.
+    """Lint every bundle under `paths`; `progress(done, total)` is called as bundles finish.
 
     `models=False` keeps of each host only its summary (what the outputs and the fleet rules
-    read), so that memory grows with findings, not with bytes read. `shard` lints only the
-    bundles of one shard; `summaries` receives each host's summary and findings as JSON lines,
-    before the fleet rules run, for `winrmlint merge`.
+    read), so that memory grows with findings, not with bytes read. `shard` lints only the host
+    bundles of one shard (a fleet's own input goes to every shard); `summaries` receives each
+    host's summary and findings as JSON lines, before the fleet rules run, for `winrmlint merge`.
     """
-    bundles = discover(list(paths), limits)
-    positions = list(range(len(bundles)))
-    if shard is not None:
-        positions = [i for i in positions if shard.holds(bundles[i].root)]
-        bundles = [bundles[i] for i in positions]
+    found = discover(list(paths), limits)
+    positions = [i for i, b in enumerate(found) if b.role == "host" and (shard is None or shard.holds(b.root))]
+    bundles = [found[i] for i in positions]
+    chosen = Profile(profile)
     keep = Keep.MODEL if models else (Keep.CONFIG if baseline else Keep.SUMMARY)
-    done = lint_bundles(bundles, rules, limits, jobs, keep)
+    done = lint_bundles(bundles, rules, limits, jobs, keep, chosen, options, progress)
+    # a fleet's own input: no host rule judges it, but its unreadable files are WRM001
+    wrm001 = tuple(r.code for r in rules if r.code == "WRM001")
+    environment = [(i, _lint_bundle(found[i], wrm001, limits)) for i, b in enumerate(found) if b.role == "fleet"]
     if summaries is not None:
-        summary.write(summaries, zip(positions, done), rules, baseline)
-    return run_fleet_rules(done, rules, baseline)
+        summary.write(summaries, zip(positions, done), environment, rules, baseline, profile, options)
+    return run_fleet_rules(done, [one for _, one in environment], rules, baseline, chosen, options)
 
 
 def lint_bundles(
-    bundles: list[Bundle], rules: tuple[Rule, ...], limits: Limits, jobs: int, keep: Keep
+    bundles: list[Bundle], rules: tuple[Rule, ...], limits: Limits, jobs: int, keep: Keep,
+    profile: Profile = Profile.DEFAULT, options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[tuple[HostResult, list[Finding]]]:
-    """Each bundle's host rules, in bundle order, in this process or in worker processes."""
+    """Each bundle's host rules, in bundle order, in this process or in worker processes: the
+    per-bundle step that a CI matrix, a Dask bag or a Spark job can map as well."""
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
     codes = tuple(r.code for r in rules if not r.fleet)
     fleet_codes = tuple(r.code for r in rules if r.fleet)
     workers = jobs or (os.cpu_count() or 1)
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, fleet_codes, limits, keep, workers)
-        if done is not None:
-            return done
-    return _lint_chunk(bundles, codes, fleet_codes, limits, keep)
+        pooled = _lint_in_pool(bundles, (codes, fleet_codes, limits, keep, profile, options), workers, progress)
+        if pooled is not None:
+            return pooled
+    done = []
+    for b in bundles:
+        done.append(_lint_bundle(b, codes, limits, profile, options, fleet_codes, keep))
+        if progress:
+            progress(len(done), len(bundles))
+    return done
 
 
 def run_fleet_rules(
-    done: list[tuple[HostResult, list[Finding]]], rules: tuple[Rule, ...], baseline: str | None
+    done: list[tuple[HostResult, list[Finding]]], environment: list[tuple[HostResult, list[Finding]]],
+    rules: tuple[Rule, ...], baseline: str | None, profile: Profile = Profile.DEFAULT,
+    options: RuleOptions = RuleOptions(),
 ) -> RunResult:
-    """The fleet rules over every host's summary, then all findings in one stable order."""
+    """The fleet rules over every host's summary (and the fleet's own input), then all
+    findings in one stable order."""
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
-    hosts = [r.host for r in results]
+    findings.extend(f for _, found_there in environment for f in found_there)
+    hosts = [r.host for r in results] + [r.host for r, _ in environment]
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, profile, options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))
@@ -172,12 +209,15 @@ def run_fleet_rules(
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
-    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors)
+    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors,
+                     environment=[r for r, _ in environment])
+
+
+_Job = tuple[tuple[str, ...], tuple[str, ...], Limits, "Keep", Profile, RuleOptions]
 
 
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], fleet_codes: tuple[str, ...], limits: Limits, keep: Keep,
-    workers: int,
+    bundles: list[Bundle], job: _Job, workers: int, progress: Callable[[int, int], None] | None,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
     semaphores in a sandbox), so the run goes on in this process instead of failing.
@@ -194,19 +234,20 @@ def _lint_in_pool(
     chunks = [bundles[i : i + size] for i in range(0, len(bundles), size)]
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = pool.map(_lint_chunk, chunks, *([item] * len(chunks) for item in (codes, fleet_codes, limits, keep)))
-            return [one for chunk in done for one in chunk]
+            done: list[tuple[HostResult, list[Finding]]] = []
+            for chunk in pool.map(_lint_chunk, chunks, [job] * len(chunks)):
+                done.extend(chunk)
+                if progress:
+                    progress(len(done), len(bundles))
+            return done
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
 
 
-def _lint_chunk(
-    bundles: list[Bundle], codes: tuple[str, ...], fleet_codes: tuple[str, ...], limits: Limits, keep: Keep
-) -> list[tuple[HostResult, list[Finding]]]:
-    rules = tuple(BY_CODE[code] for code in codes)
-    fleet_rules = tuple(BY_CODE[code] for code in fleet_codes)
-    return [_lint_bundle(b, rules, fleet_rules, limits, keep) for b in bundles]
+def _lint_chunk(bundles: list[Bundle], job: _Job) -> list[tuple[HostResult, list[Finding]]]:
+    codes, fleet_codes, limits, keep, profile, options = job
+    return [_lint_bundle(b, codes, limits, profile, options, fleet_codes, keep) for b in bundles]
 
 
 def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, ParseError | None]:
@@ -246,8 +287,10 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
 
 
 def _lint_bundle(
-    bundle: Bundle, rules: tuple[Rule, ...], fleet_rules: tuple[Rule, ...], limits: Limits, keep: Keep
+    bundle: Bundle, codes: tuple[str, ...], limits: Limits, profile: Profile = Profile.DEFAULT,
+    options: RuleOptions = RuleOptions(), fleet_codes: tuple[str, ...] = (), keep: Keep = Keep.MODEL,
 ) -> tuple[HostResult, list[Finding]]:
+    rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
     for uri, reason in bundle.refused:
@@ -282,8 +325,16 @@ def _lint_bundle(
             files.append(ParsedFile(file.uri, fmt, f"{prefix}{error}", max(1, error.line)))
             continue
         assert dump is not None
-        files.append(ParsedFile(file.uri, fmt, notes=dump.notes))
+        # what was parsed counts, not only lines (budget.parse_cost)
+        cost = parse_cost(len(source.lines), dump)
+        if lines - len(source.lines) + cost > limits.max_lines:
+            files.append(ParsedFile(file.uri, fmt, f"not read: the host's files pass {limits.max_lines} lines or settings"))
+            lines -= len(source.lines)
+            continue
+        lines += cost - len(source.lines)
+        files.append(ParsedFile(file.uri, fmt, notes=[*source_notes(source), *dump.notes]))
         dumps.append(dump)
+    files.extend(identity_conflicts(dumps, bundle.root))
     host = build_host(host_name(dumps, bundle.name), bundle.root, dumps, files)
     result = HostResult(host)
     findings: list[Finding] = []
@@ -293,17 +344,17 @@ def _lint_bundle(
             continue
         try:
             # drained here, so that a rule failing half-way reports nothing rather than a part
-            findings.extend(list(rule.check(host, Context(rule))))
+            findings.extend(list(rule.check(host, Context(rule, profile=profile, options=options))))
         except Exception as err:
             failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)
             result.internal_errors.append(failure)
             findings.extend(_internal_findings(rules, host, [failure]))
     # judged here, where the whole model is: the summary may not hold what `needs` names
-    result.fleet_lacking = [r.code for r in fleet_rules if _lacks_input(r, host)]
+    result.fleet_lacking = [code for code in fleet_codes if _lacks_input(BY_CODE[code], host)]
     if keep is not Keep.MODEL:
         result.host = summary.of(host, config=keep is Keep.CONFIG)
-    return result, findings
+    return result, fold(findings, limits.max_results_per_rule)
 
 
 def _internal_findings(rules: tuple[Rule, ...], host: Host, errors: list[tuple[Location, str]]) -> list[Finding]:

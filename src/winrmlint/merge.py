@@ -14,6 +14,7 @@ from typing import Any
 from winrmlint import engine, summary
 from winrmlint.findings import Finding
 from winrmlint.rules import BY_CODE
+from winrmlint.rules.base import Profile
 
 
 class MergeError(Exception):
@@ -22,6 +23,7 @@ class MergeError(Exception):
 
 def merge(paths: Sequence[str]) -> engine.RunResult:
     hosts: dict[int, tuple[engine.HostResult, list[Finding]]] = {}
+    environment: dict[int, tuple[engine.HostResult, list[Finding]]] = {}
     header: dict[str, Any] | None = None
     for path in paths:
         try:
@@ -29,14 +31,21 @@ def merge(paths: Sequence[str]) -> engine.RunResult:
                 first = _json(path, 1, handle.readline())
                 if not isinstance(first, dict) or first.get("kind") != summary.KIND:
                     raise MergeError(f"{path}:1: not a file of winrmlint summaries ({summary.KIND})")
-                if header is not None and (first["rules"], first["baseline"]) != (header["rules"], header["baseline"]):
-                    raise MergeError(f"{path}: linted with other rules or another --baseline than {paths[0]}")
+                same = ("rules", "golden", "profile", "options")
+                if header is not None and [first.get(k) for k in same] != [header.get(k) for k in same]:
+                    raise MergeError(f"{path}: linted with other rules, --golden, profile or options than {paths[0]}")
                 header = first
                 for number, line in enumerate(handle, start=2):
                     try:
-                        index, result, findings = summary.load(_json(path, number, line))
+                        data = _json(path, number, line)
+                        index, result, findings = summary.load(data)
+                        role = data["role"]
                     except (KeyError, TypeError, ValueError) as err:
                         raise MergeError(f"{path}:{number}: malformed summary ({type(err).__name__})") from None
+                    if role == "fleet":
+                        # the fleet's own input: every shard read it
+                        environment.setdefault(index, (result, findings))
+                        continue
                     if index in hosts:
                         raise MergeError(f"{path}:{number}: bundle {result.host.bundle} is in two shards")
                     hosts[index] = (result, findings)
@@ -48,7 +57,12 @@ def merge(paths: Sequence[str]) -> engine.RunResult:
     if unknown:
         raise MergeError(f"summaries name rules this winrmlint does not have: {', '.join(unknown)}")
     rules = tuple(BY_CODE[code] for code in header["rules"])
-    return engine.run_fleet_rules([hosts[i] for i in sorted(hosts)], rules, header["baseline"])
+    try:
+        profile, options = Profile(header["profile"]), summary.options_of(header)
+    except (KeyError, TypeError, ValueError) as err:
+        raise MergeError(f"{paths[0]}:1: malformed header ({type(err).__name__})") from None
+    return engine.run_fleet_rules([hosts[i] for i in sorted(hosts)], [environment[i] for i in sorted(environment)],
+                                  rules, header["golden"], profile, options)
 
 
 def _json(path: str, number: int, line: str) -> Any:

@@ -18,6 +18,7 @@ from winrmlint import __version__
 from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog
 from winrmlint.model.host import Host, ParsedFile, Setting
+from winrmlint.options import RuleOptions
 from winrmlint.model.values import Note, Reading, Source, SpnEntry, SpnQuery, Value
 from winrmlint.rules.base import Rule
 from winrmlint.rules.spn import SPN_PREFIX
@@ -149,11 +150,26 @@ KIND = "winrmlint-summaries/1"
 
 
 def write(
-    stream: TextIO, hosts: Iterable[tuple[int, tuple[HostResult, list[Finding]]]], rules: Sequence[Rule],
-    baseline: str | None,
+    stream: TextIO,
+    hosts: Iterable[tuple[int, tuple[HostResult, list[Finding]]]],
+    environment: Iterable[tuple[int, tuple[HostResult, list[Finding]]]],
+    rules: Sequence[Rule],
+    golden: str | None,
+    profile: str,
+    options: RuleOptions,
 ) -> None:
-    """A header (the rules run, the baseline) and one line per host: what `merge` needs."""
-    stream.write(json.dumps({"kind": KIND, "version": __version__, "rules": [r.code for r in rules],
-                             "baseline": baseline}, ensure_ascii=False) + "\n")
-    for index, (result, findings) in hosts:
-        stream.write(json.dumps(record(index, result, findings), ensure_ascii=False) + "\n")
+    """A header (what the fleet rules need besides the hosts) and one line per host, then one
+    per bundle of the fleet's own input (which every shard reads): what `merge` needs."""
+    header = {"kind": KIND, "version": __version__, "rules": [r.code for r in rules], "golden": golden,
+              "profile": profile, "options": {"floors": [list(f) for f in options.floors],
+                                              "trusted_hosts_accepted": list(options.trusted_hosts_accepted)}}
+    stream.write(json.dumps(header, ensure_ascii=False) + "\n")
+    for role, rows in (("host", hosts), ("fleet", environment)):
+        for index, (result, findings) in rows:
+            stream.write(json.dumps({"role": role, **record(index, result, findings)}, ensure_ascii=False) + "\n")
+
+
+def options_of(header: dict[str, Any]) -> RuleOptions:
+    data = header["options"]
+    return RuleOptions(tuple((str(name), int(value)) for name, value in data["floors"]),
+                       tuple(str(p) for p in data["trusted_hosts_accepted"]))

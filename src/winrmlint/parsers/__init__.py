@@ -12,6 +12,7 @@ from winrmlint.parsers import (
     dsregcmd,
     execution_policy,
     firewall,
+    net_profile,
     reg_file,
     reg_query,
     service_state,
@@ -39,6 +40,7 @@ PARSERS: tuple[ModuleType, ...] = (
     dsregcmd,
     wsman_drive,
     session_configs,
+    net_profile,
 )
 
 

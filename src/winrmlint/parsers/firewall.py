@@ -317,7 +317,8 @@ def _typed(name: str, raw: str) -> tuple[Value, bool]:
         return _DIRECTIONS.get(raw.lower(), raw), raw.lower() in _DIRECTIONS
     if name in _LISTS:
         # `{10.0.0.1, 10.0.0.2}` (PowerShell) and `10.0.0.1,10.0.0.2` (netsh) alike
-        return ", ".join(catalog.coerce("list", raw)[0]), True
+        items, _ = catalog.coerce("list", raw)
+        return ", ".join(items if isinstance(items, tuple) else ()), True
     return raw, True
 
 

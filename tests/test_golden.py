@@ -1,4 +1,4 @@
-"""`winrmlint lint --baseline NAME fleet/`: fleet drift (WRM802) as a user runs it."""
+"""`winrmlint lint --golden NAME fleet/`: fleet drift (WRM802) as a user runs it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from golden import check_golden
 from winrmlint.cli import app
 
 DRIFT = FIXTURES / "rules" / "WRM802"
-# The golden host of the WRM802 fixtures, as a user would pass it to --baseline
+# The golden host of the WRM802 fixtures, as a user would pass it to --golden
 BASELINE = (DRIFT / "baseline.txt").read_text(encoding="utf-8").strip()
 
 runner = CliRunner()
@@ -36,7 +36,7 @@ def drift_results(stdout: str) -> list[dict]:
 
 
 def test_fleet_against_baseline_matches_the_golden(in_drift: Path, update_goldens: bool) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "--format", "sarif", "fail")
+    result = lint("--golden", BASELINE, "--select", "WRM802", "--format", "sarif", "fail")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
     assert_valid_sarif(doc)
@@ -44,7 +44,7 @@ def test_fleet_against_baseline_matches_the_golden(in_drift: Path, update_golden
 
 
 def test_every_drifted_host_is_reported_against_the_baseline(in_drift: Path) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "--format", "sarif", "fail")
+    result = lint("--golden", BASELINE, "--select", "WRM802", "--format", "sarif", "fail")
     found = drift_results(result.stdout)
     hosts = {r["properties"]["host"] for r in found}
     assert hosts == {"web01", "web02", "web03"}
@@ -56,14 +56,14 @@ def test_every_drifted_host_is_reported_against_the_baseline(in_drift: Path) -> 
 
 
 def test_per_host_values_are_not_drift(in_drift: Path) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "--format", "sarif", "pass")
+    result = lint("--golden", BASELINE, "--select", "WRM802", "--format", "sarif", "pass")
     assert result.exit_code == 0, result.stdout
     assert drift_results(result.stdout) == []
 
 
 def test_baseline_name_ignores_case(in_drift: Path) -> None:
-    lower = lint("--baseline", BASELINE.lower(), "--select", "WRM802", "--format", "sarif", "fail")
-    upper = lint("--baseline", BASELINE.upper(), "--select", "WRM802", "--format", "sarif", "fail")
+    lower = lint("--golden", BASELINE.lower(), "--select", "WRM802", "--format", "sarif", "fail")
+    upper = lint("--golden", BASELINE.upper(), "--select", "WRM802", "--format", "sarif", "fail")
     assert drift_results(lower.stdout) == drift_results(upper.stdout) != []
 
 
@@ -74,17 +74,17 @@ def test_without_baseline_the_rule_is_silent(in_drift: Path) -> None:
 
 
 def test_text_output_names_host_value_and_fix(in_drift: Path) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "fail")
+    result = lint("--golden", BASELINE, "--select", "WRM802", "fail")
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert any(
         "fail/web01/winrm-config.txt:" in l and " WRM802 " in l and "`service/AllowUnencrypted` is `true`" in l
         for l in lines
     )
-    assert any(l.strip() == 'fix: `winrm set winrm/config/service @{AllowUnencrypted="false"}`' for l in lines)
+    assert any(l.strip() == 'fix: winrm set winrm/config/service @{AllowUnencrypted="false"}' for l in lines)
 
 
 def test_a_baseline_that_is_no_host_of_the_run_is_a_usage_error(in_drift: Path) -> None:
-    result = runner.invoke(app, ["lint", "--baseline", "GOLD-TYPO", "fail"])
+    result = runner.invoke(app, ["lint", "--golden", "GOLD-TYPO", "fail"])
     assert result.exit_code == 2
     assert "GOLD-TYPO" in result.stderr and BASELINE.lower() in result.stderr.lower()
