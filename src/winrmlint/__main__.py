@@ -1,5 +1,5 @@
 """`python -m winrmlint`."""
 
-from winrmlint.cli import main
+from winrmlint import main
 
 main()

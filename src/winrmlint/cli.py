@@ -222,8 +222,16 @@ def lint(
     max_archive_entries: MaybeArchiveEntries = None,
     max_archive_size: MaybeArchiveSize = None,
     max_archive_ratio: MaybeArchiveRatio = None,
+    shard: Annotated[Optional[str], typer.Option(help="Lint only shard K of N of the bundles (K/N, by a stable hash of each bundle's path); see `merge`.")] = None,
+    summaries: Annotated[Optional[Path], typer.Option(help="Also write each host's summary and findings to this file (JSON lines), for `winrmlint merge`.")] = None,
 ) -> None:
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
+    from winrmlint.shard import Shard
+
+    try:
+        part = Shard.parse(shard) if shard else None
+    except ValueError as err:
+        _usage(str(err))
     formats = _formats(output_format, output)
     settings = _settings(paths, config_file, isolated, {
         "select": select, "ignore": ignore, "profile": profile, "fail-on": fail_on.value if fail_on else None,
@@ -242,7 +250,7 @@ def lint(
 
     try:
         report, run = _lint_and_write(
-            targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics
+            targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics, part, summaries
         )
     except WriteError as err:
         _usage(str(err))
@@ -251,7 +259,7 @@ def lint(
     raise typer.Exit(0 if exit_zero or not failing else 1)
 
 
-def _lint_and_write(targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics):
+def _lint_and_write(targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics, part, summaries):
     """The run and its outputs; each file is written whole (atomically) once all are done."""
     from datetime import date
 
@@ -263,6 +271,7 @@ def _lint_and_write(targets, formats, settings, jobs, previous, include_suppress
     with ExitStack() as stack:
         # every output opened before the run: an unwritable folder fails at once, not after the work
         streams = [(name, _open(target, stack, utf8=name != "text")) for name, target in formats]
+        summary_stream = _open(summaries, stack, utf8=True) if summaries else None
         with _progress(quiet) as progress:
             run = engine.lint(
                 targets,
@@ -273,6 +282,9 @@ def _lint_and_write(targets, formats, settings, jobs, previous, include_suppress
                 options=settings.options,
                 progress=progress,
                 profile=settings.profile,
+                models=False,
+                shard=part,
+                summaries=summary_stream,
             )
         golden_host = settings.golden
         if golden_host and not any(r.host.name.lower() == golden_host.lower() for r in run.hosts):
@@ -484,6 +496,39 @@ def connect(
     if message:
         typer.echo(f"winrmlint: {message}", err=True)
     raise typer.Exit(code)
+
+
+@app.command()
+def merge(
+    summaries: Annotated[list[Path], typer.Argument(help="The files that `lint --shard K/N --summaries FILE` wrote, one per shard.")],
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif, github, junit or gitlab.")] = "sarif",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    config_file: ConfigFile = None,
+    isolated: Isolated = False,
+) -> None:
+    """Merge the shards of a fleet into one report: run the fleet rules on the hosts' summaries."""
+    from datetime import date
+
+    from winrmlint.findings import Level
+    from winrmlint.merge import MergeError, merge as merged
+    from winrmlint.output import FORMATS, writer
+    from winrmlint.output.escape import safe
+    from winrmlint.output.report import View, build
+
+    if output_format not in FORMATS:
+        _usage(f"unknown format {output_format!r} (one of {', '.join(FORMATS)})")
+    try:
+        run = merged([str(p) for p in summaries])
+    except MergeError as err:
+        _usage(safe(str(err)))
+    settings = _settings(None, config_file, isolated, {})
+    threshold = Level(settings.fail_on)
+    report = build(run, levels=dict(settings.levels), suppressions=settings.suppressions, today=date.today(),
+                   include_suppressed=False, baseline=None, notices_wanted=True,
+                   view=View(quiet=False, statistics=False, fail_on=threshold))
+    with ExitStack() as stack:
+        writer(output_format)(report, _open(output, stack))
+    raise typer.Exit(1 if report.failing(threshold, only_new=False) else 0)
 
 
 def main() -> None:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from enum import Enum
+from typing import TextIO
 
-from winrmlint import debugging, manifest, parsers
+from winrmlint import debugging, manifest, parsers, summary
 from winrmlint.budget import fold, parse_cost
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover, identity_conflicts, source_notes
 from winrmlint.findings import Finding
@@ -16,10 +18,22 @@ from winrmlint.model.platform import banner_readings
 from winrmlint.model.values import ParsedDump, ParseError
 from winrmlint.rules import BY_CODE, RULES
 from winrmlint.rules.base import Context, Profile, Rule
+from winrmlint.shard import Shard
 from winrmlint.source import DecodeError, Location, SourceText
 
 # Below this many bundles a process pool costs more than it saves.
 _PARALLEL_FROM = 16
+# Most bundles a worker takes at once: large enough that sending them costs nothing, small
+# enough that results come back steadily and the last chunks balance the workers
+_CHUNK = 64
+
+
+class Keep(Enum):
+    """How much of each host a run keeps once its host rules ran."""
+
+    MODEL = "model"  # everything (`winrmlint parse`, tests, the API's default)
+    SUMMARY = "summary"  # what the outputs and the fleet rules read (summary.py)
+    CONFIG = "config"  # the summary and every `winrm/config` setting, for `--golden` drift (WRM802)
 
 
 def _internal(err: Exception, doing: str) -> str:
@@ -43,6 +57,8 @@ class HostResult:
     not_evaluated: list[str] = field(default_factory=list)
     # a rule that raised: reported as WRM001 and a SARIF notification, never as a traceback
     internal_errors: list[tuple[Location, str]] = field(default_factory=list)
+    # the fleet rules that lack this host's input (reported as not evaluated once they ran)
+    fleet_lacking: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -117,34 +133,69 @@ def lint(
     options: RuleOptions = RuleOptions(),
     progress: Callable[[int, int], None] | None = None,
     profile: str = "default",
+    models: bool = True,
+    shard: Shard | None = None,
+    summaries: TextIO | None = None,
 ) -> RunResult:
-    """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
+    """Lint every bundle under `paths`; `progress(done, total)` is called as bundles finish.
+
+    `models=False` keeps of each host only its summary (what the outputs and the fleet rules
+    read), so that memory grows with findings, not with bytes read. `shard` lints only the host
+    bundles of one shard (a fleet's own input goes to every shard); `summaries` receives each
+    host's summary and findings as JSON lines, before the fleet rules run, for `winrmlint merge`.
+    """
     found = discover(list(paths), limits)
-    bundles = [b for b in found if b.role == "host"]
+    positions = [i for i, b in enumerate(found) if b.role == "host" and (shard is None or shard.holds(b.root))]
+    bundles = [found[i] for i in positions]
     chosen = Profile(profile)
-    host_rules = tuple(r for r in rules if not r.fleet)
+    keep = Keep.MODEL if models else (Keep.CONFIG if baseline else Keep.SUMMARY)
+    done = lint_bundles(bundles, rules, limits, jobs, keep, chosen, options, progress)
+    # a fleet's own input: no host rule judges it, but its unreadable files are WRM001
+    wrm001 = tuple(r.code for r in rules if r.code == "WRM001")
+    environment = [(i, _lint_bundle(found[i], wrm001, limits)) for i, b in enumerate(found) if b.role == "fleet"]
+    if summaries is not None:
+        summary.write(summaries, zip(positions, done), environment, rules, baseline, profile, options)
+    return run_fleet_rules(done, [one for _, one in environment], rules, baseline, chosen, options)
+
+
+def lint_bundles(
+    bundles: list[Bundle], rules: tuple[Rule, ...], limits: Limits, jobs: int, keep: Keep,
+    profile: Profile = Profile.DEFAULT, options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
+) -> list[tuple[HostResult, list[Finding]]]:
+    """Each bundle's host rules, in bundle order, in this process or in worker processes: the
+    per-bundle step that a CI matrix, a Dask bag or a Spark job can map as well."""
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
-    codes = tuple(r.code for r in host_rules)
+    codes = tuple(r.code for r in rules if not r.fleet)
+    fleet_codes = tuple(r.code for r in rules if r.fleet)
     workers = jobs or (os.cpu_count() or 1)
-    done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, limits, workers, chosen, options, progress)
-    if done is None:
-        done = []
-        for b in bundles:
-            done.append(_lint_bundle(b, codes, limits, chosen, options))
-            if progress:
-                progress(len(done), len(bundles))
+        pooled = _lint_in_pool(bundles, (codes, fleet_codes, limits, keep, profile, options), workers, progress)
+        if pooled is not None:
+            return pooled
+    done = []
+    for b in bundles:
+        done.append(_lint_bundle(b, codes, limits, profile, options, fleet_codes, keep))
+        if progress:
+            progress(len(done), len(bundles))
+    return done
+
+
+def run_fleet_rules(
+    done: list[tuple[HostResult, list[Finding]]], environment: list[tuple[HostResult, list[Finding]]],
+    rules: tuple[Rule, ...], baseline: str | None, profile: Profile = Profile.DEFAULT,
+    options: RuleOptions = RuleOptions(),
+) -> RunResult:
+    """The fleet rules over every host's summary (and the fleet's own input), then all
+    findings in one stable order."""
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
-    # a fleet's own input: no host rule judges it, but its unreadable files are WRM001
-    environment = [_lint_bundle(b, tuple(c for c in codes if c == "WRM001"), limits) for b in found if b.role == "fleet"]
     findings.extend(f for _, found_there in environment for f in found_there)
     hosts = [r.host for r in results] + [r.host for r, _ in environment]
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, profile=chosen, options=options)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, profile=profile, options=options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))
@@ -155,7 +206,7 @@ def lint(
                 result.not_evaluated.append(fleet_rule.code)
             continue
         for result in results:
-            if _lacks_input(fleet_rule, result.host):
+            if fleet_rule.code in result.fleet_lacking:
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
@@ -163,29 +214,41 @@ def lint(
                      environment=[r for r, _ in environment])
 
 
+_Job = tuple[tuple[str, ...], tuple[str, ...], Limits, "Keep", Profile, RuleOptions]
+
+
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int, profile: Profile,
-    options: RuleOptions, progress: Callable[[int, int], None] | None,
+    bundles: list[Bundle], job: _Job, workers: int, progress: Callable[[int, int], None] | None,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
-    semaphores in a sandbox), so the run goes on in this process instead of failing."""
+    semaphores in a sandbox), so the run goes on in this process instead of failing.
+
+    Workers start once and take bundles in chunks (a few per worker and round, so that one slow
+    host does not idle the others); they send back findings and summaries, never whole models,
+    and `map` returns them in bundle order, so the output does not depend on `jobs`.
+    """
     # imported here: a process pool costs ~20 ms of imports that a small run never needs
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
+    size = max(1, min(_CHUNK, len(bundles) // (workers * 4)))
+    chunks = [bundles[i : i + size] for i in range(0, len(bundles), size)]
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            n = len(bundles)
-            done = []
-            for item in pool.map(_lint_bundle, bundles, [codes] * n, [limits] * n, [profile] * n, [options] * n,
-                                 chunksize=8):
-                done.append(item)
+            done: list[tuple[HostResult, list[Finding]]] = []
+            for chunk in pool.map(_lint_chunk, chunks, [job] * len(chunks)):
+                done.extend(chunk)
                 if progress:
-                    progress(len(done), n)
+                    progress(len(done), len(bundles))
             return done
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
+
+
+def _lint_chunk(bundles: list[Bundle], job: _Job) -> list[tuple[HostResult, list[Finding]]]:
+    codes, fleet_codes, limits, keep, profile, options = job
+    return [_lint_bundle(b, codes, limits, profile, options, fleet_codes, keep) for b in bundles]
 
 
 def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, ParseError | None]:
@@ -229,7 +292,7 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
 
 def _lint_bundle(
     bundle: Bundle, codes: tuple[str, ...], limits: Limits, profile: Profile = Profile.DEFAULT,
-    options: RuleOptions = RuleOptions(),
+    options: RuleOptions = RuleOptions(), fleet_codes: tuple[str, ...] = (), keep: Keep = Keep.MODEL,
 ) -> tuple[HostResult, list[Finding]]:
     rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
@@ -291,6 +354,10 @@ def _lint_bundle(
             result.not_evaluated.append(rule.code)
             result.internal_errors.append(failure)
             findings.extend(_internal_findings(rules, host, [failure]))
+    # judged here, where the whole model is: the summary may not hold what `needs` names
+    result.fleet_lacking = [code for code in fleet_codes if _lacks_input(BY_CODE[code], host)]
+    if keep is not Keep.MODEL:
+        result.host = summary.of(host, config=keep is Keep.CONFIG)
     return result, fold(findings, limits.max_results_per_rule)
 
 
