@@ -9,6 +9,8 @@ from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, KeyName, RegistryKey, RegistryValue
 from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import PROMPT, is_elision, is_prompt, prompt_command
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import Location, SourceText
 
 FORMAT = "reg-query"
@@ -39,6 +41,7 @@ _WRAPPER = re.compile(r"(?:[{(&|;]|\bcmd(?:\.exe)?\s+/[ck])\s*$", re.IGNORECASE)
 _END_OF_COMMAND = re.compile(r"^(?:\d?>|&|\}|\)|;)")
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = [line.strip() for line in source.lines[:60]]
     keys = any(_KEY.match(line) and not _VALUE.match(line) for line in head)
@@ -102,6 +105,7 @@ class _Reader:
         self.block, self.wrap_from = None, None
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     reader = _Reader(source)
     for number, raw in enumerate(source.lines, start=1):
@@ -298,3 +302,18 @@ def _dump(reader: _Reader) -> ParsedDump:
     hosts = registry_map.remote_hosts(((b.key.host, source.at(b.line)) for b in reader.blocks), FORMAT)
     notes = sorted([*reader.notes, *mapped.notes], key=lambda n: n.location.line)
     return ParsedDump(FORMAT, list(mapped.readings), coverage, notes=notes, host_names=hosts)
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="reg query",
+    module=__name__,
+    commands=(
+        r"reg(?:\.exe)?\s+query\b",
+        r"cmd(?:\.exe)?\s+/[ck]\s+[\"']?reg(?:\.exe)?\s+query\b",
+    ),
+    command_words=("query",),
+    anchors=("hk", "query"),
+    samples=Samples("reg_query"),
+)
