@@ -704,7 +704,7 @@ def parse(source: SourceText) -> ParsedDump:
 # anchors: what this module's `sniff` needs at least one of (formats.Format)
 DECLARATION = Format(
     name=FORMAT,
-    display="winrm get winrm/config",
+    display="winrm get",
     module=__name__,
     commands=(
         r"winrm(?:\.cmd)?\s+(?:get|g|set|s|enumerate|enum|e)\s+winrm/config(?![^|\n]*-format:(?:xml|pretty))",
