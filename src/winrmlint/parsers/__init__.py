@@ -110,7 +110,19 @@ def detect(source: SourceText) -> Parser | None:
         score = parser.sniff(text)
         if score > best_score:
             best, best_score = parser, score
-    return best
+    return best or _echoed_format(text)
+
+
+def _echoed_format(text: SourceText) -> ModuleType | None:
+    """A file that starts with the command that made it (README "Collecting a bundle") is that
+    command's format, even when its output is one no sniff knows: its parser then reads or refuses it.
+    Some output must follow: a file of command lines only is nobody's dump."""
+    content = [line for line in text.lines[:HEAD_LINES] if line.strip()][:2]
+    if len(content) < 2 or len(content[0]) > 2000 or paste.is_prompt(content[1]):
+        return None
+    typed = paste.prompt_command(content[0])
+    parser = command_format(typed if typed is not None else content[0])
+    return None if parser is None or command_format(content[1].strip()) else parser
 
 
 # --- transcripts ------------------------------------------------------------------------------------

@@ -159,5 +159,5 @@ DECLARATION = Format(
     ),
     command_words=("get-executionpolicy",),
     anchors=("executionpolicy",),
-    samples=Samples("execution_policy"),
+    samples=Samples("execution_policy", rejected=("bare_get_executionpolicy.txt",)),
 )

@@ -353,5 +353,5 @@ DECLARATION = Format(
     ),
     command_words=("netsh", "netfirewall"),
     anchors=("----------", "no rules match", "direction", "remoteaddress", "localport"),
-    samples=Samples("firewall"),
+    samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
 )

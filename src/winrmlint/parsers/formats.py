@@ -1,14 +1,11 @@
 """How a format declares itself: its name, how messages name it, the commands that print it, the
-words that any file of it holds (the anchors of the one-pass detection), its localised strings and
-its samples. Each parser module holds one `DECLARATION`; `parsers/__init__.py` lists them.
+words that any file of it holds (the anchors of the one-pass detection) and its samples. Each parser module holds one `DECLARATION`; `parsers/__init__.py` lists them.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-
-from winrmlint.parsers.strings import Phrase
 
 
 @dataclass(frozen=True)
@@ -39,7 +36,6 @@ class Format:
     command_words: tuple[str, ...]
     anchors: tuple[str, ...]
     samples: Samples
-    strings: tuple[Phrase, ...] = ()
     command_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

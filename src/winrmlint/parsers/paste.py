@@ -26,7 +26,8 @@ NOTE_PREFIX = "paste: "
 
 @dataclass(frozen=True)
 class PastedText(SourceText):
-    """A source with the paste undone: `origin[i]` is the file line of `lines[i]`; `notes` say what changed."""
+    """A source with the paste undone: `origin[i]` is the file line of `lines[i]` (empty when every line
+    is where it was in the file); `notes` say what changed."""
 
     origin: tuple[int, ...] = ()
     notes: tuple[Note, ...] = ()
@@ -220,12 +221,14 @@ def _prepare(source: SourceText) -> PastedText:
         _undouble_spacing(work)
     if "**" in text or "__" in text or "`" in text:
         _unwrap_emphasis(work)
-    if not xml and any(mark in text for mark in _ANNOTATION_MARKS):
+    if not _is_xml(tuple(work.lines)) and any(mark in text for mark in _ANNOTATION_MARKS):
         _strip_annotations(work)
     if ">" in text or "$" in text:
         _drop_repeated_echo(work)
     work.notes.sort(key=lambda n: n.location.line)
-    return PastedText(source.uri, tuple(work.lines), source.encoding, tuple(work.origin), tuple(work.notes))
+    # no line moved (the common case): locations need no table
+    origin = () if work.origin == list(range(1, len(source.lines) + 1)) else tuple(work.origin)
+    return PastedText(source.uri, tuple(work.lines), source.encoding, origin, tuple(work.notes))
 
 
 def _is_xml(lines: tuple[str, ...]) -> bool:
@@ -338,12 +341,27 @@ def _strip_file_prefix(work: _Work) -> bool:
     if len(content) < 2:
         return False
     for name, mark in _COMMENT_MARKS:
-        if all(mark.match(work.lines[i]) for i in content):
-            for i in content:
-                work.lines[i] = mark.sub("", work.lines[i], count=1)
+        ends = _marker_ends([work.lines[i] for i in content], mark)
+        if ends is not None:
+            for i, end in zip(content, ends):
+                work.lines[i] = work.lines[i][end:]
             work.note(f"the `{name}` comment marker on every line removed", content[0])
             return True
     return _strip_line_numbers(work, content)
+
+
+def _marker_ends(lines: list[str], mark: re.Pattern[str]) -> list[int] | None:
+    """Where the marker ends on each line; None unless every line has it. The blank after it is the
+    marker's only when every line that goes on after the marker has one (`>Config` / `>    Client`)."""
+    ends: list[int] = []
+    for line in lines:
+        match = mark.match(line)
+        if match is None:
+            return None
+        ends.append(match.end())
+    if not all(line[end - 1] in " \t" for line, end in zip(lines, ends) if end < len(line)):
+        ends = [end - (line[end - 1 : end] in (" ", "\t")) for line, end in zip(lines, ends)]
+    return ends
 
 
 def _strip_line_numbers(work: _Work, content: list[int]) -> bool:
@@ -368,9 +386,10 @@ def _strip_block_prefix(work: _Work, first: int, last: int) -> bool:
     lines = work.lines[first : last + 1]
     many = last > first
     for name, mark in (("> ", _QUOTE), ("[*] ", _TOOL_MARK)):
-        if many and all(mark.match(line) for line in lines):
-            for index in range(first, last + 1):
-                work.lines[index] = mark.sub("", work.lines[index], count=1)
+        ends = _marker_ends(lines, mark) if many else None
+        if ends is not None:
+            for index, end in zip(range(first, last + 1), ends):
+                work.lines[index] = work.lines[index][end:]
             work.note(f"the `{name.strip()}` prefix on every line of {work.span(first, last)} removed", first)
             return True
     indent = _common_indent(lines)

@@ -29,6 +29,12 @@ _ECHO = re.compile(r"\breg(?:\.exe)?\s+query\b(?P<args>.*)$", re.IGNORECASE)
 _TOKEN = re.compile(r""""([^"]*)"?|'([^']*)'?|(\S+)""")
 _NOT_FOUND = re.compile(r"unable to find the specified registry key or value", re.IGNORECASE)
 _ERROR = re.compile(r"^ERROR:", re.IGNORECASE)
+# Windows PowerShell 5.1 wraps what `reg` writes to stderr (`… 2>&1`) in a NativeCommandError record:
+# `reg : ERROR: …`, then `At line:1 char:1`, the command cut at the console width after `+ `, a `~~~`
+# line and `+ CategoryInfo …`/`+ FullyQualifiedErrorId …`; the category names are not localised
+_PS_RECORD = re.compile(
+    r"^(?:At line:\d+ char:\d+|\+\s.*|\+?\s*(?:CategoryInfo|FullyQualifiedErrorId)\s*:.*|\+?\s*~+)$", re.IGNORECASE
+)
 _QUIET = re.compile(r"^End of search:|REG QUERY /\?", re.IGNORECASE)
 # a hand comment after a number (formats.md): `0x1   <- here`
 _NUMBER = re.compile(r"^0x(?P<digits>[0-9a-f]+)\s*(?:(?:#|<-|//|;).*)?$", re.IGNORECASE)
@@ -155,6 +161,10 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
         reader.end_block()
     elif _QUIET.search(text):
         return
+    elif _PS_RECORD.match(text):
+        reader.recognised = True
+        if "nativecommanderror" in text.lower():
+            reader.note("PowerShell's NativeCommandError record around reg's message passed over", number)
     elif reader.wrap_from is not None and len(raw) - len(raw.lstrip()) < reader.wrap_from:
         _continue_value(reader, raw)
     elif not reader.foreign:
@@ -315,5 +325,5 @@ DECLARATION = Format(
     ),
     command_words=("query",),
     anchors=("hk", "query"),
-    samples=Samples("reg_query"),
+    samples=Samples("reg_query", rejected=("not_reg_output.txt",)),
 )

@@ -142,5 +142,5 @@ DECLARATION = Format(
     ),
     command_words=("winhttp",),
     anchors=("winhttp", "proxy server(s)", "direct access (no proxy server)"),
-    samples=Samples("winhttp_proxy"),
+    samples=Samples("winhttp_proxy", rejected=("garbage.txt", "not_winhttp.txt")),
 )

@@ -711,5 +711,5 @@ DECLARATION = Format(
     ),
     command_words=("winrm",),
     anchors=tuple(sorted(_HEADERS | _KNOWN_NAMES | {"winrm"})),
-    samples=Samples("winrm_config"),
+    samples=Samples("winrm_config", rejected=("empty.txt", "garbage.txt")),
 )

@@ -268,5 +268,5 @@ DECLARATION = Format(
     ),
     command_words=("-format:",),
     anchors=(CONFIG_NS, FAULT_NS, "<cfg:config", "<cfg:listener"),
-    samples=Samples("winrm_xml"),
+    samples=Samples("winrm_xml", rejected=("not_config.xml",)),
 )

@@ -181,5 +181,5 @@ DECLARATION = Format(
     ),
     command_words=("get-wsmaninstance",),
     anchors=("cfg", *sorted(LISTENER_NAMES)),
-    samples=Samples("wsman_instance"),
+    samples=Samples("wsman_instance", rejected=("garbage.txt",)),
 )
