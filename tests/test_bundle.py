@@ -8,8 +8,10 @@ import stat
 import zipfile
 from pathlib import Path
 
+from typer.testing import CliRunner
+
 from conftest import FIXTURES
-from winrmlint import engine
+from winrmlint import cli, engine
 from winrmlint.bundle import Limits, discover
 
 CLEAN = FIXTURES / "bundles" / "srv-clean-2022"
@@ -42,9 +44,9 @@ def test_a_folder_of_files_is_one_bundle_and_a_folder_of_folders_a_fleet(tmp_pat
 
 def test_a_zip_of_one_host_and_a_zip_of_a_fleet(tmp_path: Path) -> None:
     one = zip_folder(tmp_path / "WEB01.zip", dumps_of(LEGACY))
-    fleet = zip_folder(tmp_path / "fleet.zip", {**dumps_of(CLEAN, "srv01/"), **dumps_of(LEGACY, "web01/")})
+    fleet = zip_folder(tmp_path / "fleet.zip", {**dumps_of(CLEAN, "srv01/"), **dumps_of(LEGACY, "web02/")})
     bundles = discover([str(one), str(fleet)], cwd=str(tmp_path))
-    assert [b.name for b in bundles] == ["WEB01", "srv01", "web01"]
+    assert [b.name for b in bundles] == ["WEB01", "srv01", "web02"]
     run = engine.lint([str(one)])
     assert {f.code for f in run.findings} >= {"WRM101", "WRM102"}
     uri = next(f for f in run.findings if f.code == "WRM102").location.uri
@@ -112,6 +114,158 @@ def test_notes_beside_a_fleets_bundles_do_not_make_it_one_host(tmp_path: Path) -
     (fleet / "README.md").write_text("# Fleet collected 2026-11-18\n\nOne folder per host.\n")
     (fleet / "results.sarif").write_text('{"version": "2.1.0", "runs": []}\n')
     assert [b.name for b in discover([str(fleet)], cwd=str(tmp_path))] == ["srv01", "web01"]
-    # a dump at the top, though, makes the folder one host's bundle with its sub-folders
+    # a dump at the top of a fleet belongs to no host: it is reported, and merges nothing
     (fleet / "winrm-config.txt").write_bytes((LEGACY / "winrm-config.txt").read_bytes())
-    assert [b.name for b in discover([str(fleet)], cwd=str(tmp_path))] == ["fleet"]
+    bundles = discover([str(fleet)], cwd=str(tmp_path))
+    assert [(b.name, b.role) for b in bundles] == [("srv01", "host"), ("web01", "host"), ("fleet", "fleet")]
+    assert bundles[2].refused == [("fleet/winrm-config.txt", "not linted: a winrm-config-text dump beside a fleet's "
+                                   "host folders belongs to no host (move it into its host's folder)")]
+
+
+# ------------------------------------------------------------ discovery: every host, once each
+
+SETSPN_X = FIXTURES / "samples" / "setspn" / "duplicates_forest.txt"
+
+
+def fleet_of(tmp_path: Path, **hosts: Path) -> Path:
+    fleet = tmp_path / "fleet"
+    for name, source in hosts.items():
+        shutil.copytree(source, fleet / name)
+    return fleet
+
+
+def hosts_of(run: engine.RunResult) -> list[str]:
+    return [r.host.bundle.rsplit("/", 1)[-1] for r in run.hosts]
+
+
+def alone(bundle: Path) -> set[tuple]:
+    return {(f.code, f.location.uri.rsplit("/", 1)[-1], f.location.line, f.message) for f in engine.lint([str(bundle)], jobs=1).findings}
+
+
+def test_zips_in_a_fleet_are_hosts_beside_the_host_folders(tmp_path: Path) -> None:
+    """README's own layout: `fleet/WEB01/` and `fleet/SRV02.zip` (the zip was lost without a word)."""
+    fleet = fleet_of(tmp_path, WEB01=LEGACY)
+    zip_folder(fleet / "SRV02.zip", dumps_of(CLEAN))
+    run = engine.lint([str(fleet)], jobs=1)
+    assert hosts_of(run) == ["SRV02.zip", "WEB01"]
+    assert all(r.host.readable_files for r in run.hosts)
+    # a folder of zips alone is a fleet too, not one host made of both
+    zips = tmp_path / "zips"
+    zips.mkdir()
+    zip_folder(zips / "WEB01.zip", dumps_of(LEGACY))
+    zip_folder(zips / "SRV02.zip", dumps_of(CLEAN, "SRV02/"))  # Compress-Archive keeps the folder
+    assert [(b.name, b.root) for b in discover([str(zips)], cwd=str(tmp_path))] == [
+        ("SRV02", "zips/SRV02.zip/SRV02"),
+        ("WEB01", "zips/WEB01.zip"),
+    ]
+
+
+def test_a_stray_dump_at_a_fleets_root_merges_no_hosts(tmp_path: Path) -> None:
+    """An `explain` transcript or a note quoting dump lines at the root: the fleet stays a fleet,
+    each host keeps exactly its own findings, and the stray file is a WRM001 naming it."""
+    fleet = fleet_of(tmp_path, srv01=CLEAN, web01=LEGACY)
+    (fleet / "explain-WRM102.txt").write_text(
+        "PS C:\\> winrmlint explain WRM102\nThe service accepts unencrypted traffic:\n\n"
+        "Config\n    Service\n        AllowUnencrypted = true\n        Auth\n            Basic = true\n"
+    )
+    run = engine.lint([str(fleet)], jobs=1)
+    assert hosts_of(run) == ["srv01", "web01"]
+    mine = {(f.code, f.location.uri.rsplit("/", 1)[-1], f.location.line, f.message) for f in run.findings if f.bundle == "fleet/web01" or f.bundle.endswith("/web01")}
+    assert mine == alone(fleet / "web01")
+    stray = [f for f in run.findings if f.location.uri.endswith("explain-WRM102.txt")]
+    assert [f.code for f in stray] == ["WRM001"] and "belongs to no host" in stray[0].message
+
+
+def test_a_setspn_x_report_at_the_fleet_root_is_fleet_input(tmp_path: Path) -> None:
+    fleet = fleet_of(tmp_path, srv01=CLEAN, web01=LEGACY)
+    shutil.copy(SETSPN_X, fleet / "setspn-X.txt")
+    run = engine.lint([str(fleet)], jobs=1)
+    assert hosts_of(run) == ["srv01", "web01"]  # not a third host
+    assert [f.uri.rsplit("/", 1)[-1] for r in run.environment for f in r.host.files] == ["setspn-X.txt"]
+    assert len(run.environment[0].host.spns) == 6
+    # fleet rules read it: the SPN it shows twice is a duplicate on the host it names
+    wrm402 = [f for f in run.findings if f.code == "WRM402" and "HTTP/web01.corp.contoso.com" in f.message]
+    assert wrm402 and wrm402[0].location.uri.endswith("setspn-X.txt")
+
+
+def test_a_bundle_whose_files_are_all_in_sub_folders_is_one_host(tmp_path: Path) -> None:
+    bundle = tmp_path / "WEB01"
+    (bundle / "winrm").mkdir(parents=True)
+    (bundle / "registry").mkdir()
+    (bundle / "ad").mkdir()
+    for name in ("winrm-config.txt", "listeners.txt"):
+        shutil.copy(LEGACY / name, bundle / "winrm" / name)
+    shutil.copy(LEGACY / "registry.reg", bundle / "registry" / "registry.reg")
+    shutil.copy(LEGACY / "dsregcmd.txt", bundle / "ad" / "dsregcmd.txt")
+    shutil.copy(LEGACY / "setspn-http.txt", bundle / "ad" / "setspn-http.txt")
+    bundles = discover([str(bundle)], cwd=str(tmp_path))
+    assert [(b.name, len(b.files)) for b in bundles] == [("WEB01", 5)]
+    # in a fleet, the same layout is one host among the others
+    fleet = fleet_of(tmp_path, srv01=CLEAN)
+    shutil.copytree(bundle, fleet / "WEB01")
+    assert [(b.name, len(b.files)) for b in discover([str(fleet)], cwd=str(tmp_path))] == [("WEB01", 5), ("srv01", 11)]
+
+
+def test_the_same_bundle_reached_twice_is_linted_once(tmp_path: Path) -> None:
+    fleet = fleet_of(tmp_path, srv01=CLEAN, web01=LEGACY)
+    zip_folder(fleet / "web01.zip", dumps_of(LEGACY))  # Compress-Archive beside the folder
+    given = [str(fleet), str(fleet / "web01"), str(fleet / "web01"), f"{fleet}/./srv01", str(fleet / "web01" / "listeners.txt")]
+    run = engine.lint(given, jobs=1)
+    assert hosts_of(run) == ["srv01", "web01"]
+    assert len(run.findings) == len(set(run.findings))
+    for fmt in ("text", "json", "sarif"):
+        result = CliRunner().invoke(cli.app, ["lint", "--format", fmt, *given])
+        assert result.exit_code == 1, (fmt, result.output)
+
+
+def test_files_that_are_plainly_not_dumps_make_no_host(tmp_path: Path) -> None:
+    """`lint .` in a repository root: its README, sources and configuration are no host."""
+    repo = tmp_path / "repo"
+    (repo / "src" / "pkg").mkdir(parents=True)
+    (repo / "docs").mkdir()
+    (repo / "README.md").write_text("# Tool\n\n```\nConfig\n    MaxEnvelopeSizekb = 500\n```\n")
+    (repo / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (repo / "src" / "pkg" / "__init__.py").write_text("'''Config\n    MaxEnvelopeSizekb = 500'''\n")
+    (repo / "docs" / "guide.md").write_text("How to collect: run `winrm get winrm/config`.\n")
+    shutil.copytree(LEGACY, repo / "dumps" / "web01")
+    run = engine.lint([str(repo)], jobs=1)
+    assert hosts_of(run) == ["web01"]
+    assert not [f for f in run.files if f.error]
+
+
+def test_every_host_given_is_linted_or_left_out_by_name(tmp_path: Path) -> None:
+    fleet = fleet_of(tmp_path, srv01=CLEAN, web01=LEGACY)
+    (fleet / "web02").mkdir()
+    (fleet / "web02" / "winrm-config.txt").write_bytes(b"\xff\xfe" + "Config\n".encode("utf-16-le") + b"\x00")
+    run = engine.lint([str(fleet)], jobs=1)
+    assert (len(run.hosts), len(run.hosts_linted), [r.host.name for r in run.hosts_left_out]) == (3, 2, ["web02"])
+    assert any(f.code == "WRM001" and f.host == "web02" for f in run.findings)
+    result = CliRunner().invoke(cli.app, ["lint", str(fleet)])
+    assert "; 3 hosts given, 2 linted, 1 left out: web02" in result.stdout.splitlines()[-1]
+    doc = json.loads(CliRunner().invoke(cli.app, ["lint", "-f", "json", str(fleet)]).stdout)
+    assert doc["summary"]["hosts_left_out"] == ["fleet/web02"] or doc["summary"]["hosts_left_out"][0].endswith("/web02")
+    # an empty folder given by name is a host left out, said so
+    (tmp_path / "empty").mkdir()
+    empty = engine.lint([str(tmp_path / "empty")], jobs=1)
+    assert [f.error for f in empty.files] == ["not read: holds no file that could be a dump"]
+
+
+def test_dumps_that_name_two_hosts_in_one_bundle_are_said_loudly(tmp_path: Path) -> None:
+    bundle = tmp_path / "mixed"
+    shutil.copytree(LEGACY, bundle)
+    shutil.copy(CLEAN / "dsregcmd.txt", bundle / "dsregcmd-other.txt")  # another machine's
+    run = engine.lint([str(bundle)], jobs=1)
+    conflict = [f for f in run.findings if f.code == "WRM001" and "name different hosts" in f.message]
+    assert len(conflict) == 1
+    assert "`srv-app01` (dsregcmd-other.txt:10)" in conflict[0].message and "`web01` (dsregcmd.txt:11)" in conflict[0].message
+    # two computer accounts (`setspn -L` of each) are two hosts as well
+    bundle2 = tmp_path / "accounts"
+    shutil.copytree(CLEAN, bundle2)
+    (bundle2 / "setspn-web01.txt").write_text(
+        "Registered ServicePrincipalNames for CN=WEB01,OU=Web,DC=corp,DC=contoso,DC=com:\n        HOST/WEB01\n        HOST/web01.corp.contoso.com\n"
+    )
+    (bundle2 / "dsregcmd.txt").unlink()
+    run = engine.lint([str(bundle2)], jobs=1)
+    assert any(f.code == "WRM001" and "`srv-app01`" in f.message and "`web01`" in f.message for f in run.findings)
+    # one host named twice the same way is no conflict
+    assert not [f for f in engine.lint([str(CLEAN)], jobs=1).findings if "name different hosts" in f.message]

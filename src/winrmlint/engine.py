@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from winrmlint import debugging, manifest, parsers
-from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover
+from winrmlint.budget import fold, parse_cost
+from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover, identity_conflicts, source_notes
 from winrmlint.findings import Finding
+from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
-from winrmlint.rules import BY_CODE, RULES, Rule
-from winrmlint.rules.base import Context
+from winrmlint.rules import BY_CODE, RULES
+from winrmlint.rules.base import Context, Profile, Rule
 from winrmlint.source import DecodeError, Location, SourceText
 
 # Below this many bundles a process pool costs more than it saves.
@@ -50,10 +52,22 @@ class RunResult:
     findings: list[Finding]
     rules: tuple[Rule, ...]
     fleet_errors: list[tuple[Location, str]] = field(default_factory=list)
+    # a fleet's own input (bundle.Bundle.role "fleet"): domain-wide reports such as `setspn -X`
+    # that fleet rules read with the hosts, and files at a fleet's root that belong to no host
+    environment: list[HostResult] = field(default_factory=list)
 
     @property
     def files(self) -> list[ParsedFile]:
-        return [f for h in self.hosts for f in h.host.files]
+        return [f for h in (*self.hosts, *self.environment) for f in h.host.files]
+
+    @property
+    def hosts_linted(self) -> list[HostResult]:
+        """The hosts of which at least one file was read; the others are left out (WRM001 says why)."""
+        return [r for r in self.hosts if r.host.readable_files]
+
+    @property
+    def hosts_left_out(self) -> list[HostResult]:
+        return [r for r in self.hosts if not r.host.readable_files]
 
     def findings_by_bundle(self) -> dict[str, list[Finding]]:
         """Findings per host's bundle, in run order (host names can repeat across a fleet)."""
@@ -68,13 +82,19 @@ class RunResult:
         return [e for h in self.hosts for e in h.internal_errors] + self.fleet_errors
 
 
-def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
-    """Rules chosen by code, code prefix (`WRM2`) or name; WRM001 always runs unless ignored."""
-
+def select_rules(
+    select: Sequence[str] = (), ignore: Sequence[str] = (), profile: str = "default"
+) -> tuple[Rule, ...]:
+    """Rules chosen by code, code prefix (`WRM2`) or name, among those the profile runs
+    (`default`, `stig`, `cis`, `cis-l2`; a ValueError names a profile that does not exist);
+    WRM001 always runs unless ignored. `lint(profile=…)` decides what the chosen rules expect."""
+    chosen = Profile(profile)
     return tuple(
         r
         for r in RULES
-        if (not select or _chosen(r, select) or r.code == "WRM001") and not _chosen(r, ignore)
+        if r.runs_in(chosen)
+        and (not select or _chosen(r, select) or r.code == "WRM001")
+        and not _chosen(r, ignore)
     )
 
 
@@ -93,24 +113,37 @@ def lint(
     limits: Limits = Limits(),
     jobs: int = 0,
     baseline: str | None = None,
+    profile: str = "default",
+    options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
-    bundles = discover(list(paths), limits)
+    """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
+    found = discover(list(paths), limits)
+    bundles = [b for b in found if b.role == "host"]
+    chosen = Profile(profile)
     host_rules = tuple(r for r in rules if not r.fleet)
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
     codes = tuple(r.code for r in host_rules)
     workers = jobs or (os.cpu_count() or 1)
     done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, limits, workers)
+        done = _lint_in_pool(bundles, codes, limits, workers, chosen, options, progress)
     if done is None:
-        done = [_lint_bundle(b, codes, limits) for b in bundles]
+        done = []
+        for b in bundles:
+            done.append(_lint_bundle(b, codes, limits, chosen, options))
+            if progress:
+                progress(len(done), len(bundles))
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
-    hosts = [r.host for r in results]
+    # a fleet's own input: no host rule judges it, but its unreadable files are WRM001
+    environment = [_lint_bundle(b, tuple(c for c in codes if c == "WRM001"), limits) for b in found if b.role == "fleet"]
+    findings.extend(f for _, found_there in environment for f in found_there)
+    hosts = [r.host for r in results] + [r.host for r, _ in environment]
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, chosen, options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))
@@ -125,11 +158,13 @@ def lint(
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)
-    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors)
+    return RunResult(hosts=results, findings=findings, rules=rules, fleet_errors=fleet_errors,
+                     environment=[r for r, _ in environment])
 
 
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int
+    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int, profile: Profile,
+    options: RuleOptions, progress: Callable[[int, int], None] | None,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
     semaphores in a sandbox), so the run goes on in this process instead of failing."""
@@ -139,7 +174,14 @@ def _lint_in_pool(
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles), chunksize=8))
+            n = len(bundles)
+            done = []
+            for item in pool.map(_lint_bundle, bundles, [codes] * n, [limits] * n, [profile] * n, [options] * n,
+                                 chunksize=8):
+                done.append(item)
+                if progress:
+                    progress(len(done), n)
+            return done
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
@@ -181,7 +223,10 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
     dumps.append(dump)
 
 
-def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
+def _lint_bundle(
+    bundle: Bundle, codes: tuple[str, ...], limits: Limits, profile: Profile = Profile.DEFAULT,
+    options: RuleOptions = RuleOptions(),
+) -> tuple[HostResult, list[Finding]]:
     rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
@@ -217,8 +262,16 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             files.append(ParsedFile(file.uri, fmt, f"{prefix}{error}", max(1, error.line)))
             continue
         assert dump is not None
-        files.append(ParsedFile(file.uri, fmt, notes=dump.notes))
+        # what was parsed counts, not only lines (budget.parse_cost)
+        cost = parse_cost(len(source.lines), dump)
+        if lines - len(source.lines) + cost > limits.max_lines:
+            files.append(ParsedFile(file.uri, fmt, f"not read: the host's files pass {limits.max_lines} lines or settings"))
+            lines -= len(source.lines)
+            continue
+        lines += cost - len(source.lines)
+        files.append(ParsedFile(file.uri, fmt, notes=[*source_notes(source), *dump.notes]))
         dumps.append(dump)
+    files.extend(identity_conflicts(dumps, bundle.root))
     host = build_host(host_name(dumps, bundle.name), bundle.root, dumps, files)
     result = HostResult(host)
     findings: list[Finding] = []
@@ -228,13 +281,13 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             continue
         try:
             # drained here, so that a rule failing half-way reports nothing rather than a part
-            findings.extend(list(rule.check(host, Context(rule))))
+            findings.extend(list(rule.check(host, Context(rule, profile=profile, options=options))))
         except Exception as err:
-            error = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
+            failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)
-            result.internal_errors.append(error)
-            findings.extend(_internal_findings(rules, host, [error]))
-    return result, findings
+            result.internal_errors.append(failure)
+            findings.extend(_internal_findings(rules, host, [failure]))
+    return result, fold(findings, limits.max_results_per_rule)
 
 
 def _internal_findings(rules: tuple[Rule, ...], host: Host, errors: list[tuple[Location, str]]) -> list[Finding]:

@@ -1,8 +1,19 @@
-"""Source texts and locations: the only place that turns bytes into lines."""
+"""Source texts and locations: the only place that turns bytes into lines.
+
+Decoding goes by BOM (UTF-8, UTF-16, UTF-32), then UTF-16 sniffing, then UTF-8; bytes that are
+none of these are 8-bit text in a code page Windows wrote: the ANSI page (PowerShell 5.1,
+REGEDIT4) or the console's OEM page (`cmd.exe` redirects of setspn, sc, netsh). The page is
+then guessed from the bytes (`guess_code_page`), and the text says so: `guessed` is true and a
+remark names the page, so that a reader (and the SPN directory comparing account names) knows
+the decoding may be wrong.
+"""
 
 from __future__ import annotations
 
+import io
 import re
+import unicodedata
+import zipfile
 from dataclasses import dataclass
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -28,20 +39,40 @@ class DecodeError(Exception):
 
 @dataclass(frozen=True)
 class SourceText:
-    """A decoded file: its URI, its text split into lines, the encoding that was used."""
+    """A decoded file: its URI, its text split into lines, the encoding that was used.
+
+    `guessed` is true when the encoding was guessed from the bytes (an 8-bit code page):
+    names read from such a file may be spelled differently by another file of the same
+    account, and should be compared with `comparable()`. `remarks` are (line, message) notes
+    that decoding made (the guessed page, an archive appended to the text).
+    """
 
     uri: str
     lines: tuple[str, ...]
     encoding: str
+    guessed: bool = False
+    remarks: tuple[tuple[int, str], ...] = ()
 
     @classmethod
-    def from_text(cls, uri: str, text: str, encoding: str = "utf-8") -> SourceText:
-        return cls(uri, tuple(_LINE_BREAK.split(text)), encoding)
+    def from_text(cls, uri: str, text: str, encoding: str = "utf-8", guessed: bool = False,
+                  remarks: tuple[tuple[int, str], ...] = ()) -> SourceText:
+        return cls(uri, tuple(_LINE_BREAK.split(text)), encoding, guessed, remarks)
 
     @classmethod
     def from_bytes(cls, uri: str, data: bytes) -> SourceText:
+        remarks: list[tuple[int, str]] = []
+        appended = _appended_archive(data)
+        if appended is not None:
+            data = data[:appended]
         text, encoding = decode(data)
-        return cls.from_text(uri, text, encoding)
+        guessed = encoding in _CODE_PAGES
+        if guessed:
+            remarks.append((1, f"decoded as {encoding} ({_CODE_PAGES[encoding]}), guessed from the bytes: the file is "
+                               "not UTF-8 or UTF-16; names with accented or non-Latin letters may be misread"))
+        if appended is not None:
+            remarks.append((text.count("\n") + 1, f"an archive is appended to the text at byte {appended}: not read "
+                                                    "(unpack it and lint its files, if they are dumps)"))
+        return cls.from_text(uri, text, encoding, guessed, tuple(remarks))
 
     @property
     def text(self) -> str:
@@ -52,9 +83,14 @@ class SourceText:
 
 
 def decode(data: bytes) -> tuple[str, str]:
-    """Decode by BOM, then by sniffing UTF-16, then UTF-8, then Windows ANSI (REGEDIT4, cmd pastes)."""
+    """Decode by BOM, then by sniffing UTF-16, then UTF-8, then a guessed Windows code page."""
     if data.startswith(b"\xef\xbb\xbf"):
         return _strict(data[3:], "utf-8", "UTF-8 with BOM"), "utf-8-sig"
+    # before UTF-16's: the UTF-32LE BOM starts with it (`Out-File -Encoding UTF32`)
+    if data.startswith(b"\xff\xfe\x00\x00"):
+        return _strict(data[4:], "utf-32-le", "UTF-32LE with BOM"), "utf-32-le"
+    if data.startswith(b"\x00\x00\xfe\xff"):
+        return _strict(data[4:], "utf-32-be", "UTF-32BE with BOM"), "utf-32-be"
     if data.startswith(b"\xff\xfe"):
         return _strict(data[2:], "utf-16-le", "UTF-16LE with BOM"), "utf-16-le"
     if data.startswith(b"\xfe\xff"):
@@ -65,10 +101,98 @@ def decode(data: bytes) -> tuple[str, str]:
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        # Windows PowerShell 5.1 and regedit's REGEDIT4 write the ANSI code page
-        text, encoding = data.decode("cp1252", errors="replace"), "cp1252"
+        encoding = guess_code_page(data)
+        text = data.decode(encoding, errors="replace")
     _refuse_binary(text)
     return text, encoding
+
+
+# The code pages Windows writes 8-bit text in, most likely first (a tie goes to the earlier):
+# ANSI Western (PowerShell 5.1, REGEDIT4), then the consoles' OEM pages (cmd.exe redirects)
+# and the other ANSI pages, Western, Cyrillic, Central European, Greek, then East Asian. Big5
+# (cp950) is left out: most GBK text is valid Big5 too, and letters alone cannot tell them apart.
+_CODE_PAGES = {
+    "cp1252": "Windows ANSI, Western",
+    "cp850": "OEM, Western European console",
+    "cp437": "OEM, US console",
+    "cp866": "OEM, Russian console",
+    "cp1251": "Windows ANSI, Cyrillic",
+    "cp852": "OEM, Central European console",
+    "cp1250": "Windows ANSI, Central European",
+    "cp737": "OEM, Greek console",
+    "cp1253": "Windows ANSI, Greek",
+    "cp932": "Japanese, Shift-JIS",
+    "cp936": "Simplified Chinese, GBK",
+    "cp949": "Korean",
+}
+_WORD = re.compile(r"[^\W\d_]+")
+_HUMP = re.compile(r"[^\W\d_](?<=[a-zà-ÿа-яё])[A-ZÀ-ÞА-ЯЁ]")
+_NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
+_SAMPLE_BYTES = 256 * 1024
+# typographic marks that 8-bit Western text holds; any other symbol or box-drawing character
+# in a decoding says the page is wrong
+_TYPOGRAPHIC = frozenset("°§€’‘“”–—…«»·±×÷¢£¥©®µ¶¼½¾¿¡\u00a0")
+_GROUPS = {"LATIN": "L", "CYRILLIC": "C", "GREEK": "G", "CJK": "J", "HIRAGANA": "J", "KATAKANA": "J", "HANGUL": "K"}
+
+
+def guess_code_page(data: bytes) -> str:
+    """The code page in which the bytes read most like text: letters rather than symbols, and
+    words in one script (a DN read in the wrong OEM page mixes Latin and Cyrillic letters, or
+    becomes half-width katakana). Linear: a sample of the bytes is scored once per page."""
+    sample = data[:_SAMPLE_BYTES]
+    best, best_score = "cp1252", float("-inf")
+    for page in _CODE_PAGES:
+        try:
+            text = sample.decode(page)
+        except UnicodeDecodeError as err:
+            if err.start < len(sample) - 2:  # a multi-byte character cut by the sample is not wrong
+                continue
+            text = sample[: err.start].decode(page)
+        score = _plausibility(text)
+        if score > best_score:
+            best, best_score = page, score
+    return best
+
+
+def _plausibility(text: str) -> float:
+    score = 0.0
+    for char in (c for c in text if ord(c) > 127):
+        name = unicodedata.name(char, "")
+        if name.startswith("HALFWIDTH KATAKANA"):
+            score -= 1  # what most East Asian and OEM bytes become in Shift-JIS: rare in real text
+        elif char.isalpha():
+            # an East Asian letter is two bytes; kana and Hangul are a language's own letters
+            # where GBK would read the same bytes as ideographs
+            wide = ord(char) >= 0x2E80
+            score += (2.5 if name.startswith(("HIRAGANA", "KATAKANA", "HANGUL")) else 2) if wide else 1
+        elif char not in _TYPOGRAPHIC:
+            score -= 1
+    for word in _WORD.findall(text):
+        if word.isascii():
+            continue
+        groups = {_GROUPS.get(unicodedata.name(c, "?").split(" ", 1)[0], "?") for c in word}
+        # the marks of a wrong page: scripts mixed in a word, a capital after a small letter
+        # (`ЛгЛг`), accented Latin letters in a row (`Èìÿ`, Cyrillic read as Western)
+        if len(groups) > 1:
+            score -= 2
+        if _HUMP.search(word):
+            score -= 2
+        if groups == {"L"}:
+            score -= sum(len(run) - 1 for run in _NON_ASCII_RUN.findall(word))
+    return score
+
+
+def _appended_archive(data: bytes) -> int | None:
+    """Where an archive starts that is appended to text (`type dump.txt bundle.zip > x`), if one is."""
+    at = data.find(b"PK\x03\x04", 1)
+    if at <= 0:
+        return None
+    try:
+        if zipfile.is_zipfile(io.BytesIO(data[at:])):
+            return at
+    except (OSError, ValueError):
+        return None
+    return None
 
 
 def _sniff_utf16(data: bytes) -> str | None:
@@ -117,3 +241,11 @@ def _refuse_binary(text: str) -> None:
     if match and len(_CONTROL.findall(text[:65536])) > 8:
         line = text.count("\n", 0, match.start()) + 1
         raise DecodeError(f"binary content (control byte 0x{ord(match.group()):02x})", line)
+
+
+def loose_key(name: str) -> str:
+    """A name as two decodings of the same bytes agree on it: case folded, each run of
+    non-ASCII characters one `?` (every code page Windows writes agrees on ASCII; they differ in
+    what the other bytes are, and how many characters they make). `Müller` read as cp850,
+    cp866 (`MБller`) or UTF-8 are all `m?ller`. Compare names from a `guessed` source by it."""
+    return _NON_ASCII_RUN.sub("?", name).casefold()

@@ -270,7 +270,10 @@ def map_keys(keys: Iterable[RegistryKey], origin: str) -> Mapped:
         if complete[low]:
             coverage.update(key_coverage(first.path, first.location))
         for item in _map_key(first, values, origin):
-            (readings if isinstance(item, Reading) else notes).append(item)
+            if isinstance(item, Reading):
+                readings.append(item)
+            else:
+                notes.append(item)
     readings.sort(key=lambda r: (r.location.line, r.path))
     notes.sort(key=lambda n: n.location.line)
     return Mapped(tuple(readings), MappingProxyType(coverage), tuple(notes))

@@ -18,9 +18,13 @@ from typing import Protocol
 
 from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers import (
+    certificates,
+    dns_answers,
     dsregcmd,
     execution_policy,
     firewall,
+    local_groups,
+    net_profile,
     paste,
     reg_file,
     reg_query,
@@ -51,13 +55,17 @@ PARSERS: tuple[ModuleType, ...] = (
     dsregcmd,
     wsman_drive,
     session_configs,
+    net_profile,
+    certificates,
+    local_groups,
+    dns_answers,
 )
 FORMATS: tuple[Format, ...] = tuple(parser.DECLARATION for parser in PARSERS)
 # how messages name the tool behind each format
 DISPLAY_NAMES: dict[str, str] = {f.name: f.display for f in FORMATS}
 TRANSCRIPT = "transcript"
-# the lines a format's sniff looks at, and so the head that anchors are looked for in
-HEAD_LINES = 60
+# the most lines a format's sniff looks at (net localgroup's 200), and so the head anchors are looked for in
+HEAD_LINES = 200
 
 _ANCHOR_WORDS = sorted({a for f in FORMATS for a in f.anchors}, key=lambda a: (-len(a), a))
 _ANCHORS = re.compile("|".join(re.escape(a) for a in _ANCHOR_WORDS))

@@ -78,7 +78,8 @@ def sniff(source: SourceText) -> int:
     content = [line for line in source.lines[:60] if line.strip()]
     for previous, line, following in zip([""] + content, content, content[1:] + [""]):
         if _DASH_LINE.match(line) and _NETSH_FIELD.match(previous) and _NETSH_FIELD.match(following):
-            return 95 if previous.strip().lower().startswith("rule name:") else 75
+            # a field above and below the dashes: netsh in any language (a `net localgroup` listing has neither)
+            return 95 if previous.strip().lower().startswith("rule name:") else 85
         if _NO_RULES.match(line):
             return 90
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
@@ -320,7 +321,8 @@ def _typed(name: str, raw: str) -> tuple[Value, bool]:
         return _DIRECTIONS.get(raw.lower(), raw), raw.lower() in _DIRECTIONS
     if name in _LISTS:
         # `{10.0.0.1, 10.0.0.2}` (PowerShell) and `10.0.0.1,10.0.0.2` (netsh) alike
-        return ", ".join(catalog.coerce("list", raw)[0]), True
+        items, _ = catalog.coerce("list", raw)
+        return ", ".join(items if isinstance(items, tuple) else ()), True
     return raw, True
 
 

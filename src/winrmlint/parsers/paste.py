@@ -45,7 +45,7 @@ class PastedText(SourceText):
         """The same text with the lines whose 0-based index `keep` refuses blanked: a part of a transcript
         that keeps every line number."""
         lines = tuple(line if keep(i) else "" for i, line in enumerate(self.lines))
-        return PastedText(self.uri, lines, self.encoding, self.origin, ())
+        return PastedText(self.uri, lines, self.encoding, self.guessed, self.remarks, origin=self.origin)
 
 
 def pasted(parse: Callable[[SourceText], ParsedDump]) -> Callable[[SourceText], ParsedDump]:
@@ -228,7 +228,9 @@ def _prepare(source: SourceText) -> PastedText:
     work.notes.sort(key=lambda n: n.location.line)
     # no line moved (the common case): locations need no table
     origin = () if work.origin == list(range(1, len(source.lines) + 1)) else tuple(work.origin)
-    return PastedText(source.uri, tuple(work.lines), source.encoding, origin, tuple(work.notes))
+    return PastedText(
+        source.uri, tuple(work.lines), source.encoding, source.guessed, source.remarks, origin=origin, notes=tuple(work.notes)
+    )
 
 
 def _is_xml(lines: tuple[str, ...]) -> bool:

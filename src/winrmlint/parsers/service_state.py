@@ -258,7 +258,9 @@ class _Parser:
 
     def _close_sc(self) -> None:
         block, self.sc = self.sc, None
-        for entry in block.fields if block else ():
+        if block is None:
+            return
+        for entry in block.fields:
             start, state = _SC_START.match(entry.raw), _SC_STATE.match(entry.raw)
             if start or entry.key.upper() == "START_TYPE":
                 value = _SC_START_TYPES[start["code"]] if start else None
@@ -328,7 +330,7 @@ class _Parser:
             return
         name_field = by_name.get("name", by_name.get("servicename"))
         name = field_value(name_field) if name_field else self.command_service
-        if not _PATH_NAME.match(name or "") or (name_field is not None and name_field.truncated):
+        if name is None or not _PATH_NAME.match(name) or (name_field is not None and name_field.truncated):
             self._note("service record without a usable name skipped", number)
             return
         self.recognised = True

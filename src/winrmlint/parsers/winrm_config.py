@@ -396,6 +396,7 @@ class _Reader:
         """The container of a key: by indentation, unless the names say otherwise (formats.md:
         indentation broken by people is recovered from what the tree must be)."""
         by_indent = self._by_indent(line)
+        target: _Node | None
         if by_indent is not None and _knows(by_indent, line.name):
             target = by_indent
         else:

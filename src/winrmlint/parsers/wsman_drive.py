@@ -364,10 +364,10 @@ def _listener_table(reader: _Reader, table: _Table, listeners: dict[str, tuple[s
     name = table.listener_name or ""
     rows = {r.name.lower(): r for r in table.rows if not r.name.lower().startswith(_LISTENING_ON)}
     address, transport = listeners.get(name.lower(), ("", ""))
-    for prop in ("address", "transport"):
-        row = rows.get(prop)
+    for key in ("address", "transport"):
+        row = rows.get(key)
         if row is not None and row.value and not _CUT.search(row.value):
-            address, transport = (row.value, transport) if prop == "address" else (address, row.value)
+            address, transport = (row.value, transport) if key == "address" else (address, row.value)
     if not address or not transport:
         reader.note(table.line, f"`{name}` shows no Address and Transport: its values are skipped")
         return
