@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
+from winrmlint.parsers.paste import NOTE_PREFIX
 from winrmlint.model.values import ParsedDump, ParseError, Reading, Source
 from winrmlint.source import Location, SourceText
 
@@ -56,7 +57,13 @@ def rows(dump: ParsedDump) -> dict[str, tuple[object, int, Source, bool]]:
 
 
 def notes(dump: ParsedDump) -> list[tuple[int, str]]:
-    return [(note.location.line, note.message) for note in dump.notes]
+    """The parser's notes; what the paste layer undid is `paste_notes`."""
+    return [(n.location.line, n.message) for n in dump.notes if not n.message.startswith(NOTE_PREFIX)]
+
+
+def paste_notes(dump: ParsedDump) -> list[tuple[int, str]]:
+    """The paste layer's notes, without their common prefix."""
+    return [(n.location.line, n.message.removeprefix(NOTE_PREFIX)) for n in dump.notes if n.message.startswith(NOTE_PREFIX)]
 
 
 def coverage_lines(dump: ParsedDump) -> dict[str, int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from samples import Samples, coverage_lines, notes
+from samples import Samples, coverage_lines, notes, paste_notes
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Source
 from winrmlint.parsers import execution_policy
@@ -74,8 +74,9 @@ def test_shifted_double_spaced_table_with_comment() -> None:
     ]
     assert [r.raw for r in dump.readings][2] == "Bypass"
     assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 3}
-    # the markdown fences around the paste are passed over with notes
-    assert notes(dump) == [(1, "unrecognised line skipped: ```"), (17, "unrecognised line skipped: ```")]
+    # the markdown fences around the paste are the paste layer's, and noted there
+    assert notes(dump) == []
+    assert (1, "2 Markdown code fence line(s) ignored") in paste_notes(dump)
 
 
 def test_format_list_records() -> None:

@@ -28,7 +28,7 @@ def found(dump: ParsedDump, path: str) -> list[tuple[object, int, Source, bool]]
         ("netsh_show_rule.txt", 95),
         ("netsh_verbose_gpo_utf16.txt", 95),
         ("netsh_cut.txt", 95),
-        ("netsh_german.txt", 75),
+        ("netsh_german.txt", 85),
         ("netsh_no_rules.txt", 90),
         ("get_netfirewallrule_with_filters.txt", 90),
         ("get_netfirewallrule_gpo_double_spaced.txt", 90),

@@ -232,3 +232,16 @@ _LINES = st.sampled_from([
 def test_parse_raises_only_parse_error_and_sniff_never_raises(text: str):
     dump = assert_parser_contract(reg_query, SourceText.from_text("fuzz.txt", text))
     assert dump is None or all(r.origin == "reg-query" for r in dump.readings)
+
+
+def test_native_command_error_record_is_an_absent_value() -> None:
+    """README's collection: `reg query … /v LocalAccountTokenFilterPolicy 2>&1` under Windows PowerShell 5.1
+    on a host without the value writes the echoed command, then reg's error wrapped in a NativeCommandError
+    record (written by us from the shape PowerShell 5.1 prints)."""
+    source = sample("reg_query", "latfp_native_command_error.txt")
+    assert parsers.detect(source) is reg_query
+    dump = reg_query.parse(source)
+    latfp = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\LocalAccountTokenFilterPolicy"
+    assert coverage_lines(dump) == {latfp: 2}
+    assert dump.readings == []
+    assert notes(dump) == [(7, "PowerShell's NativeCommandError record around reg's message passed over")]

@@ -34,7 +34,6 @@ def readings(dump: ParsedDump, prop: str) -> list[tuple[str, object, int]]:
     ("name", "score"),
     [
         ("default_list_utf16.txt", 95),
-        ("disable_transcript_qa.txt", 95),
         ("fl_star_filtered.txt", 95),
         ("table_cut.txt", 95),
         ("table_wrap_pwsh.txt", 95),
@@ -44,6 +43,17 @@ def test_sniff(name: str, score: int) -> None:
     source = load(name)
     assert session_configs.sniff(source) == score
     assert detect(source) is session_configs
+
+
+def test_transcript_of_two_formats_is_read_part_by_part() -> None:
+    source = load("disable_transcript_qa.txt")
+    assert session_configs.sniff(source) == 95
+    reader = detect(source)
+    assert reader is not None and reader.FORMAT == "transcript"
+    dump = reader.parse(source)
+    # the Get-Service part is the service parser's: its status is read too
+    assert {r.origin for r in dump.readings} == {session_configs.FORMAT, "service-state"}
+    assert ("services/WinRM/Status", "Stopped") in {(r.path, r.value) for r in dump.readings}
 
 
 def test_sniff_without_command_line() -> None:

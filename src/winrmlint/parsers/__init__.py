@@ -1,13 +1,22 @@
-"""Input formats, recognised by content: each module offers `FORMAT`, `sniff` and `parse`.
+"""Input formats, recognised by content: each module offers `FORMAT`, `DECLARATION`, `sniff` and `parse`.
 
 `sniff(source) -> int` scores how sure a module is that the text is its format (0: not mine,
-100: certain); the best score wins. `parse(source) -> ParsedDump` raises only `ParseError`.
+100: certain); the best score wins. `parse(source) -> ParsedDump` raises only `ParseError`. Both
+read the text with the paste undone (`paste.prepare`).
+
+Detection is one pass over a file's head: one pattern holding every format's anchors finds the
+formats that could be there, and only those score the text. A transcript whose commands print
+several formats is read part by part, each part by the parser of the command that printed it.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from types import ModuleType
+from typing import Protocol
 
+from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers import (
     certificates,
     dns_answers,
@@ -16,6 +25,7 @@ from winrmlint.parsers import (
     firewall,
     local_groups,
     net_profile,
+    paste,
     reg_file,
     reg_query,
     service_state,
@@ -27,8 +37,10 @@ from winrmlint.parsers import (
     wsman_drive,
     wsman_instance,
 )
+from winrmlint.parsers.formats import Format
+from winrmlint.source import SourceText
 
-# Explicit registry, in no particular order: the best sniff score wins.
+# Explicit registry; on equal scores the earlier one wins.
 PARSERS: tuple[ModuleType, ...] = (
     winrm_config,
     winrm_xml,
@@ -48,13 +60,178 @@ PARSERS: tuple[ModuleType, ...] = (
     local_groups,
     dns_answers,
 )
+FORMATS: tuple[Format, ...] = tuple(parser.DECLARATION for parser in PARSERS)
+# how messages name the tool behind each format
+DISPLAY_NAMES: dict[str, str] = {f.name: f.display for f in FORMATS}
+TRANSCRIPT = "transcript"
+# the most lines a format's sniff looks at (net localgroup's 200), and so the head anchors are looked for in
+HEAD_LINES = 200
+
+_ANCHOR_WORDS = sorted({a for f in FORMATS for a in f.anchors}, key=lambda a: (-len(a), a))
+_ANCHORS = re.compile("|".join(re.escape(a) for a in _ANCHOR_WORDS))
+# a found word stands for every anchor inside it (the scan reports the longest at each place)
+_FORMATS_OF = {
+    word: frozenset(i for i, f in enumerate(FORMATS) if any(a in word for a in f.anchors)) for word in _ANCHOR_WORDS
+}
 
 
-def detect(source) -> ModuleType | None:
+# every format's commands in one pattern: a line is matched once, its group names the format
+_ALTERNATIVES = "|".join(f"(?P<f{i}>{'|'.join(f.commands)})" for i, f in enumerate(FORMATS) if f.commands)
+_COMMANDS = re.compile(_ALTERNATIVES, re.IGNORECASE)
+# the same after an optional prompt, over a whole text: which formats its command lines print, in one
+# pass; led by a newline (not `^`), which the engine looks for as a literal instead of trying every offset
+_COMMAND_LINES = re.compile(rf"\n(?i:[ \t]*(?:{paste.PROMPTS})?[ \t]*(?:{_ALTERNATIVES}))")
+
+
+class Parser(Protocol):
+    """What `detect` returns: a format's name and its reader."""
+
+    FORMAT: str
+
+    def parse(self, source: SourceText) -> ParsedDump: ...
+
+
+def candidates(source: SourceText) -> list[ModuleType]:
+    """The parsers whose anchors the head of the (prepared) text holds, in registry order."""
+    head = "\n".join(source.lines[:HEAD_LINES]).lower()
+    found: set[int] = set()
+    for word in {match.group() for match in _ANCHORS.finditer(head)}:
+        found |= _FORMATS_OF[word]
+    return [PARSERS[i] for i in sorted(found)]
+
+
+def scores(source: SourceText) -> dict[str, int]:
+    """Every candidate's score for this text (the sniff matrix's view of detection)."""
+    text = paste.prepare(source)
+    return {parser.FORMAT: parser.sniff(text) for parser in candidates(text)}
+
+
+def detect(source: SourceText) -> Parser | None:
     """The parser for this text, or None when no format recognises it."""
-    best, best_score = None, 0
-    for parser in PARSERS:
-        score = parser.sniff(source)
+    text = paste.prepare(source)
+    parts = _transcript_parts(text)
+    if parts is not None:
+        return _Transcript(text, parts)
+    best: ModuleType | None = None
+    best_score = 0
+    for parser in candidates(text):
+        score = parser.sniff(text)
         if score > best_score:
             best, best_score = parser, score
-    return best
+    return best or _echoed_format(text)
+
+
+def _echoed_format(text: SourceText) -> ModuleType | None:
+    """A file that starts with the command that made it (README "Collecting a bundle") is that
+    command's format, even when its output is one no sniff knows: its parser then reads or refuses it.
+    Some output must follow: a file of command lines only is nobody's dump."""
+    content = [line for line in text.lines[:HEAD_LINES] if line.strip()][:2]
+    if len(content) < 2 or len(content[0]) > 2000 or paste.is_prompt(content[1]):
+        return None
+    typed = paste.prompt_command(content[0])
+    parser = command_format(typed if typed is not None else content[0])
+    return None if parser is None or command_format(content[1].strip()) else parser
+
+
+# --- transcripts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Part:
+    """Lines `first`..`last` (0-based, inclusive), printed by `command`; `parser` None for a command no format prints."""
+
+    first: int
+    last: int
+    command: str
+    parser: ModuleType | None
+
+
+def command_format(command: str) -> ModuleType | None:
+    """The parser of the format that this command line prints, if any."""
+    match = _COMMANDS.match(command.strip())
+    return PARSERS[int(match.lastgroup[1:])] if match and match.lastgroup else None
+
+
+def _transcript_parts(text: paste.PastedText) -> list[_Part] | None:
+    """The parts of a transcript whose commands print two formats or more; None for any other text."""
+    whole = text.text
+    low = whole.lower()
+    if sum(any(word in low for word in f.command_words) for f in FORMATS) < 2:
+        return None  # one substring search per word, in C: most files stop here
+    if len({match.lastgroup for match in _COMMAND_LINES.finditer("\n" + whole)}) < 2:
+        return None
+    starts: list[tuple[int, str, ModuleType | None]] = []
+    for index, line in enumerate(text.lines):
+        typed = paste.prompt_command(line)
+        command = typed if typed is not None else line.strip()
+        if not command or len(command) > 2000:
+            continue
+        parser = command_format(command)
+        if parser is not None or typed:
+            starts.append((index, command, parser))
+    parts: list[_Part] = []
+    for (first, command, parser), following in zip(starts, [s[0] for s in starts[1:]] + [len(text.lines)]):
+        # what precedes the first command (a title, a blank line) goes with it
+        parts.append(_Part(0 if not parts else first, following - 1, command, parser))
+    # a command that printed nothing does not make a transcript of two formats
+    printed = {p.parser for p in parts if p.parser is not None and any(s.strip() for s in text.lines[p.first + 1 : p.last + 1])}
+    return parts if len(printed) >= 2 else None
+
+
+class _Transcript:
+    """A file holding several commands' outputs: each part read by its own format's parser."""
+
+    FORMAT = TRANSCRIPT
+
+    def __init__(self, text: paste.PastedText, parts: list[_Part]) -> None:
+        self.text = text
+        self.parts = parts
+
+    def parse(self, source: SourceText) -> ParsedDump:
+        text = self.text
+        dump = ParsedDump(TRANSCRIPT, notes=list(text.notes))
+        read: list[str] = []
+        error: ParseError | None = None
+        owner = [-1] * len(text.lines)
+        starts = {part.first for part in self.parts[1:]}
+        for number, part in enumerate(self.parts):
+            owner[part.first : part.last + 1] = [number] * (part.last - part.first + 1)
+        order = list(dict.fromkeys(part.parser for part in self.parts))
+        for parser in order:
+            span = ", ".join(_span(text, p) for p in self.parts if p.parser is parser)
+            if parser is None:
+                commands = ", ".join(f"`{p.command[:60]}`" for p in self.parts if p.parser is None)
+                dump.notes.append(Note(f"output of {commands} ({span}) not read: no format of that command", text.at(1)))
+                continue
+            mine = {n for n, p in enumerate(self.parts) if p.parser is parser}
+            first = next(p for p in self.parts if p.parser is parser)
+            try:
+                # other parts' command lines stay: they end this format's output as in the file
+                part = parser.parse(text.view(lambda i: owner[i] in mine or i in starts))
+            except ParseError as err:
+                error = error or ParseError(f"{parser.FORMAT}: {err}", err.line)
+                dump.notes.append(Note(f"{span}, read as {parser.FORMAT}: {err}", text.at(err.line)))
+                continue
+            read.append(parser.FORMAT)
+            dump.notes.append(Note(f"{span} read as {parser.FORMAT}", text.at(first.first + 1)))
+            _merge(dump, part)
+        if not read:
+            raise error or ParseError("no part of the transcript could be read", 1)
+        if len(read) == 1:
+            dump.format = read[0]
+        return dump
+
+
+def _span(text: paste.PastedText, part: _Part) -> str:
+    first, last = text.at(part.first + 1).line, text.at(part.last + 1).line
+    return f"lines {first}–{last}" if last > first else f"line {first}"
+
+
+def _merge(into: ParsedDump, part: ParsedDump) -> None:
+    into.readings.extend(part.readings)
+    for prefix, location in part.coverage.items():
+        into.coverage.setdefault(prefix, location)
+    into.spns.extend(part.spns)
+    into.spn_queries.extend(part.spn_queries)
+    into.notes.extend(part.notes)
+    into.host_names.extend(part.host_names)

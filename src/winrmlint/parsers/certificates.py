@@ -15,6 +15,8 @@ from datetime import datetime
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import Field, field_value, format_list_records, is_prompt
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "certificate-list"
@@ -35,6 +37,7 @@ def _records(source: SourceText) -> list[dict[str, Field]]:
     return found
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = SourceText(source.uri, source.lines[:120], source.encoding)
     return 93 if any(len(_TYPICAL & r.keys()) >= 2 for r in _records(head)) else 0
@@ -57,6 +60,7 @@ def _list(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.strip().strip("{}").split(",") if part.strip())
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     records = _records(source)
     if not records:
@@ -81,3 +85,17 @@ def parse(source: SourceText) -> ParsedDump:
             dump.readings.append(Reading(f"{key}/{f.name}", value, source.at(f.line), raw=raw, valid=valid,
                                          truncated=f.truncated, origin=FORMAT))
     return dump
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="Get-ChildItem Cert:",
+    module=__name__,
+    commands=(
+        r"(?:get-childitem|gci|dir|ls)\b[^|\n]*\bcert:",
+    ),
+    command_words=("cert:",),
+    anchors=("thumbprint",),
+    samples=Samples("certificates", rejected=("bad_thumbprint.txt",)),
+)

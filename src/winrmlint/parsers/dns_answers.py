@@ -13,6 +13,8 @@ import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import format_list_records, is_prompt
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "dns-answers"
@@ -54,6 +56,7 @@ def _facts(source: SourceText) -> list[tuple[str, str, str, int]]:
     return found
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = SourceText(source.uri, source.lines[:80], source.encoding)
     if any(_HEADER.match(line) for line in head.lines) or any(_MISSING.match(line) for line in head.lines):
@@ -61,6 +64,7 @@ def sniff(source: SourceText) -> int:
     return 85 if _facts(head) and any("Resolve-DnsName" in line for line in head.lines) else 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     facts = _facts(source)
     if not facts:
@@ -80,3 +84,17 @@ def parse(source: SourceText) -> ParsedDump:
         values = tuple(dict.fromkeys(v for v, _ in found))
         dump.readings.append(Reading(f"{PREFIX}/{name}/Address", values, source.at(found[0][1]), raw=", ".join(values), origin=FORMAT))
     return dump
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="Resolve-DnsName",
+    module=__name__,
+    commands=(
+        r"resolve-dnsname\b(?!\s*:)",
+    ),
+    command_words=("resolve-dnsname",),
+    anchors=("resolve-dnsname", "ttl"),
+    samples=Samples("dns_answers", rejected=("list_only.txt", "not_dns.txt")),
+)

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "dsregcmd-status"
@@ -49,6 +51,7 @@ class _Section:
     line: int
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     score = 0
     for raw in source.lines[:60]:
@@ -62,6 +65,7 @@ def sniff(source: SourceText) -> int:
     return score
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     section: _Section | None = None
@@ -130,3 +134,17 @@ def _coverage(dump: ParsedDump, source: SourceText, device_state: dict[str, int]
         return
     if all(r.valid for r in dump.readings if r.path in _JOIN_FLAGS.values()):
         dump.coverage[_JOIN] = source.at(device_state["azureadjoined"])
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="dsregcmd /status",
+    module=__name__,
+    commands=(
+        r"dsregcmd(?:\.exe)?\b",
+    ),
+    command_words=("dsregcmd",),
+    anchors=(*sorted(_TITLES), *sorted(_JOIN_FLAGS)),
+    samples=Samples("dsregcmd"),
+)

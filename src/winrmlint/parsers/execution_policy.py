@@ -14,8 +14,9 @@ from winrmlint.parsers.text import (
     format_list_records,
     is_elision,
     is_prompt,
-    rejoin_double_spaced,
 )
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "execution-policy"
@@ -39,6 +40,7 @@ _POLICIES = {
 _GPO_SCOPES = {"MachinePolicy", "UserPolicy"}
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = source.lines[:60]
     if any(_HEADER.match(line) for line in head):
@@ -48,6 +50,7 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     found = False
@@ -102,7 +105,7 @@ def _list_records(source: SourceText, dump: ParsedDump) -> bool:
     first: int | None = None
     last = 0
     listed = False
-    for record in rejoin_double_spaced(format_list_records(source)):
+    for record in format_list_records(source):
         fields = {field.name.lower(): field for field in record}
         scope_field, policy_field = fields.get("scope"), fields.get("executionpolicy")
         if scope_field is None or policy_field is None:
@@ -144,3 +147,17 @@ def _reading(source: SourceText, scope: str, raw: str, line: int) -> Reading:
         valid=policy is not None,
         origin=FORMAT,
     )
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="Get-ExecutionPolicy",
+    module=__name__,
+    commands=(
+        r"get-executionpolicy\b(?!\s*:)",
+    ),
+    command_words=("get-executionpolicy",),
+    anchors=("executionpolicy",),
+    samples=Samples("execution_policy", rejected=("bare_get_executionpolicy.txt",)),
+)

@@ -16,8 +16,9 @@ from winrmlint.parsers.text import (
     is_elision,
     is_prompt,
     next_content,
-    rejoin_double_spaced,
 )
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "firewall-rules"
@@ -72,11 +73,13 @@ class _Rule:
             self.properties.append(prop)
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     content = [line for line in source.lines[:60] if line.strip()]
     for previous, line, following in zip([""] + content, content, content[1:] + [""]):
         if _DASH_LINE.match(line) and _NETSH_FIELD.match(previous) and _NETSH_FIELD.match(following):
-            return 95 if previous.strip().lower().startswith("rule name:") else 75
+            # a field above and below the dashes: netsh in any language (a `net localgroup` listing has neither)
+            return 95 if previous.strip().lower().startswith("rule name:") else 85
         if _NO_RULES.match(line):
             return 90
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
@@ -87,6 +90,7 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     return _Parser(source).run()
 
@@ -216,7 +220,7 @@ class _Parser:
     def _flush_list(self, stop: int) -> None:
         start, self.list_start = self.list_start, None
         records = format_list_records(self.source, start, stop) if start is not None else []
-        for record in rejoin_double_spaced(records):
+        for record in records:
             self._record(record)
 
     def _record(self, record: list[Field]) -> None:
@@ -337,3 +341,19 @@ def _profiles(raw: str) -> str:
     ordered = [profile for profile in _PROFILES if profile.lower() in known]
     others = [part for part in parts if part.lower() not in {profile.lower() for profile in _PROFILES}]
     return ", ".join(ordered + others)
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="firewall rules",
+    module=__name__,
+    commands=(
+        r"netsh(?:\.exe)?\s+advfirewall\s+firewall\s+show\b",
+        r"netsh(?:\.exe)?\s+firewall\s+show\b",
+        r"(?:get|show)-netfirewall\w*\b(?!\s*:)",
+    ),
+    command_words=("netsh", "netfirewall"),
+    anchors=("----------", "no rules match", "direction", "remoteaddress", "localport"),
+    samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
+)

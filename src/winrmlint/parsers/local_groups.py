@@ -14,6 +14,8 @@ import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import is_prompt
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "net-localgroup"
@@ -48,6 +50,7 @@ def _blocks(source: SourceText) -> list[tuple[str, int, list[tuple[str, int]]]]:
     return found
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = SourceText(source.uri, source.lines[:200], source.encoding)
     blocks = _blocks(head)
@@ -56,6 +59,7 @@ def sniff(source: SourceText) -> int:
     return 92 if any(_COMMAND.search(line) for line in source.lines[:20]) else 80
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     blocks = _blocks(source)
     if not blocks:
@@ -68,3 +72,17 @@ def parse(source: SourceText) -> ParsedDump:
         dump.readings.append(Reading(f"{key}/Members", names, source.at(line), raw=", ".join(names), origin=FORMAT))
         dump.coverage.setdefault(key, source.at(line))
     return dump
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="net localgroup",
+    module=__name__,
+    commands=(
+        r"net(?:\.exe)?\s+localgroup\b",
+    ),
+    command_words=("localgroup",),
+    anchors=("-" * 20,),
+    samples=Samples("local_groups"),
+)

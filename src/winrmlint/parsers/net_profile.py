@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import field_value, format_list_records, is_prompt
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "net-connection-profile"
@@ -29,6 +31,7 @@ def _records(source: SourceText) -> list[dict[str, tuple[str, int]]]:
     return found
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = SourceText(source.uri, source.lines[:80], source.encoding)
     for fields in _records(head):
@@ -37,6 +40,7 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     records = _records(source)
@@ -55,3 +59,17 @@ def parse(source: SourceText) -> ParsedDump:
             dump.readings.append(Reading(f"{key}/Name", name, source.at(name_line), raw=name, origin=FORMAT))
         dump.coverage.setdefault(PREFIX, source.at(alias_line))
     return dump
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="Get-NetConnectionProfile",
+    module=__name__,
+    commands=(
+        r"get-netconnectionprofile\b(?!\s*:)",
+    ),
+    command_words=("get-netconnectionprofile",),
+    anchors=("networkcategory",),
+    samples=Samples("net_profile", rejected=("not_a_profile.txt",)),
+)

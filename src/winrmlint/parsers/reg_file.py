@@ -9,6 +9,8 @@ from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, RegistryKey, RegistryValue
 from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import is_elision, is_prompt
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "registry-export"
@@ -37,6 +39,7 @@ _KINDS = (
 _NUMBER_SIZES = {"REG_DWORD": 4, "REG_DWORD_BIG_ENDIAN": 4, "REG_QWORD": 8}
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = [line.strip().lstrip("\ufeff").strip() for line in source.lines[:60]]
     content = [line for line in head if line]
@@ -82,6 +85,7 @@ class _Reader:
         self.notes.append(Note(message, self.source.at(line)))
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     reader = _Reader(source)
     lines = source.lines
@@ -269,3 +273,18 @@ def _hex(blob: re.Match[str], raw: str, ansi: bool) -> tuple[str, Data, bool]:
             return kind, raw, False
         return kind, int.from_bytes(octets, "big" if kind == "REG_DWORD_BIG_ENDIAN" else "little"), True
     return kind, octets.hex().upper(), True
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="registry export",
+    module=__name__,
+    commands=(
+        r"(?:type|cat|gc|get-content)\s+\S*\.reg\b",
+        r"reg(?:\.exe)?\s+export\b.*\bcon\b",
+    ),
+    command_words=(".reg", "export"),
+    anchors=("regedit4", "windows registry editor", "hk"),
+    samples=Samples("reg_file"),
+)

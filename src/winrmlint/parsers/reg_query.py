@@ -9,6 +9,8 @@ from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, KeyName, RegistryKey, RegistryValue
 from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import PROMPT, is_elision, is_prompt, prompt_command
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import Location, SourceText
 
 FORMAT = "reg-query"
@@ -27,6 +29,12 @@ _ECHO = re.compile(r"\breg(?:\.exe)?\s+query\b(?P<args>.*)$", re.IGNORECASE)
 _TOKEN = re.compile(r""""([^"]*)"?|'([^']*)'?|(\S+)""")
 _NOT_FOUND = re.compile(r"unable to find the specified registry key or value", re.IGNORECASE)
 _ERROR = re.compile(r"^ERROR:", re.IGNORECASE)
+# Windows PowerShell 5.1 wraps what `reg` writes to stderr (`… 2>&1`) in a NativeCommandError record:
+# `reg : ERROR: …`, then `At line:1 char:1`, the command cut at the console width after `+ `, a `~~~`
+# line and `+ CategoryInfo …`/`+ FullyQualifiedErrorId …`; the category names are not localised
+_PS_RECORD = re.compile(
+    r"^(?:At line:\d+ char:\d+|\+\s.*|\+?\s*(?:CategoryInfo|FullyQualifiedErrorId)\s*:.*|\+?\s*~+)$", re.IGNORECASE
+)
 _QUIET = re.compile(r"^End of search:|REG QUERY /\?", re.IGNORECASE)
 # a hand comment after a number (formats.md): `0x1   <- here`
 _NUMBER = re.compile(r"^0x(?P<digits>[0-9a-f]+)\s*(?:(?:#|<-|//|;).*)?$", re.IGNORECASE)
@@ -39,6 +47,7 @@ _WRAPPER = re.compile(r"(?:[{(&|;]|\bcmd(?:\.exe)?\s+/[ck])\s*$", re.IGNORECASE)
 _END_OF_COMMAND = re.compile(r"^(?:\d?>|&|\}|\)|;)")
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = [line.strip() for line in source.lines[:60]]
     keys = any(_KEY.match(line) and not _VALUE.match(line) for line in head)
@@ -102,6 +111,7 @@ class _Reader:
         self.block, self.wrap_from = None, None
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     reader = _Reader(source)
     for number, raw in enumerate(source.lines, start=1):
@@ -151,6 +161,10 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
         reader.end_block()
     elif _QUIET.search(text):
         return
+    elif _PS_RECORD.match(text):
+        reader.recognised = True
+        if "nativecommanderror" in text.lower():
+            reader.note("PowerShell's NativeCommandError record around reg's message passed over", number)
     elif reader.wrap_from is not None and len(raw) - len(raw.lstrip()) < reader.wrap_from:
         _continue_value(reader, raw)
     elif not reader.foreign:
@@ -298,3 +312,18 @@ def _dump(reader: _Reader) -> ParsedDump:
     hosts = registry_map.remote_hosts(((b.key.host, source.at(b.line)) for b in reader.blocks), FORMAT)
     notes = sorted([*reader.notes, *mapped.notes], key=lambda n: n.location.line)
     return ParsedDump(FORMAT, list(mapped.readings), coverage, notes=notes, host_names=hosts)
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="reg query",
+    module=__name__,
+    commands=(
+        r"reg(?:\.exe)?\s+query\b",
+        r"cmd(?:\.exe)?\s+/[ck]\s+[\"']?reg(?:\.exe)?\s+query\b",
+    ),
+    command_words=("query",),
+    anchors=("hk", "query"),
+    samples=Samples("reg_query", rejected=("not_reg_output.txt",)),
+)

@@ -16,8 +16,9 @@ from winrmlint.parsers.text import (
     is_elision,
     is_prompt,
     next_content,
-    rejoin_double_spaced,
 )
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "service-state"
@@ -128,6 +129,7 @@ class _ScBlock:
         self.fields[-1] = _ScField(last.key, joined, last.line)
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = [clean_line(line) for line in source.lines[:60]]
     if any(_SC_LINE.match(line) for line in head):
@@ -150,6 +152,7 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     return _Parser(source).run()
 
@@ -316,7 +319,7 @@ class _Parser:
     def _flush_list(self, stop: int) -> None:
         start, self.list_start = self.list_start, None
         records = format_list_records(self.source, start, stop) if start is not None else []
-        for record in rejoin_double_spaced(records):
+        for record in records:
             self._service(record, record[0].line)
 
     def _service(self, fields: list[Field], number: int) -> None:
@@ -431,3 +434,19 @@ def _status(text: str) -> str | None:
 
 def _cut(cell: str) -> bool:
     return cell.rstrip().endswith(("...", "…"))
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="service state",
+    module=__name__,
+    commands=(
+        r"sc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:qc|query|queryex)\b",
+        r"get-service\b(?!\s*:)",
+        r"(?:get-wmiobject|gwmi|get-ciminstance|gcim)\b.*win32_service",
+    ),
+    command_words=("sc", "get-service", "win32_service"),
+    anchors=("[sc]", "service_name", "_start", "disabled", "stopped", "running", "pending", "paused", "status", "state", "starttype", "startuptype", "startmode", "get-service"),
+    samples=Samples("service_state", rejected=("not_a_service_dump.txt",)),
+)

@@ -17,6 +17,8 @@ from winrmlint.parsers.text import (
     table_columns,
     table_row,
 )
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "pssession-configuration"
@@ -88,9 +90,6 @@ class _Reader:
     blocks: list[_Block] = field(default_factory=list)
     skipping: bool = False  # inside a WARNING or error paragraph, until a paragraph break
     blank_since_piece: bool = False  # a paragraph break since the last field line: records end there
-    blank_run: int = 0
-    # Q&A pastes double every line break: there a paragraph break is two blank lines
-    break_at: int = 1
 
     @property
     def block(self) -> _Block:
@@ -99,6 +98,7 @@ class _Reader:
         return self.blocks[-1]
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     names: set[str] = set()
     for index, raw in enumerate(source.lines[:60]):
@@ -114,8 +114,9 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
-    reader = _Reader(source, ParsedDump(FORMAT), break_at=2 if _double_spaced(source.lines) else 1)
+    reader = _Reader(source, ParsedDump(FORMAT))
     lines = source.lines
     index = 0
     while index < len(lines):
@@ -139,12 +140,9 @@ def _line(reader: _Reader, index: int) -> int:
     raw = source.lines[index]
     line = raw.expandtabs(8).rstrip()
     if not line.strip():
-        reader.blank_run += 1
-        if reader.blank_run >= reader.break_at:
-            reader.skipping = False
-            reader.blank_since_piece = True
+        reader.skipping = False
+        reader.blank_since_piece = True
         return index + 1
-    reader.blank_run = 0
     command = _command(raw)
     if command is not None or prompt_command(raw) is not None:
         ours = command is not None
@@ -351,13 +349,6 @@ def _unfiltered(command: str) -> bool:
     return bool(_UNFILTERED_ARGS.match(first)) and all(_FORMATTERS.match(s.strip()) for s in stages)
 
 
-def _double_spaced(lines: tuple[str, ...]) -> bool:
-    """Whether (nearly) every non-blank line is followed by a blank one."""
-    content = [i for i, line in enumerate(lines) if line.strip()]
-    followed = sum(1 for i in content if i + 1 < len(lines) and not lines[i + 1].strip())
-    return len(content) >= 4 and followed >= 0.9 * len(content)
-
-
 def _table_starts(lines: tuple[str, ...], index: int) -> bool:
     """A Format-Table header at `index`, underlined on the next line."""
     return bool(_TABLE_HEADER.match(lines[index])) and index + 1 < len(lines) and is_underline(lines[index + 1])
@@ -365,3 +356,17 @@ def _table_starts(lines: tuple[str, ...], index: int) -> bool:
 
 def _note(reader: _Reader, number: int, message: str) -> None:
     reader.dump.notes.append(Note(message, reader.source.at(number)))
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="Get-PSSessionConfiguration",
+    module=__name__,
+    commands=(
+        r"get-pssessionconfiguration\b(?!\s*:)",
+    ),
+    command_words=("get-pssessionconfiguration",),
+    anchors=("get-pssessionconfiguration", "psversion", "startupscript", "runasuser", "permission", "enabled", "securitydescriptorsddl"),
+    samples=Samples("session_configs"),
+)

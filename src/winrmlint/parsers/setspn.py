@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQuery
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "setspn"
@@ -83,6 +85,7 @@ class _State:
     recognised: bool = False  # a command, a DN, a checking line or an SPN was seen
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     """setspn's structure: a checking line with `DC=`, `… for CN=…` headers, `-X` groups."""
     score = 0
@@ -101,6 +104,7 @@ def sniff(source: SourceText) -> int:
     return score
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     state = _State(ParsedDump(FORMAT), source)
     for number, raw in enumerate(source.lines, start=1):
@@ -331,3 +335,17 @@ def _close_owner(state: _State, confirmed: bool = False) -> None:
 
 def _note(state: _State, number: int, message: str) -> None:
     state.dump.notes.append(Note(message, state.source.at(number)))
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="setspn",
+    module=__name__,
+    commands=(
+        r"setspn(?:\.exe)?\b",
+    ),
+    command_words=("setspn",),
+    anchors=("setspn", "serviceprincipalnames for cn=", "checking domain", "checking forest", "is registered on these accounts", "no such spn found", "existing spn found"),
+    samples=Samples("setspn"),
+)

@@ -6,23 +6,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+# prompts, elisions and annotations are read in one place for every parser (paste.py)
+from winrmlint.parsers.paste import PROMPT, is_elision, is_prompt, prompt_command  # noqa: F401
+from winrmlint.parsers.paste import strip_annotation as strip_comment
 from winrmlint.source import SourceText
-
-# `PS C:\…>`, `[PS] C:\scripts>`, `C:\Windows\system32>   `, `$ `, `> ` before a command
-PROMPT = re.compile(r"^\s*(?:\[?PS\]?\s*[A-Za-z]:\\[^>]*>|[A-Za-z]:\\[^>]*>|PS>|\$ |> )")
-# hand-made elisions: `(...)`, `[snip]`, `⋮`, `...`, "rest omitted" in any words
-ELISION = re.compile(
-    r"^\s*(?:\(\s*(?:\.\.\.|…)\s*\)|\[\s*(?:snip|snipped|\.\.\.|…|truncated|omitted)[^\]]*\]|⋮|\.{3,}|…)\s*$",
-    re.IGNORECASE,
-)
-
-
-def is_prompt(line: str) -> bool:
-    return bool(PROMPT.match(line))
-
-
-def is_elision(line: str) -> bool:
-    return bool(ELISION.match(line))
 
 
 def first_content_line(lines: Sequence[str]) -> int:
@@ -36,15 +23,6 @@ def next_content(lines: Sequence[str], index: int) -> int | None:
     A header's dashed underline follows it directly, or after the blank lines of a double-spaced paste.
     """
     return next((i for i in range(index + 1, min(len(lines), index + 4)) if lines[i].strip()), None)
-
-
-# hand-added trailing comments (`# should be true`, `// --> …`, `<- wrong`): always after a space
-TRAILING_COMMENT = re.compile(r"(?<=\S)\s+(?:#|//|<-).*$")
-
-
-def strip_comment(line: str) -> str:
-    """The line without a hand-added trailing comment (formats.md, "Hand edits")."""
-    return TRAILING_COMMENT.sub("", line)
 
 
 def clean_line(line: str) -> str:
@@ -106,25 +84,6 @@ def field_value(entry: Field | None) -> str:
     return strip_comment(entry.value).strip() if entry else ""
 
 
-def rejoin_double_spaced(records: list[list[Field]]) -> list[list[Field]]:
-    """Undo a Q&A paste's blank line after every line (formats.md, "Hand edits").
-
-    There, one blank line separates the fields of a record and two or more separate records. It is
-    recognised when no two fields are on adjacent lines and at least three are one blank line apart.
-    """
-    fields = [entry for record in records for entry in record]
-    gaps = [after.line - before.line - 1 for before, after in zip(fields, fields[1:])]
-    if 0 in gaps or gaps.count(1) < 3:
-        return records
-    merged = [[fields[0]]]
-    for gap, entry in zip(gaps, fields[1:]):
-        if gap == 1:
-            merged[-1].append(entry)
-        else:
-            merged.append([entry])
-    return merged
-
-
 def _join_wrapped(head: str, tail: str) -> str:
     # PowerShell wraps lists after `, ` and long words anywhere: keep one space after a comma
     return f"{head} {tail}" if head.endswith(",") else head + tail
@@ -134,17 +93,6 @@ def _is_cut(value: str) -> bool:
     # PowerShell cuts lists as `{a, b, c, d...}`: the closing brace follows the ellipsis
     stripped = value.rstrip().removesuffix("}").rstrip()
     return stripped.endswith("...") or stripped.endswith("…")
-
-
-# prompts PROMPT's drive-letter form does not match: a provider drive (`PS WSMan:\localhost>`,
-# `PS HKLM:\SOFTWARE>`), a remote session (`[app07]: PS C:\Users>`), pwsh on Linux (`PS /home/x>`)
-_PROVIDER_PROMPT = re.compile(r"^\s*(?:\[[^\]\s]+\]:\s*)?PS\s+(?:[A-Za-z][\w.\-]*:|/)[^>]*>")
-
-
-def prompt_command(line: str) -> str | None:
-    """The command typed after a prompt (`PS C:\\> setspn -Q x` → `setspn -Q x`); None if no prompt."""
-    match = PROMPT.match(line) or _PROVIDER_PROMPT.match(line)
-    return line[match.end() :].strip() if match else None
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import clean_line, is_elision, is_prompt
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "winhttp-proxy"
@@ -37,6 +39,7 @@ class _Section:
     fields: list[tuple[str, str, int]] = field(default_factory=list)
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     head = [line for line in source.lines[:60] if line.strip() and not is_prompt(line) and not is_elision(line)]
     # the title alone could be anyone's sentence about WinHTTP: netsh's next line must follow
@@ -48,6 +51,7 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     section: _Section | None = None
@@ -126,3 +130,17 @@ def _reading(source: SourceText, path: str, raw: str, line: int, value: str) -> 
         raw=raw,
         origin=FORMAT,
     )
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="netsh winhttp show proxy",
+    module=__name__,
+    commands=(
+        r"netsh(?:\.exe)?\s+winhttp\s+show\s+proxy\b",
+    ),
+    command_words=("winhttp",),
+    anchors=("winhttp", "proxy server(s)", "direct access (no proxy server)"),
+    samples=Samples("winhttp_proxy", rejected=("garbage.txt", "not_winhttp.txt")),
+)

@@ -8,7 +8,9 @@ from enum import Enum
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParseError, ParsedDump, Reading, Source
-from winrmlint.parsers.text import first_content_line, is_elision, is_prompt
+from winrmlint.parsers.text import first_content_line, is_elision, is_prompt, strip_comment
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "winrm-config-text"
@@ -47,7 +49,6 @@ class _Line:
     value: str | None = None  # None: a bare key (an empty value)
     source: Source | None = None
     command: _Command | None = None
-    commented: bool = False
 
 
 _COMMAND = re.compile(r"^winrm(?:\.cmd)?\s+\S", re.IGNORECASE)
@@ -58,7 +59,6 @@ _COMMENT_LINE = re.compile(r"^(?:#|//|<-|-->)")
 # formats.md "Hand edits": `# should be true`, `// --> …`, `<-` after a value
 # a match starts only where a run of spaces does (lookbehind) and never gives spaces back
 # (possessive): searched from every offset of a long run of spaces, it was quadratic
-_TRAILING_COMMENT = re.compile(r"(?<!\s)\s++(?:#|//|<-|-->).*$")
 _SOURCE_TAG = re.compile(r"(?<!\s)\s*+\[\s*+Source\s*+=\s*+\"?(?P<source>[^\"\]]*+)\"?\s*+\]$", re.IGNORECASE)
 _KEY = re.compile(r"^(?P<name>[A-Za-z_][\w.\-]*)(?:\s*=\s*(?P<value>.*))?$")
 # winrm.cmd prints the signed decimal and the hex HRESULT; the label is localised (reference §0)
@@ -105,8 +105,7 @@ def _lex(number: int, raw: str) -> _Line:
     errno = _ERRNO.match(stripped)
     if errno:
         return _Line(number, _Kind.ERRNO, indent, width, stripped, "", _fault_code(errno["hex"]))
-    content = _TRAILING_COMMENT.sub("", stripped)
-    commented = content != stripped
+    content = strip_comment(stripped)
     source = None
     tag = _SOURCE_TAG.search(content)
     if tag:
@@ -116,7 +115,7 @@ def _lex(number: int, raw: str) -> _Line:
     if key:
         name, value = key["name"], key["value"]
         kind = _Kind.HEADER if value is None and name.lower() in _HEADERS else _Kind.KEY
-        return _Line(number, kind, indent, width, content, name, value, source, commented=commented)
+        return _Line(number, kind, indent, width, content, name, value, source)
     shout = _SHOUT.match(content)
     if shout and shout["word"].isupper():
         return _Line(number, _Kind.SHOUT, indent, width, content)
@@ -215,7 +214,6 @@ class _Reader:
         self.swallow = False  # the wrapped rest of a WARNING, or the message repeated after a fault
         self.output_seen = False
         self.enumerations: list[tuple[_Command | None, list[_Node]]] = []
-        self.doubled = _is_doubled(self.lines)
         self.final: tuple[_Node, _Value] | None = None
 
     # ---- the line loop
@@ -417,8 +415,6 @@ class _Reader:
         return None
 
     def _add(self, node: _Node, line: _Line) -> None:
-        if line.commented:
-            self._note("hand comment after the value ignored", line.number)
         if node.child_indent is None:
             node.child_indent = line.indent
         value = _Value(line.name, line.value, line.number, line.indent, line.width, line.number, line.source)
@@ -508,7 +504,7 @@ class _Reader:
             return False
         if line.kind is _Kind.COMMAND and is_prompt(self.source.lines[line.number - 1]):
             return False
-        if self.blanks > (1 if self.doubled else 0):
+        if self.blanks:
             return False
         # a paste shifted right shifts the wrapped lines too; a fragment's shift is unknown
         shift = self.roots[-1].header_indent if self.roots[-1].headed else 0
@@ -517,7 +513,7 @@ class _Reader:
         raw = self.source.lines[line.number - 1].expandtabs(4)
         if _is_console_width(last.width - shift) or _is_console_width(last.width):
             # wrapped mid-sentence, the tail may even look like a command or a WARNING
-            tail = _TRAILING_COMMENT.sub("", raw[min(shift, line.indent):].rstrip())
+            tail = strip_comment(raw[min(shift, line.indent):].rstrip())
         elif line.kind in (_Kind.TEXT, _Kind.KEY) and _FRAGMENT.match(line.content):
             tail = line.content
         else:
@@ -673,15 +669,7 @@ def _code_of(raw: str | None) -> str:
     return ""
 
 
-def _is_doubled(lines: list[_Line]) -> bool:
-    """Q&A markdown pastes put a blank line between every line (formats.md)."""
-    content = [i for i, line in enumerate(lines) if line.kind is not _Kind.BLANK]
-    if len(content) < 4:
-        return False
-    gaps = sum(1 for a, b in zip(content, content[1:]) if b - a == 2)
-    return gaps >= 0.8 * (len(content) - 1)
-
-
+@sniffed
 def sniff(source: SourceText) -> int:
     headers = keys = commands = errnos = enumerations = 0
     for number, raw in enumerate(source.lines[:60], start=1):
@@ -706,9 +694,23 @@ def sniff(source: SourceText) -> int:
     return 40 if enumerations else 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = _Reader(source).read()
     if not dump.readings and not dump.coverage:
         raise ParseError("no `winrm get` or `winrm enumerate` output found", first_content_line(source.lines))
     return dump
 
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="winrm get",
+    module=__name__,
+    commands=(
+        r"winrm(?:\.cmd)?\s+(?:get|g|set|s|enumerate|enum|e)\s+winrm/config(?![^|\n]*-format:(?:xml|pretty))",
+    ),
+    command_words=("winrm",),
+    anchors=tuple(sorted(_HEADERS | _KNOWN_NAMES | {"winrm"})),
+    samples=Samples("winrm_config", rejected=("empty.txt", "garbage.txt")),
+)

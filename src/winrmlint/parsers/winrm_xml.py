@@ -17,6 +17,8 @@ from winrmlint.parsers.winrm_config import (
     parents_by_keys,
     source_named,
 )
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 if TYPE_CHECKING:
@@ -47,6 +49,7 @@ class _Region:
     enumerated: bool  # a `winrm enumerate winrm/config/listener` command came before it
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     # the XML must lead (after prompts): a registry export may quote the namespace in a value
     first = next((line.lstrip() for line in source.lines[:60] if line.strip() and not is_prompt(line)), "")
@@ -63,6 +66,7 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     region = _region(source, dump)
@@ -252,3 +256,17 @@ class _Walker:
             text = " ".join("".join(messages[-1].itertext()).split())
             self.dump.readings.append(
                 make_reading(paths.WSMAN_FAULT_MESSAGE, text, self.line(messages[-1]), self.source, FORMAT))
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="winrm get -format:xml",
+    module=__name__,
+    commands=(
+        r"winrm(?:\.cmd)?\s+(?:get|g|enumerate|enum|e)\s+\S+.*-format:(?:xml|pretty)",
+    ),
+    command_words=("-format:",),
+    anchors=(CONFIG_NS, FAULT_NS, "<cfg:config", "<cfg:listener"),
+    samples=Samples("winrm_xml", rejected=("not_config.xml",)),
+)

@@ -38,6 +38,8 @@ from winrmlint.parsers.text import (
     table_row,
 )
 from winrmlint.parsers.winrm_config import OPTIONAL
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import Location, SourceText
 
 FORMAT = "wsman-drive"
@@ -113,6 +115,7 @@ class _Reader:
         self.dump.notes.append(Note(message, self.source.at(number)))
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     score = 0
     for raw in source.lines[:60]:
@@ -123,6 +126,7 @@ def sniff(source: SourceText) -> int:
     return score
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     reader = _Reader(source, ParsedDump(FORMAT))
     index = 0
@@ -415,3 +419,17 @@ def _coverage(reader: _Reader) -> None:
             for setting in catalog.SETTINGS:
                 if setting.container.lower() == path.lower():
                     reader.dump.coverage[setting.path] = location
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="the WSMan: drive",
+    module=__name__,
+    commands=(
+        r"(?:get-childitem|gci|dir|ls|get-item|gi)\b[^|\n]*\bwsman:",
+    ),
+    command_words=("wsman:",),
+    anchors=("wsmanconfig", "type"),
+    samples=Samples("wsman_drive"),
+)

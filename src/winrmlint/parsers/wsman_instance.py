@@ -12,7 +12,6 @@ from winrmlint.parsers.text import (
     format_list_records,
     is_elision,
     is_prompt,
-    rejoin_double_spaced,
 )
 from winrmlint.parsers.winrm_config import (
     CONTAINER_PATHS,
@@ -22,6 +21,8 @@ from winrmlint.parsers.winrm_config import (
     source_named,
 )
 from winrmlint.parsers.winrm_xml import CONFIG_NS
+from winrmlint.parsers.formats import Format, Samples
+from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
 
 FORMAT = "wsman-instance-list"
@@ -34,6 +35,7 @@ _FIELD = re.compile(r"^\s*(?P<name>[A-Za-z_]\w*)\s*:(?:\s+(?P<value>.*))?$")
 _NESTED = {"system.xml.xmlelement"}
 
 
+@sniffed
 def sniff(source: SourceText) -> int:
     # Get-WSManInstance always prints `cfg`; without it only listener properties are telling, as
     # session configurations (Format-List *) share the quota names
@@ -49,12 +51,13 @@ def sniff(source: SourceText) -> int:
     return 70 if listener >= 3 else 0
 
 
+@pasted
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     complete = _note_other_lines(source, dump)
     seen: dict[str, int] = {}
     listeners: list[list[Field]] = []
-    for fields in _instances(rejoin_double_spaced(format_list_records(source))):
+    for fields in _instances(format_list_records(source)):
         names = {f.name.lower() for f in fields}
         resource = _resource(fields)
         if resource == catalog.LISTENERS:
@@ -166,3 +169,17 @@ def _section(source: SourceText, dump: ParsedDump, fields: list[Field], prefix: 
     # every value of a section with no nested parts (Winrs) is on screen
     if not nested and prefix in CONTAINER_PATHS.values():
         dump.coverage.setdefault(prefix, source.at(fields[0].line))
+
+
+# anchors: what this module's `sniff` needs at least one of (formats.Format)
+DECLARATION = Format(
+    name=FORMAT,
+    display="Get-WSManInstance",
+    module=__name__,
+    commands=(
+        r"get-wsmaninstance\b(?!\s*:)",
+    ),
+    command_words=("get-wsmaninstance",),
+    anchors=("cfg", *sorted(LISTENER_NAMES)),
+    samples=Samples("wsman_instance", rejected=("garbage.txt",)),
+)

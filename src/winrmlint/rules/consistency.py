@@ -10,22 +10,6 @@ from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Reading, Source, Value
 from winrmlint.rules.base import REGISTRY_FORMATS, Context, literal, remedy, rule, shown
 
-# How a message names the tool behind each input format.
-TOOLS = {
-    "winrm-config-text": "winrm get",
-    "winrm-config-xml": "winrm get -format:xml",
-    "wsman-drive": "the WSMan: drive",
-    "wsman-instance-list": "Get-WSManInstance",
-    "registry-export": "registry export",
-    "reg-query": "reg query",
-    "dsregcmd-status": "dsregcmd /status",
-    "bundle-manifest": "the bundle manifest",
-    "service-state": "service state",
-    "execution-policy": "Get-ExecutionPolicy",
-    "pssession-configuration": "Get-PSSessionConfiguration",
-    "firewall-rules": "firewall rules",
-    "winhttp-proxy": "netsh winhttp show proxy",
-}
 # Dumps of the WinRM configuration, which mark what Group Policy sets (`[Source="GPO"]`, `Source : GPO`).
 WINRM_VIEWS = frozenset({"winrm-config-text", "winrm-config-xml", "wsman-drive", "wsman-instance-list"})
 # Listener properties that differ from host to host by nature: the addresses a listener is bound
@@ -90,7 +74,10 @@ def _input(reading: Reading, bundle: str) -> str:
     """`` `policy.reg` line 7 (registry export, Group Policy value) ``: which input, named as in its bundle."""
     uri, root = reading.location.uri, bundle.rstrip("/") + "/"
     name = uri[len(root) :] if uri.startswith(root) else uri.rsplit("/", 1)[-1]
-    tool = TOOLS.get(reading.origin, reading.origin or "an input")
+    from winrmlint.manifest import FORMAT as MANIFEST
+    from winrmlint.parsers import DISPLAY_NAMES  # each format declares how messages name it
+
+    tool = {**DISPLAY_NAMES, MANIFEST: "the bundle manifest"}.get(reading.origin, reading.origin or "an input")
     if reading.origin == "winrm-config-text" and reading.path.lower().startswith(catalog.LISTENERS + "/"):
         tool = "winrm enumerate"
     layer = _layer(reading)

@@ -1,0 +1,461 @@
+"""What people do to text when they paste it, undone once for every parser (formats.md, "How real
+pastes differ from clean redirects").
+
+`prepare` returns a `PastedText`: the lines as the tool printed them, each still pointing at the
+line of the file it came from, and a note for everything that was taken away. Every step is one
+linear pass and is skipped outright when its marker does not occur, so clean files cost a few
+substring tests. What a line *means* (a prompt, an elision) is decided here too, so that every
+parser reads it the same way.
+"""
+
+from __future__ import annotations
+
+import functools
+import html
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from winrmlint.model.values import Note, ParsedDump, ParseError
+from winrmlint.source import Location, SourceText
+
+
+# every note of this layer starts so: how the text was read, not what it says
+NOTE_PREFIX = "paste: "
+
+
+@dataclass(frozen=True)
+class PastedText(SourceText):
+    """A source with the paste undone: `origin[i]` is the file line of `lines[i]` (empty when every line
+    is where it was in the file); `notes` say what changed."""
+
+    origin: tuple[int, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    def at(self, line: int) -> Location:
+        if not self.origin:
+            return Location(self.uri, line)
+        return Location(self.uri, self.origin[min(max(line, 1), len(self.origin)) - 1])
+
+    def line_of(self, line: int) -> int:
+        """The file line of a 1-based line of this text (ParseError lines are mapped with it)."""
+        return self.at(line).line
+
+    def view(self, keep: Callable[[int], bool]) -> PastedText:
+        """The same text with the lines whose 0-based index `keep` refuses blanked: a part of a transcript
+        that keeps every line number."""
+        lines = tuple(line if keep(i) else "" for i, line in enumerate(self.lines))
+        return PastedText(self.uri, lines, self.encoding, self.guessed, self.remarks, origin=self.origin)
+
+
+def pasted(parse: Callable[[SourceText], ParsedDump]) -> Callable[[SourceText], ParsedDump]:
+    """A parser's `parse` reading the text with the paste undone: notes of what was undone come first,
+    a refusal names the file's line."""
+
+    @functools.wraps(parse)
+    def read(source: SourceText) -> ParsedDump:
+        text = prepare(source)
+        try:
+            dump = parse(text)
+        except ParseError as err:
+            raise ParseError(str(err), text.line_of(err.line)) from None
+        dump.notes[:0] = text.notes
+        return dump
+
+    return read
+
+
+def sniffed(sniff: Callable[[SourceText], int]) -> Callable[[SourceText], int]:
+    """A parser's `sniff` scoring the text with the paste undone."""
+
+    @functools.wraps(sniff)
+    def score(source: SourceText) -> int:
+        return sniff(prepare(source))
+
+    return score
+
+
+# --- what a line is --------------------------------------------------------------------------------
+
+# `PS C:\…>`, `[PS] C:\scripts>`, `C:\Windows\system32>   `, `c:>`, `$ `, `> `, `PS>`, `user@host:~$ `
+_PROMPT_BODY = r"\[?PS\]?[ \t]*[A-Za-z]:\\[^>\n]*>|[A-Za-z]:(?:\\[^>\n]*)?>|PS[ \t]?>|\$ |> |[\w.\-]+@[\w.\-]+:[^$#\s]*[$#] "
+# prompts the drive-letter form does not match: a provider drive (`PS WSMan:\localhost>`,
+# `PS HKLM:\SOFTWARE>`), a remote session (`[app07]: PS C:\Users>`), pwsh on Linux (`PS /home/x>`)
+_PROVIDER_BODY = r"(?:\[[^\]\s]+\]:[ \t]*)?PS[ \t]+(?:[A-Za-z][\w.\-]*:|/)[^>\n]*>"
+PROMPT = re.compile(rf"^\s*(?:{_PROMPT_BODY})")
+_PROVIDER_PROMPT = re.compile(rf"^\s*(?:{_PROVIDER_BODY})")
+# any prompt, for a pattern over a whole text (MULTILINE): never crosses a line
+PROMPTS = rf"(?:{_PROMPT_BODY}|{_PROVIDER_BODY})"
+
+_MAX_MARK = 120
+# "rest omitted" as authors write it, in the languages of the table in README "What it reads"
+_OMITTED_WORDS = (
+    r"snip|snipped|truncated|omitted|output truncated|rest omitted|more|cut|trimmed|shortened|abridged|"
+    r"gekürzt|gek\u00fcrzt|rest gekürzt|ausgelassen|weggelassen|gekuerzt|"
+    r"coupé|tronqué|reste omis|omis|"
+    r"recortado|omitido|resto omitido|truncado|"
+    r"omesso|resto omesso|tagliato|troncato|"
+    r"cortado|resto omitido|"
+    r"остальное опущено|опущено|обрезано|пропущено|сокращено|"
+    r"以下省略|以下略|省略|中略|後略|"
+    r"생략|이하 생략|중략|"
+    r"其余省略|省略其余|略|截断|其餘省略"
+)
+# hand-made elisions: `(...)`, `[snip]`, `⋮`, `...`, `-- snip --`, "rest omitted" in any of those words
+ELISION = re.compile(
+    r"^\s*(?:"
+    r"[(\[<{（【]\s*(?:\.\.\.|…|⋯)?\s*(?:" + _OMITTED_WORDS + r")?\s*(?:\.\.\.|…|⋯)?\s*[)\]>}）】]"
+    r"|[-=~✂\s]*(?:\.\.\.|…|⋯)?\s*(?:" + _OMITTED_WORDS + r")\s*(?:\.\.\.|…|⋯)?[-=~✂\s]*"
+    r"|[⋮⋯︙]+|\.{3,}|…+|(?:\.\s){2,}\."
+    r")\s*$",
+    re.IGNORECASE,
+)
+# an author's annotation after a value: `# should be true`, `// wrong`, `<- here`, `--> wrong`, `← this`;
+# always after a space. A match starts only where a run of spaces does (lookbehind) and never gives
+# spaces back (possessive): searched from every offset of a long run of spaces, it was quadratic.
+ANNOTATION = re.compile(r"(?<=\S)[ \t]++(?:#|//|<-|-->|←).*$")
+_ANNOTATION_MARKS = tuple(f"{blank}{mark}" for blank in " \t" for mark in ("#", "//", "<-", "-->", "←"))
+
+
+def is_prompt(line: str) -> bool:
+    return bool(PROMPT.match(line) or _PROVIDER_PROMPT.match(line))
+
+
+def prompt_command(line: str) -> str | None:
+    """The command typed after a prompt (`PS C:\\> setspn -Q x` → `setspn -Q x`); None if no prompt."""
+    match = PROMPT.match(line) or _PROVIDER_PROMPT.match(line)
+    return line[match.end() :].strip() if match else None
+
+
+def is_elision(line: str) -> bool:
+    # `(...)` holds a word or an ellipsis: `()` or `[]` alone is no elision; an elision line is short,
+    # which also bounds the pattern's work on a hostile line
+    text = line.strip()
+    return 0 < len(text) <= _MAX_MARK and text not in ("()", "[]", "<>", "{}") and bool(ELISION.match(text))
+
+
+def strip_annotation(line: str) -> str:
+    """The line without an author's annotation after its value (`150 --> wrong` reads 150)."""
+    return ANNOTATION.sub("", line)
+
+
+# --- the steps ---------------------------------------------------------------------------------------
+
+_BR = re.compile(r"<br\s*/?>", re.IGNORECASE)
+_ENTITY = re.compile(r"&(?:gt|lt|amp|quot|apos|nbsp|#39|#x27|#34|#92|#x5c);", re.IGNORECASE)
+# where Windows prints one backslash and Markdown escaping makes two: a drive, a registry root, a
+# principal's authority, the WSMan provider
+_DOUBLED = re.compile(
+    r"(?:^|[\s\[(])[A-Za-z]:\\\\(?!\\)|HKEY_[A-Z_]+\\\\(?!\\)|\bHK(?:LM|CU)\\\\(?!\\)|"
+    r"NT AUTHORITY\\\\(?!\\)|BUILTIN\\\\(?!\\)|WSMan::\\\\?localhost\\\\",
+    re.IGNORECASE,
+)
+_SINGLE = re.compile(
+    r"(?:^|[\s\[(])[A-Za-z]:\\(?!\\)|HKEY_[A-Z_]+\\(?!\\)|\bHK(?:LM|CU)\\(?!\\)|"
+    r"NT AUTHORITY\\(?!\\)|BUILTIN\\(?!\\)|WSMan::localhost\\(?!\\)",
+    re.IGNORECASE,
+)
+_REG_STRING_VALUE = re.compile(r'^\s*(?:"[^"]*"|@)\s*=\s*"')
+_FENCE = re.compile(r"^\s*(?:```|~~~)[\w+\-. ]*\s*$")
+_EMPHASIS = re.compile(r"^(?P<indent>\s*)(?P<mark>\*\*|__|``?)(?P<inner>\S(?:.*\S)?)(?P=mark)\s*$")
+_QUOTE = re.compile(r"^>[ \t]?")
+_TOOL_MARK = re.compile(r"^\[[*+!i\-]\][ \t]?")
+_LINE_NUMBER = re.compile(r"^[ \t]*(?P<number>\d{1,6})(?:[:.|)\]]|(?=\s)|$)")
+_COMMENT_MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("//", re.compile(r"^//[ \t]?")),
+    ("#", re.compile(r"^#[ \t]?")),
+    ("REM", re.compile(r"^REM(?:[ \t]|$)", re.IGNORECASE)),
+    ("::", re.compile(r"^::[ \t]?")),
+)
+
+
+class _Work:
+    """The lines being cleaned, their file lines, and the notes so far."""
+
+    def __init__(self, source: SourceText) -> None:
+        self.uri = source.uri
+        self.lines = list(source.lines)
+        self.origin = list(range(1, len(source.lines) + 1))
+        self.notes: list[Note] = []
+
+    def note(self, message: str, index: int) -> None:
+        self.notes.append(Note(NOTE_PREFIX + message, Location(self.uri, self.origin[index] if self.origin else 1)))
+
+    def span(self, first: int, last: int) -> str:
+        a, b = self.origin[first], self.origin[last]
+        return f"line {a}" if a == b else f"lines {a}–{b}"
+
+
+_last: tuple[SourceText, PastedText] | None = None
+
+
+def prepare(source: SourceText) -> PastedText:
+    """The source with every paste artefact undone; a `PastedText` is returned as it is.
+
+    The last result is kept: detection and then parsing prepare the same source."""
+    global _last
+    if isinstance(source, PastedText):
+        return source
+    if _last is not None and _last[0] is source:
+        return _last[1]
+    pasted = _prepare(source)
+    _last = (source, pasted)
+    return pasted
+
+
+def _prepare(source: SourceText) -> PastedText:
+    work = _Work(source)
+    text = source.text
+    xml = _is_xml(source.lines)
+    if "<br" in text or "<BR" in text or "<Br" in text:
+        _split_br(work)
+    if "&" in text and not xml:
+        _unescape(work)
+    if "\\\\" in text:
+        _undouble_backslashes(work)
+    _undouble_spacing(work)
+    changed = _strip_prefixes(work)
+    if ("```" in text or "~~~" in text) and _drop_fences(work):
+        changed = True
+    if changed:  # a quoted or fenced paste may be double-spaced inside
+        _undouble_spacing(work)
+    if "**" in text or "__" in text or "`" in text:
+        _unwrap_emphasis(work)
+    if not _is_xml(tuple(work.lines)) and any(mark in text for mark in _ANNOTATION_MARKS):
+        _strip_annotations(work)
+    if ">" in text or "$" in text:
+        _drop_repeated_echo(work)
+    work.notes.sort(key=lambda n: n.location.line)
+    # no line moved (the common case): locations need no table
+    origin = () if work.origin == list(range(1, len(source.lines) + 1)) else tuple(work.origin)
+    return PastedText(
+        source.uri, tuple(work.lines), source.encoding, source.guessed, source.remarks, origin=origin, notes=tuple(work.notes)
+    )
+
+
+def _is_xml(lines: tuple[str, ...]) -> bool:
+    first = next((line.strip() for line in lines[:60] if line.strip() and not is_prompt(line)), "")
+    return first.startswith("<") and not first.lower().startswith("<br")
+
+
+def _split_br(work: _Work) -> None:
+    lines: list[str] = []
+    origin: list[int] = []
+    for index, (line, at) in enumerate(zip(work.lines, work.origin)):
+        parts = _BR.split(line)
+        if len(parts) > 1:
+            work.note(f"one line holding {len(parts)} lines joined by <br> read as {len(parts)} lines", index)
+        lines.extend(parts)
+        origin.extend([at] * len(parts))
+    work.lines, work.origin = lines, origin
+
+
+def _unescape(work: _Work) -> None:
+    changed = [i for i, line in enumerate(work.lines) if _ENTITY.search(line)]
+    if not changed:
+        return
+    for index in changed:
+        work.lines[index] = html.unescape(work.lines[index]).replace("\xa0", " ")
+    work.note(f"HTML entities (&gt;, &amp;, …) decoded on {len(changed)} line(s)", changed[0])
+
+
+def _undouble_backslashes(work: _Work) -> None:
+    scanned = [line for line in work.lines if not _REG_STRING_VALUE.match(line)]
+    first = next((i for i, line in enumerate(work.lines) if _DOUBLED.search(line)), None)
+    if first is None or any(_SINGLE.search(line) for line in scanned):
+        return
+    work.lines = [line.replace("\\\\", "\\") for line in work.lines]
+    work.note("backslashes doubled by Markdown escaping (`C:\\\\Windows`) read as single", first)
+
+
+def _undouble_spacing(work: _Work) -> None:
+    """A Q&A paste's blank line after every line: there a single blank line is no break, two are one."""
+    lines = work.lines
+    blank = [not line.strip() for line in lines]
+    content = blank.count(False)
+    followed = sum(1 for a, b in zip(blank, blank[1:]) if not a and b)
+    # nearly every line: a wrapped line may have escaped the doubling
+    if content < 4 or followed < 0.9 * (content - 1):
+        return
+    runs: list[int] = []
+    run = 0
+    for is_blank in blank:
+        if is_blank:
+            run += 1
+        else:
+            if run:
+                runs.append(run)
+            run = 0
+    inner = runs[1:] if blank and blank[0] else runs
+    if inner.count(1) < 3:
+        return
+    kept_lines: list[str] = []
+    kept_origin: list[int] = []
+    index = 0
+    while index < len(lines):
+        if not blank[index]:
+            kept_lines.append(lines[index])
+            kept_origin.append(work.origin[index])
+            index += 1
+            continue
+        end = index
+        while end < len(lines) and blank[end]:
+            end += 1
+        if end - index >= 2 or index == 0 or end == len(lines):
+            kept_lines.append("")
+            kept_origin.append(work.origin[index])
+        index = end
+    work.note("every line was followed by a blank line (a double-spaced paste): those blank lines ignored", 0)
+    work.lines, work.origin = kept_lines, kept_origin
+
+
+def _blocks(lines: list[str]) -> list[tuple[int, int]]:
+    """(first, last) indexes of each run of non-blank lines."""
+    found: list[tuple[int, int]] = []
+    start: int | None = None
+    for index, line in enumerate(lines):
+        if line.strip():
+            start = index if start is None else start
+        elif start is not None:
+            found.append((start, index - 1))
+            start = None
+    if start is not None:
+        found.append((start, len(lines) - 1))
+    return found
+
+
+def _strip_prefixes(work: _Work) -> bool:
+    """Prefixes repeated on every line: per block for quotes, tool markers and indents; over the whole
+    file for line numbers and comment markers (a comment block inside a paste is the author's, not output)."""
+    stripped = False
+    for _ in range(6):  # nested prefixes (`> > `, `[*]` inside a quote) come off one at a time
+        changed = _strip_file_prefix(work)
+        for first, last in _blocks(work.lines):
+            changed = _strip_block_prefix(work, first, last) or changed
+        if not changed:
+            break
+        stripped = True
+    return stripped
+
+
+def _strip_file_prefix(work: _Work) -> bool:
+    content = [i for i, line in enumerate(work.lines) if line.strip()]
+    if len(content) < 2:
+        return False
+    for name, mark in _COMMENT_MARKS:
+        ends = _marker_ends([work.lines[i] for i in content], mark)
+        if ends is not None:
+            for i, end in zip(content, ends):
+                work.lines[i] = work.lines[i][end:]
+            work.note(f"the `{name}` comment marker on every line removed", content[0])
+            return True
+    return _strip_line_numbers(work, content)
+
+
+def _marker_ends(lines: list[str], mark: re.Pattern[str]) -> list[int] | None:
+    """Where the marker ends on each line; None unless every line has it. The blank after it is the
+    marker's only when every line that goes on after the marker has one (`>Config` / `>    Client`)."""
+    ends: list[int] = []
+    for line in lines:
+        match = mark.match(line)
+        if match is None:
+            return None
+        ends.append(match.end())
+    if not all(line[end - 1] in " \t" for line, end in zip(lines, ends) if end < len(line)):
+        ends = [end - (line[end - 1 : end] in (" ", "\t")) for line, end in zip(lines, ends)]
+    return ends
+
+
+def _strip_line_numbers(work: _Work, content: list[int]) -> bool:
+    if len(content) < 3:
+        return False
+    matches = [_LINE_NUMBER.match(work.lines[i]) for i in content]
+    numbers = [int(m["number"]) for m in matches if m]
+    if len(numbers) != len(content) or any(b <= a for a, b in zip(numbers, numbers[1:])):
+        return False
+    # numbers right- or left-aligned in a gutter: cut every line where the widest number ends
+    cut = max(m.end() for m in matches if m)
+    if any(work.lines[i][m.end() : cut].strip(" \t:.|)]") for i, m in zip(content, matches) if m):
+        return False
+    for i in content:
+        rest = work.lines[i][cut:]
+        work.lines[i] = rest[1:] if rest[:1] in (" ", "\t") else rest
+    work.note("line numbers in front of every line removed", content[0])
+    return True
+
+
+def _strip_block_prefix(work: _Work, first: int, last: int) -> bool:
+    lines = work.lines[first : last + 1]
+    many = last > first
+    for name, mark in (("> ", _QUOTE), ("[*] ", _TOOL_MARK)):
+        ends = _marker_ends(lines, mark) if many else None
+        if ends is not None:
+            for index, end in zip(range(first, last + 1), ends):
+                work.lines[index] = work.lines[index][end:]
+            work.note(f"the `{name.strip()}` prefix on every line of {work.span(first, last)} removed", first)
+            return True
+    indent = _common_indent(lines)
+    if indent:
+        for index in range(first, last + 1):
+            work.lines[index] = work.lines[index][len(indent) :]
+        return True
+    return False
+
+
+def _common_indent(lines: list[str]) -> str:
+    """The leading blanks every line shares, character for character (a tab is not four spaces)."""
+    common: str | None = None
+    for line in lines:
+        lead = line[: len(line) - len(line.lstrip(" \t"))]
+        if common is None:
+            common = lead
+        else:
+            size = 0
+            for a, b in zip(common, lead):
+                if a != b:
+                    break
+                size += 1
+            common = common[:size]
+        if not common:
+            return ""
+    return common or ""
+
+
+def _drop_fences(work: _Work) -> bool:
+    fences = [i for i, line in enumerate(work.lines) if _FENCE.match(line)]
+    for index in fences:
+        work.lines[index] = ""
+    if fences:
+        work.note(f"{len(fences)} Markdown code fence line(s) ignored", fences[0])
+    return bool(fences)
+
+
+def _unwrap_emphasis(work: _Work) -> None:
+    for index, line in enumerate(work.lines):
+        match = _EMPHASIS.match(line) if len(line) <= _MAX_MARK * 4 else None
+        if match and not set(match["inner"]) <= {"*", "_", "`", "-", "="}:
+            work.lines[index] = match["indent"] + match["inner"]
+            work.note(f"Markdown emphasis `{match['mark']}` around `{match['inner'][:60]}` removed", index)
+
+
+def _strip_annotations(work: _Work) -> None:
+    for index, line in enumerate(work.lines):
+        if "#" not in line and "/" not in line and "<" not in line and ">" not in line and "←" not in line:
+            continue
+        match = ANNOTATION.search(line)
+        if match is None:
+            continue
+        work.lines[index] = line[: match.start()]
+        work.note(f"author's annotation `{match.group().strip()[:60]}` after the value ignored", index)
+
+
+def _drop_repeated_echo(work: _Work) -> None:
+    """A transcript shows the command after its prompt and then again on its own line: once is enough."""
+    for index, line in enumerate(work.lines[:-1]):
+        following = work.lines[index + 1].strip()
+        if not following or following == line.strip() or not line.rstrip().endswith(following):
+            continue
+        command = prompt_command(line)
+        if command and following == command:
+            work.lines[index + 1] = ""
+            work.note(f"command `{command[:60]}` echoed a second time ignored", index + 1)
