@@ -151,8 +151,10 @@ def lint(
     )
     if baseline and not any(r.host.name.lower() == baseline.lower() for r in run.hosts):
         # a mistyped golden host would silently disable WRM802
-        names = ", ".join(sorted({r.host.name for r in run.hosts})) or "none"
-        typer.echo(f"winrmlint: --baseline {baseline!r} is not a host of this run (hosts: {names})", err=True)
+        from winrmlint.output.escape import safe
+
+        names = ", ".join(sorted({safe(r.host.name) for r in run.hosts})) or "none"
+        typer.echo(f"winrmlint: --baseline {safe(repr(baseline))} is not a host of this run (hosts: {names})", err=True)
         raise typer.Exit(2)
     with _writing(output, utf8=output_format is not OutputFormat.text) as stream:
         if output_format is OutputFormat.sarif:

@@ -17,6 +17,7 @@ import sarif_om as om
 from winrmlint import __version__
 from winrmlint.engine import RunResult
 from winrmlint.findings import Finding
+from winrmlint.output.escape import sarif_text
 from winrmlint.rules.base import Rule
 from winrmlint.source import Location
 
@@ -85,7 +86,7 @@ def result(finding: Finding, rule_index: int, artifact_index: dict[str, int]) ->
         rule_id=finding.code,
         rule_index=rule_index,
         level=finding.level.value,
-        message=om.Message(text=finding.message),
+        message=om.Message(text=sarif_text(finding.message)),
         locations=[
             om.Location(
                 physical_location=physical(finding.location, artifact_index.get(finding.location.uri)),

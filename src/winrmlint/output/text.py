@@ -9,7 +9,7 @@ from typing import TextIO
 
 from winrmlint.engine import RunResult
 from winrmlint.findings import Level
-from winrmlint.output.escape import safe
+from winrmlint.output.escape import guarded, safe
 
 _COLOURS = {Level.ERROR: "\x1b[31m", Level.WARNING: "\x1b[33m", Level.NOTE: "\x1b[36m"}
 _DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
@@ -26,6 +26,7 @@ def terminal_width(stream: TextIO) -> int | None:
 
 def write(run: RunResult, stream: TextIO, colour: bool = False, width: int | None = None) -> None:
     """Write the report; with `width` (a terminal's), wrap messages and fixes to fit it."""
+    stream = guarded(stream)  # no line, however wrapped, is a CI workflow command
 
     def paint(text: str, code: str) -> str:
         return f"{code}{text}{_RESET}" if colour else text
