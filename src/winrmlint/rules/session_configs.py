@@ -14,7 +14,7 @@ from winrmlint.rules.base import TROUBLE, Context, cut_short, enumerate_words, g
 
 DEFAULT = "Microsoft.PowerShell"
 STOCK_32BIT = "Microsoft.PowerShell32"
-_ACE = re.compile(r"^(?P<who>.+?)\s+(?P<kind>AccessAllowed|AccessDenied)$", re.IGNORECASE)
+_ACE = re.compile(r"^(?P<who>.*\S)\s+(?P<kind>AccessAllowed|AccessDenied)$", re.IGNORECASE)
 _CUT = re.compile(r"(?:\.\.\.|…)\}?$")
 # Permission names of the broad groups (reference §6; as Windows prints them in English), by the
 # SDDL alias that access.BROAD knows them by.
