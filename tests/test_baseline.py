@@ -1,90 +1,116 @@
-"""`winrmlint lint --baseline NAME fleet/`: fleet drift (WRM802) as a user runs it."""
+"""`winrmlint lint --baseline FILE`: results marked new, unchanged, updated or absent by fingerprint."""
 
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, assert_valid_sarif
-from golden import check_golden
 from winrmlint.cli import app
 
-DRIFT = FIXTURES / "rules" / "WRM802"
-# The golden host of the WRM802 fixtures, as a user would pass it to --baseline
-BASELINE = (DRIFT / "baseline.txt").read_text(encoding="utf-8").strip()
-
+LEGACY = FIXTURES / "bundles" / "web01-legacy"
+SELECT = ("--isolated", "-s", "WRM1", "-s", "WRM7")
 runner = CliRunner()
 
 
-def lint(*args: str):
-    return runner.invoke(app, ["lint", *args], catch_exceptions=False)
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def edit(bundle: Path, old: str, new: str) -> None:
+    config = bundle / "winrm-config.txt"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 @pytest.fixture
-def in_drift(monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Run from the WRM802 folder, as the golden's relative URIs expect."""
-    monkeypatch.chdir(DRIFT)
-    return DRIFT
+def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Last release's dumps in before/web01 and this PR's in web01, run from tmp_path.
+
+    The PR fixes the client's AllowUnencrypted (WRM101 absent), raises one quota a little (WRM702
+    updated), lowers MaxEnvelopeSizekb (WRM701 new) and moves every line down by two.
+    """
+    before = tmp_path / "before" / "web01"
+    shutil.copytree(LEGACY, before)
+    edit(before, "MaxEnvelopeSizekb = 150", "MaxEnvelopeSizekb = 500")
+    now = tmp_path / "web01"
+    shutil.copytree(LEGACY, now)
+    edit(now, "Config\n", "\n\nConfig\n")
+    edit(now, "        AllowUnencrypted = true", "        AllowUnencrypted = false")
+    edit(now, "MaxConcurrentOperationsPerUser = 15", "MaxConcurrentOperationsPerUser = 100")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
-def drift_results(stdout: str) -> list[dict]:
-    doc = json.loads(stdout)
-    return [r for r in doc["runs"][0]["results"] if r["ruleId"] == "WRM802"]
+def baseline(history: Path, fmt: str) -> Path:
+    out = history / f"baseline.{fmt}"
+    # the baseline's URIs name before/web01; fingerprints do not depend on where a file was
+    invoke("lint", *SELECT, "--format", f"{fmt}={out}", "before/web01")
+    return out
 
 
-def test_fleet_against_baseline_matches_the_golden(in_drift: Path, update_goldens: bool) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "--format", "sarif", "fail")
-    assert result.exit_code == 1
+@pytest.mark.parametrize("fmt", ["sarif", "json"])
+def test_states_by_fingerprint(history: Path, fmt: str) -> None:
+    result = invoke("lint", *SELECT, "--baseline", str(baseline(history, fmt)), "--format", "sarif", "web01")
     doc = json.loads(result.stdout)
     assert_valid_sarif(doc)
-    check_golden(in_drift / "expected.sarif.json", doc, update_goldens)
+    results = doc["runs"][0]["results"]
+    assert all("baselineState" in r for r in results)
+    states = {(r["ruleId"], r["properties"]["logicalPath"].rsplit("/", 1)[1]): r["baselineState"] for r in results}
+    assert states[("WRM701", "MaxEnvelopeSizekb")] == "new"
+    assert states[("WRM702", "MaxConcurrentOperationsPerUser")] == "updated"
+    assert states[("WRM102", "AllowUnencrypted")] == "unchanged"  # its line moved by two
+    assert states[("WRM101", "AllowUnencrypted")] == "absent"
+    gone = next(r for r in results if r["baselineState"] == "absent")
+    assert (gone["kind"], gone["level"]) == ("pass", "none")
+    assert gone["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("before/web01/")
+    assert list(states.values()).count("new") == 1
 
 
-def test_every_drifted_host_is_reported_against_the_baseline(in_drift: Path) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "--format", "sarif", "fail")
-    found = drift_results(result.stdout)
-    hosts = {r["properties"]["host"] for r in found}
-    assert hosts == {"web01", "web02", "web03"}
-    for r in found:
-        # the baseline's own value is the related location, in the baseline's bundle
-        related = r["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"]
-        assert related.startswith(f"fail/{BASELINE}/")
-        assert f"on the baseline host `{BASELINE.upper()}`" in r["message"]["text"]
+def test_fail_on_new_fails_only_for_new_findings(history: Path) -> None:
+    base = str(baseline(history, "sarif"))
+    assert invoke("lint", *SELECT, "--baseline", base, "web01").exit_code == 1
+    assert invoke("lint", *SELECT, "--baseline", base, "--fail-on-new", "web01").exit_code == 1
+    # without the new WRM701, what remains was there before: the PR passes
+    assert invoke("lint", *SELECT, "-i", "WRM701", "--baseline", base, "--fail-on-new", "web01").exit_code == 0
+    assert invoke("lint", *SELECT, "-i", "WRM701", "--baseline", base, "web01").exit_code == 1
 
 
-def test_per_host_values_are_not_drift(in_drift: Path) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "--format", "sarif", "pass")
-    assert result.exit_code == 0, result.stdout
-    assert drift_results(result.stdout) == []
+def test_text_and_json_show_the_state(history: Path) -> None:
+    base = str(baseline(history, "json"))
+    text = invoke("lint", *SELECT, "--baseline", base, "web01").stdout
+    assert any(" WRM701 [new] Config `MaxEnvelopeSizekb`" in l for l in text.splitlines())
+    assert "against the baseline: 1 new, 1 gone" in text.splitlines()[-1]
+    doc = json.loads(invoke("lint", *SELECT, "--baseline", base, "--format", "json", "web01").stdout)
+    assert [a["code"] for a in doc["absent"]] == ["WRM101"]
+    assert {f["baseline_state"] for f in doc["hosts"][0]["findings"]} == {"new", "updated", "unchanged"}
 
 
-def test_baseline_name_ignores_case(in_drift: Path) -> None:
-    lower = lint("--baseline", BASELINE.lower(), "--select", "WRM802", "--format", "sarif", "fail")
-    upper = lint("--baseline", BASELINE.upper(), "--select", "WRM802", "--format", "sarif", "fail")
-    assert drift_results(lower.stdout) == drift_results(upper.stdout) != []
-
-
-def test_without_baseline_the_rule_is_silent(in_drift: Path) -> None:
-    result = lint("--select", "WRM802", "--format", "sarif", "fail")
-    assert result.exit_code == 0
-    assert drift_results(result.stdout) == []
-
-
-def test_text_output_names_host_value_and_fix(in_drift: Path) -> None:
-    result = lint("--baseline", BASELINE, "--select", "WRM802", "fail")
-    assert result.exit_code == 1
-    lines = result.stdout.splitlines()
-    assert any(
-        "fail/web01/winrm-config.txt:" in l and " WRM802 " in l and "`service/AllowUnencrypted` is `true`" in l
-        for l in lines
-    )
-    assert any(l.strip() == 'fix: `winrm set winrm/config/service @{AllowUnencrypted="false"}`' for l in lines)
-
-
-def test_a_baseline_that_is_no_host_of_the_run_is_a_usage_error(in_drift: Path) -> None:
-    result = runner.invoke(app, ["lint", "--baseline", "GOLD-TYPO", "fail"])
+def test_a_baseline_from_another_tool_is_a_usage_error() -> None:
+    result = invoke("lint", "--baseline", str(FIXTURES / "baseline" / "other-tool.sarif"), str(LEGACY))
     assert result.exit_code == 2
-    assert "GOLD-TYPO" in result.stderr and BASELINE.lower() in result.stderr.lower()
+    assert result.stdout == ""
+    assert "was written by 'checkov', not winrmlint" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"<testsuites/>", "is not JSON"),
+        (b'{"results": []}', "is neither SARIF nor winrmlint JSON"),
+        (b'{"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "winrmlint"}}, "results": [{"ruleId": "WRM101"}]}]}',
+         "a result lacks winrmlint's fingerprint or location"),
+    ],
+)
+def test_an_unreadable_baseline_is_a_usage_error(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "baseline.sarif"
+    path.write_bytes(content)
+    result = invoke("lint", "--baseline", str(path), str(LEGACY))
+    assert result.exit_code == 2
+    assert f"baseline {path}: {message}" in result.stderr
+    assert invoke("lint", "--baseline", str(tmp_path / "missing.sarif"), str(LEGACY)).exit_code == 2

@@ -54,9 +54,10 @@ def test_text_output_names_file_line_code_and_fix() -> None:
     assert result.exit_code == 1
     assert "\x1b[" not in result.stdout  # not a terminal: no colour
     lines = result.stdout.splitlines()
-    assert any(":" in l and " WRM102 " in l and "AllowUnencrypted" in l for l in lines)
-    assert any(l.strip().startswith("fix: `winrm set winrm/config/service @{AllowUnencrypted=\"false\"}`") for l in lines)
-    findings = [l for l in lines if re.match(r"\s+\S+:\d+: WRM\d{3} ", l)]
+    assert any(":" in l and " error WRM102 " in l and "AllowUnencrypted" in l for l in lines)
+    # a fix that is a command is the bare command, whole on its line, ready to paste
+    assert 'fix: winrm set winrm/config/service @{AllowUnencrypted="false"}' in [l.strip() for l in lines]
+    findings = [l for l in lines if re.match(r"\s+\S+:\d+: (error|warning|note) WRM\d{3} ", l)]
     assert lines[-1].startswith(f"{len(findings)} findings")
 
 
@@ -151,3 +152,78 @@ def test_sarif_past_githubs_result_limit_warns(monkeypatch: pytest.MonkeyPatch) 
     assert result.exit_code == 1
     assert "GitHub code scanning rejects a run of more than 3" in result.stderr
     assert "GitHub" not in invoke("lint", "--format", "sarif", "--select", "WRM101", str(LEGACY)).stderr
+
+
+def test_text_shows_the_level_word_and_errors_first() -> None:
+    lines = invoke("lint", "--isolated", str(LEGACY)).stdout.splitlines()
+    levels = [m.group(1) for l in lines if (m := re.match(r"\s+\S+:\d+: (error|warning|note) WRM\d{3} ", l))]
+    assert levels and levels == sorted(levels, key=["error", "warning", "note"].index)
+    assert levels[0] == "error" and "warning" in levels
+
+
+def test_on_a_terminal_messages_wrap_but_commands_stay_whole() -> None:
+    import io
+
+    from winrmlint import engine
+    from winrmlint.output import text
+
+    stream = io.StringIO()
+    text.render(text.of(engine.lint([str(LEGACY)])), stream, colour=False, width=60)
+    lines = stream.getvalue().splitlines()
+    # a long message continues on indented lines under its location
+    start = next(n for n, l in enumerate(lines) if " WRM103 " in l)
+    assert len(lines[start]) <= 60 and lines[start + 1].startswith("      ") and "fix:" not in lines[start + 1]
+    # every backticked command of a fix is whole on one line
+    fixes = [f for h in json.loads(invoke("lint", "--isolated", "--format", "json", str(LEGACY)).stdout)["hosts"] for f in h["findings"]]
+    commands = {c for f in fixes for c in re.findall(r"`([^`]+)`", f["fix"]) if " " in c}
+    assert commands
+    for command in commands:
+        assert any(command in l for l in lines), command
+    assert "           winrm set winrm/config/service/auth @{Basic=\"false\"}" in lines  # WRM103's second command
+
+
+def test_statistics_and_the_fleet_summary() -> None:
+    fleet = invoke("lint", "--isolated", str(LEGACY), str(CLEAN)).stdout.splitlines()
+    assert "hosts: 2 given, 2 linted, 0 left out" in fleet
+    assert "failing hosts (1): web01" in fleet
+    stats = invoke("lint", "--isolated", "--statistics", str(LEGACY)).stdout.splitlines()
+    assert "    6  warning  WRM702  quota-below-default" in stats
+    assert "    1  error    WRM102  service-allow-unencrypted" in stats
+    # with another format on standard output the table goes to standard error
+    result = invoke("lint", "--isolated", "--statistics", "--format", "json", str(LEGACY))
+    json.loads(result.stdout)
+    assert "    6  warning  WRM702  quota-below-default" in result.stderr.splitlines()
+
+
+def test_a_host_with_nothing_readable_is_left_out(tmp_path: Path) -> None:
+    (tmp_path / "broken").mkdir()
+    (tmp_path / "broken" / "capture.bin").write_bytes(b"\x00\x01\x02\xff" * 64)
+    shutil.copytree(LEGACY, tmp_path / "web01")
+    # two readable bundles make the folder a fleet (with one, h9's discovery reads it as one bundle)
+    shutil.copytree(CLEAN, tmp_path / "srv")
+    doc = json.loads(invoke("lint", "--isolated", "--format", "json", str(tmp_path)).stdout)
+    assert (doc["summary"]["hosts"], doc["summary"]["hosts_linted"], len(doc["summary"]["hosts_left_out"])) == (3, 2, 1)
+    lines = invoke("lint", "--isolated", str(tmp_path)).stdout.splitlines()
+    assert any(l.startswith("hosts: 3 given, 2 linted, 1 left out (") and "broken" in l for l in lines)
+
+
+def test_quiet_prints_findings_only_and_exit_zero_passes() -> None:
+    quiet = invoke("lint", "--isolated", "-q", str(LEGACY), str(CLEAN))
+    assert quiet.exit_code == 1
+    assert "srv-app01" not in quiet.stdout.lower()  # a clean host is not listed
+    assert not any(re.match(r"\d+ findings|hosts: ", l) for l in quiet.stdout.splitlines())
+    assert all(" WRM" in l or l.strip().startswith("fix:") or l.startswith("web01") or l.startswith(" " * 11) or not l.strip()
+               for l in quiet.stdout.splitlines())
+    assert invoke("lint", "--isolated", "--exit-zero", str(LEGACY)).exit_code == 0
+    # a usage error is still one
+    assert invoke("lint", "--exit-zero", "--select", "WRM999", str(LEGACY)).exit_code == 2
+
+
+def test_no_progress_bar_in_a_pipe() -> None:
+    result = invoke("lint", "--isolated", str(LEGACY), str(CLEAN))
+    assert result.stderr == ""
+
+
+def test_shell_completion_is_available() -> None:
+    result = invoke("--help")
+    assert "--install-completion" in result.stdout and "--show-completion" in result.stdout

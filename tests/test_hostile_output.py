@@ -134,7 +134,7 @@ def test_messages_printing_dump_names_are_escaped(tmp_path: Path) -> None:
     """The golden-host error listed the hosts' names raw (terminal escapes, workflow commands)."""
     host = bundle(tmp_path, "\x1b]0;owned\x07::error::x")
     (host / "dsregcmd.txt").unlink()
-    result = runner.invoke(cli.app, ["lint", "--baseline", "nope\x1b[2J", str(host)])
+    result = runner.invoke(cli.app, ["lint", "--golden", "nope\x1b[2J", str(host)])
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr and not WORKFLOW.search(result.stderr)
     assert "\\x1b]0;owned\\x07" in result.stderr

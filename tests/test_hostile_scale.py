@@ -232,7 +232,7 @@ def test_a_1_mb_line_of_each_hostile_shape_is_linear_in_every_parser(shape: str)
 
 def test_the_rules_and_the_manifest_are_linear_on_a_1_mb_line(tmp_path: Path) -> None:
     from winrmlint import manifest
-    from winrmlint.rules import session_configs as session_rules
+    from winrmlint.model import permissions as session_rules
 
     start = time.perf_counter()
     session_rules._ACE.match("BUILTIN\\Administrators" + " " * MB + "x")

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional, TextIO
+from typing import Annotated, NoReturn, Optional, TextIO
 
 import typer
 
 from winrmlint import __version__, debugging
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     # typer's rich tracebacks print local variables: hostile file contents must never reach them
     pretty_exceptions_enable=False,
     help="Lint WinRM configuration dumps: findings with their documented cause and the exact fix.",
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class OutputFormat(str, Enum):
-    text = "text"
-    json = "json"
-    sarif = "sarif"
 
 
 class ParseFormat(str, Enum):
@@ -75,16 +69,39 @@ def _check_paths(paths: list[Path] | None) -> list[str]:
 
 @contextmanager
 def _writing(output: Path | None, utf8: bool = False) -> Iterator[TextIO]:
-    """Standard output, or the `-o` file written atomically (output/write.py); a report that
-    cannot be written is one line and exit 2."""
-    from winrmlint.output.write import WriteError, opened
+    """Standard output, or the `-o` file (closed afterwards); an unwritable file is a usage error."""
+    with ExitStack() as stack:
+        yield _open(output, stack, utf8)
+
+
+def _open(output: Path | None, stack: ExitStack, utf8: bool = False) -> TextIO:
+    if output is None and utf8:
+        from winrmlint.output.write import opened  # UTF-8 bytes whatever the console's encoding
+
+        return stack.enter_context(opened(None, utf8=True))
+    if output is None:
+        # a terminal or pipe that cannot encode a character shows it escaped rather than failing
+        if hasattr(sys.stdout, "reconfigure"):
+            sys.stdout.reconfigure(errors="backslashreplace")
+        return sys.stdout
+    return stack.enter_context(_atomic(output))
+
+
+@contextmanager
+def _atomic(output: Path) -> Iterator[TextIO]:
+    """The `-o` file written whole or not at all (output/write.py); a failure is one line, exit 2."""
+    from winrmlint.output.write import WriteError, atomic
 
     try:
-        with opened(output, utf8) as stream:
+        with atomic(output) as stream:
             yield stream
     except WriteError as err:
-        typer.echo(f"winrmlint: {err}", err=True)
-        raise typer.Exit(2) from None
+        _usage(str(err))
+
+
+def _usage(message: str) -> NoReturn:
+    typer.echo(f"winrmlint: {message}", err=True)
+    raise typer.Exit(2)
 
 
 def _exit_if_nothing_read(run) -> None:
@@ -114,70 +131,227 @@ MaxLines = Annotated[int, typer.Option("--max-lines", help="Most lines read from
 MaxArchiveEntries = Annotated[int, typer.Option("--max-archive-entries", help="Most entries in one zip.", min=1)]
 MaxArchiveSize = Annotated[int, typer.Option("--max-archive-size", help="Most bytes one zip may expand to.", min=1)]
 MaxArchiveRatio = Annotated[int, typer.Option("--max-archive-ratio", help="Largest expansion ratio of a zip entry over 1 MB.", min=1)]
+# lint's: unset means "the configuration file's value, else the default"
+MaybeFileSize = Annotated[Optional[int], typer.Option("--max-file-size", help="Largest file read, in bytes.", min=1, show_default="32 MiB")]
+MaybeFiles = Annotated[Optional[int], typer.Option("--max-files", help="Most files read per linted folder.", min=1, show_default="10000")]
+MaybeLines = Annotated[Optional[int], typer.Option("--max-lines", help="Most lines read from one host's files together.", min=1, show_default="250000")]
+MaybeArchiveEntries = Annotated[Optional[int], typer.Option("--max-archive-entries", help="Most entries in one zip.", min=1, show_default="10000")]
+MaybeArchiveSize = Annotated[Optional[int], typer.Option("--max-archive-size", help="Most bytes one zip may expand to.", min=1, show_default="256 MiB")]
+MaybeArchiveRatio = Annotated[Optional[int], typer.Option("--max-archive-ratio", help="Largest expansion ratio of a zip entry over 1 MB.", min=1, show_default="200")]
+
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read this configuration file instead of looking for one.", dir_okay=False)]
+Isolated = Annotated[bool, typer.Option("--isolated", help="Ignore every configuration file.")]
+
+
+def _formats(given: list[str] | None, output: Path | None) -> list[tuple[str, Path | None]]:
+    """`--format NAME` or `--format NAME=FILE`, repeatable; `-o FILE` is the first format's file.
+
+    At most one format goes to standard output: two would interleave.
+    """
+    from winrmlint.output import FORMATS
+
+    chosen: list[tuple[str, Path | None]] = []
+    for n, text in enumerate(given or ["text"]):
+        name, _, file = text.partition("=")
+        if name not in FORMATS:
+            _usage(f"unknown format {name!r}; formats: {', '.join(FORMATS)}")
+        target = Path(file) if file else (output if n == 0 else None)
+        if file and n == 0 and output is not None:
+            _usage(f"--format {text} already names its file; -o {output} would be a second one")
+        chosen.append((name, target))
+    if sum(1 for _, target in chosen if target is None) > 1:
+        _usage("more than one format would go to standard output: give the others a file (--format sarif=results.sarif)")
+    return chosen
+
+
+def _select(select: tuple[str, ...], ignore: tuple[str, ...], profile: str) -> tuple:
+    from winrmlint import engine
+    from winrmlint.rules.base import Profile
+
+    known = [p.value for p in Profile]
+    if profile not in known:
+        _usage(f"unknown profile {profile!r}: allowed are {', '.join(known)}")
+    return engine.select_rules(select, ignore, profile=profile)
+
+
+@contextmanager
+def _progress(quiet: bool) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on standard error, only on a terminal, outside CI, and once a run takes a moment."""
+    if quiet or not sys.stderr.isatty() or os.environ.get("CI") or os.environ.get("TERM") == "dumb":
+        yield None
+        return
+    import time
+
+    started = time.monotonic()
+    bar: list = []
+
+    def update(done: int, total: int) -> None:
+        if not bar:
+            if time.monotonic() - started < 0.5 or done >= total:
+                return
+            # imported only now: rich costs ~30 ms that a quick run never pays
+            from rich.console import Console
+            from rich.progress import Progress
+
+            progress = Progress(console=Console(stderr=True), transient=True)
+            progress.start()
+            bar.extend([progress, progress.add_task("linting hosts", total=total)])
+        bar[0].update(bar[1], completed=done, total=total)
+
+    try:
+        yield update
+    finally:
+        if bar:
+            bar[0].stop()
 
 
 @app.command()
 def lint(
     paths: Paths = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
-    fail_on: Annotated[FailOn, typer.Option(help="Exit 1 when a finding is at or above this level.")] = FailOn.warning,
+    output_format: Annotated[
+        Optional[list[str]],
+        typer.Option("--format", "-f", help="text, json, sarif, github, junit, gitlab or html; NAME=FILE writes to FILE. Repeatable.", show_default="text"),
+    ] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the first --format to this file instead of standard output.")] = None,
+    config_file: ConfigFile = None,
+    isolated: Isolated = False,
+    fail_on: Annotated[Optional[FailOn], typer.Option(help="Exit 1 when a finding is at or above this level.", show_default="warning")] = None,
+    fail_on_new: Annotated[Optional[bool], typer.Option("--fail-on-new/--no-fail-on-new", help="With --baseline: exit 1 only for new findings.", show_default=False)] = None,
+    exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even when findings fail the run (2 still means a usage error).")] = False,
     select: Annotated[Optional[list[str]], typer.Option("--select", "-s", help="Only these rules (code, code prefix or name); repeatable.")] = None,
     ignore: Annotated[Optional[list[str]], typer.Option("--ignore", "-i", help="Skip these rules (code, code prefix or name); repeatable.")] = None,
+    profile: Annotated[Optional[str], typer.Option("--profile", "-p", help="default: what breaks remoting or exposes it; stig, cis, cis-l2: add the benchmark's checks (a missing policy is a finding).", show_default="default")] = None,
+    baseline: Annotated[Optional[Path], typer.Option(help="A previous winrmlint SARIF or JSON report: mark results new, unchanged, updated or absent.", dir_okay=False)] = None,
+    golden: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
+    include_suppressed: Annotated[bool, typer.Option("--include-suppressed", help="Show suppressed findings, marked, with their justification.")] = False,
+    statistics: Annotated[bool, typer.Option("--statistics", help="End with findings per rule and level, and the failing hosts.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Findings only: no summary, no clean hosts, no progress.")] = False,
     jobs: Annotated[int, typer.Option(help="Worker processes for large fleets (0: one per CPU).", min=0)] = 0,
-    max_file_size: MaxFileSize = 32 * 1024 * 1024,
-    baseline: Annotated[Optional[str], typer.Option(help="Name of the golden host that the fleet is compared with (WRM802).")] = None,
-    max_files: MaxFiles = 10_000,
-    max_lines: MaxLines = 250_000,
-    max_archive_entries: MaxArchiveEntries = 10_000,
-    max_archive_size: MaxArchiveSize = 256 * 1024 * 1024,
-    max_archive_ratio: MaxArchiveRatio = 200,
+    max_file_size: MaybeFileSize = None,
+    max_files: MaybeFiles = None,
+    max_lines: MaybeLines = None,
+    max_archive_entries: MaybeArchiveEntries = None,
+    max_archive_size: MaybeArchiveSize = None,
+    max_archive_ratio: MaybeArchiveRatio = None,
 ) -> None:
     """Lint dumps and report findings. Exit 0: clean, 1: findings, 2: usage error or nothing readable."""
+    from datetime import date
+
     from winrmlint import engine
     from winrmlint.findings import Level
+    from winrmlint.output import writer
+    from winrmlint.output.report import View, build
 
-    bad = engine.unknown_selectors([*(select or []), *(ignore or [])])
+    formats = _formats(output_format, output)
+    settings = _settings(paths, config_file, isolated, {
+        "select": select, "ignore": ignore, "profile": profile, "fail-on": fail_on.value if fail_on else None,
+        "fail-on-new": fail_on_new, "golden": golden, "max-file-size": max_file_size, "max-files": max_files,
+        "max-lines": max_lines, "max-archive-entries": max_archive_entries, "max-archive-size": max_archive_size,
+        "max-archive-ratio": max_archive_ratio,
+    })
+    from winrmlint.config import unknown_selectors
+
+    bad = unknown_selectors([*(select or []), *(ignore or [])])
     if bad:
-        typer.echo(f"winrmlint: unknown rule selector: {', '.join(bad)} (see `winrmlint rules`)", err=True)
-        raise typer.Exit(2)
+        _usage(f"unknown rule selector: {', '.join(bad)} (see `winrmlint rules`)")
     targets = _check_paths(paths)
-    run = engine.lint(
-        targets,
-        rules=engine.select_rules(select or (), ignore or ()),
-        limits=_limits(max_file_size, max_files, max_lines, max_archive_entries, max_archive_size, max_archive_ratio),
-        jobs=jobs,
-        baseline=baseline,
-    )
-    if baseline and not any(r.host.name.lower() == baseline.lower() for r in run.hosts):
-        # a mistyped golden host would silently disable WRM802
+    previous = _baseline(baseline)
+    with ExitStack() as stack:
+        # every output opened before the run: an unwritable one fails at once, not after the work
+        streams = [(name, _open(target, stack, utf8=name != "text")) for name, target in formats]
+        with _progress(quiet) as progress:
+            run = engine.lint(
+                targets,
+                rules=_select(settings.select, settings.ignore, settings.profile),
+                limits=settings.limits,
+                jobs=jobs,
+                baseline=settings.golden,
+                options=settings.options,
+                progress=progress,
+                profile=settings.profile,
+            )
+        golden_host = settings.golden
+        if golden_host and not any(r.host.name.lower() == golden_host.lower() for r in run.hosts):
+            # a mistyped golden host would silently disable WRM802
+            from winrmlint.output.escape import neutralise, safe
+
+            names = ", ".join(sorted({safe(r.host.name) for r in run.hosts})) or "none"
+            _usage(neutralise(f"--golden {safe(repr(golden_host))} is not a host of this run (hosts: {names})"))
+        threshold = Level(settings.fail_on)
+        report = build(
+            run,
+            levels=dict(settings.levels),
+            suppressions=settings.suppressions,
+            today=date.today(),
+            include_suppressed=include_suppressed,
+            baseline=previous,
+            notices_wanted=not any(s.upper() in ("WRM002", "WRM003", "WRM00", "WRM0") or s in ("suppression-expired", "suppression-unused") for s in settings.ignore),
+            view=View(quiet=quiet, statistics=statistics, fail_on=threshold),
+        )
+        for name, stream in streams:
+            writer(name)(report, stream)
+        if "sarif" in (n for n, _ in formats) and len(report.items) > _github_max() and not quiet:
+            typer.echo(
+                f"winrmlint: warning: {len(report.items)} results; GitHub code scanning rejects a run of more "
+                f"than {_github_max()}: lint the fleet in parts, or narrow it with --select",
+                err=True,
+            )
+        if statistics and formats[0][0] != "text" or statistics and any(t is not None for n, t in formats if n == "text"):
+            _statistics_to_stderr(report)
+    _exit_if_nothing_read(run)
+    failing = report.failing(threshold, only_new=settings.fail_on_new and previous is not None)
+    raise typer.Exit(0 if exit_zero or not failing else 1)
+
+
+def _github_max() -> int:
+    from winrmlint.output import sarif
+
+    return sarif.GITHUB_MAX_RESULTS
+
+
+def _statistics_to_stderr(report) -> None:
+    """--statistics when the text report is not on standard output: the table goes to standard error."""
+    from winrmlint.output.statistics import Statistics
+
+    typer.echo("\n".join(Statistics.of(report, report.view.fail_on).lines()), err=True)
+
+
+def _settings(paths: list[Path] | None, config_file: Path | None, isolated: bool, cli: dict):
+    from winrmlint.config import ConfigError, settings_for
+
+    try:
+        return settings_for(paths or [Path(".")], cli, config_file, isolated)
+    except ConfigError as err:
         from winrmlint.output.escape import safe
 
-        names = ", ".join(sorted({safe(r.host.name) for r in run.hosts})) or "none"
-        typer.echo(f"winrmlint: --baseline {safe(repr(baseline))} is not a host of this run (hosts: {names})", err=True)
-        raise typer.Exit(2)
-    with _writing(output, utf8=output_format is not OutputFormat.text) as stream:
-        if output_format is OutputFormat.sarif:
-            from winrmlint.output import sarif
+        for line in str(err).splitlines():
+            typer.echo(f"winrmlint: {safe(line)}", err=True)
+        raise typer.Exit(2) from None
 
-            sarif.write(run, stream)
-            if len(run.findings) > sarif.GITHUB_MAX_RESULTS:
-                typer.echo(
-                    f"winrmlint: warning: {len(run.findings)} results; GitHub code scanning rejects a run of more "
-                    f"than {sarif.GITHUB_MAX_RESULTS}: lint the fleet in parts, or narrow it with --select",
-                    err=True,
-                )
-        elif output_format is OutputFormat.json:
-            from winrmlint.output import json as json_output
 
-            json_output.write(run, stream)
-        else:
-            from winrmlint.output import text
+def _baseline(path: Path | None):
+    if path is None:
+        return None
+    from winrmlint.baseline import BaselineError, load
 
-            text.write(run, stream, colour=text.use_colour(stream), width=text.terminal_width(stream))
-    _exit_if_nothing_read(run)
-    threshold = Level(fail_on.value).rank
-    raise typer.Exit(1 if any(f.level.rank >= threshold for f in run.findings) else 0)
+    try:
+        return load(path)
+    except BaselineError as err:
+        from winrmlint.output.escape import safe
+
+        _usage(safe(str(err)))
+
+
+@app.command("config")
+def show_config(
+    paths: Paths = None,
+    config_file: ConfigFile = None,
+    isolated: Isolated = False,
+) -> None:
+    """Print the effective settings for these paths, and where each came from."""
+    from winrmlint.config import describe
+
+    typer.echo(describe(_settings(paths, config_file, isolated, {})))
 
 
 @app.command()
@@ -215,28 +389,93 @@ class RulesFormat(str, Enum):
 def rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, or a Markdown table for docs.")] = RulesFormat.text,
 ) -> None:
-    """List the rules: code, name, level and summary."""
+    """List the rules: code, name, level, kind and summary."""
     from winrmlint.rules import RULES
 
     if output_format is RulesFormat.markdown:
-        typer.echo("| code | name | level | summary |\n| --- | --- | --- | --- |")
+        typer.echo("| code | name | level | kind | summary |\n| --- | --- | --- | --- | --- |")
         for r in RULES:
-            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.summary} |")
+            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.kind_shown} | {r.summary} |")
         return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
 
 
-@app.command()
-def explain(rule: Annotated[str, typer.Argument(help="A rule code or name.")]) -> None:
-    """Show a rule's documentation: what it finds, why it matters, an example, the fix."""
-    from winrmlint.rules import BY_CODE, BY_NAME
+class ExplainFormat(str, Enum):
+    text = "text"
+    json = "json"
 
-    found = BY_CODE.get(rule.upper()) or BY_NAME.get(rule.lower())
-    if found is None:
-        typer.echo(f"winrmlint: no rule {rule!r} (see `winrmlint rules`)", err=True)
+
+# `explain -2146893022`: a negative decimal is an argument, not an unknown option
+@app.command(context_settings={"ignore_unknown_options": True})
+def explain(
+    query: Annotated[list[str], typer.Argument(help="A rule (code or name), an error code (0x80090322, -2146893022), a FullyQualifiedErrorId, or the pasted error text.", show_default=False)],
+    bundle: Annotated[Optional[list[Path]], typer.Option("--bundle", "-b", help="Check which causes hold on this bundle (or fleet); repeatable.")] = None,
+    output_format: Annotated[ExplainFormat, typer.Option("--format", "-f", help="text (Markdown, rendered on a terminal) or json.")] = ExplainFormat.text,
+) -> None:
+    """Explain a rule, or an error: its documented causes, the rules that detect each, the fix.
+    Exit 0: explained, 2: nothing matches (suggestions on standard error) or a usage error."""
+    from winrmlint import explain as explaining
+
+    # ignore_unknown_options lets `-2146893022` through; a mistyped option must not become a query
+    mistyped = [w for w in query if w.startswith("--") or (w.startswith("-") and not w[1:].isdigit())]
+    if mistyped:
+        typer.echo(f"winrmlint: no such option: {mistyped[0]} (see `winrmlint explain --help`)", err=True)
         raise typer.Exit(2)
-    typer.echo(f"{found.code} {found.name} ({found.level.value})\n\n{found.summary}\n\n{found.help_markdown}")
+    found = explaining.explain(" ".join(query))
+    if not found.found:
+        typer.echo(explaining.not_found_message(found), err=True)
+        raise typer.Exit(2)
+    if bundle:
+        found = explaining.check_bundle(found, _check_paths(bundle))
+    if output_format is ExplainFormat.json:
+        import json
+
+        typer.echo(json.dumps(explaining.to_json(found), indent=2, ensure_ascii=False))
+        return
+    text = explaining.explanation_markdown(found)
+    if sys.stdout.isatty() and os.environ.get("TERM") != "dumb":
+        from rich.console import Console
+        from rich.markdown import Markdown
+
+        Console().print(Markdown(text))
+    else:
+        typer.echo(text, nl=False)
+
+
+@app.command(context_settings={"allow_interspersed_args": True})
+def connect(
+    client: Annotated[Optional[str], typer.Argument(help="Client bundle path, or a host name in --fleet.", show_default=False)] = None,
+    server: Annotated[Optional[str], typer.Argument(help="Server bundle path, or a host name in --fleet.", show_default=False)] = None,
+    command: Annotated[Optional[list[str]], typer.Argument(help="After `--`: the remoting command as typed.", show_default=False)] = None,
+    fleet: Annotated[Optional[Path], typer.Option(help="Fleet folder: host names, and its root's dumps as environment facts.")] = None,
+    name: Annotated[Optional[str], typer.Option(help="Flag form: the name typed, short | fqdn | ip.")] = None,
+    cred: Annotated[Optional[str], typer.Option(help="Flag form: none | domain | local | entra | DOMAIN\\user.")] = None,
+    auth: Annotated[Optional[str], typer.Option(help="Flag form: -Authentication (Default, Kerberos, Negotiate, …).")] = None,
+    ssl: Annotated[bool, typer.Option("--ssl", help="Flag form: -UseSSL.")] = False,
+    port: Annotated[Optional[int], typer.Option(help="Flag form: -Port.", min=1, max=65535)] = None,
+    matrix: Annotated[Optional[Path], typer.Option(help="Predict the standard attempts for every client × server of this fleet.")] = None,
+    sources: Annotated[Optional[str], typer.Option("--from", help="With --matrix: clients, comma-separated.")] = None,
+    targets: Annotated[Optional[str], typer.Option("--to", help="With --matrix: servers, comma-separated.")] = None,
+    output_format: Annotated[str, typer.Option("--format", "-f", help="text, json, sarif, markdown or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of standard output.")] = None,
+    include_passes: Annotated[bool, typer.Option(help="SARIF: also write attempts that do not fail.")] = False,
+    scenarios: Annotated[Optional[Path], typer.Option(help="With --matrix: the attempts to predict, a TOML [[attempt]] list.")] = None,
+) -> None:
+    """Predict a remoting attempt from CLIENT to SERVER: fails (with the error), succeeds if, or depends.
+
+    Exit 0: no attempt predicted to fail, 1: one is, 2: usage error.
+    """
+    from winrmlint.connect import run as connect_run
+
+    code, message = connect_run.main(
+        client=client, server=server, command=command or [], fleet=fleet, name=name, cred=cred, auth=auth, ssl=ssl,
+        port=port, matrix=matrix, sources=sources, targets=targets, output_format=output_format, output=output,
+        include_passes=include_passes, scenarios=scenarios, writing=_writing,
+    )
+    if message:
+        typer.echo(f"winrmlint: {message}", err=True)
+    raise typer.Exit(code)
 
 
 def main() -> None:

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from winrmlint import debugging, manifest, parsers
 from winrmlint.budget import fold, parse_cost
 from winrmlint.bundle import Bundle, BundleFile, InputRefused, Limits, discover, identity_conflicts, source_notes
 from winrmlint.findings import Finding
+from winrmlint.options import RuleOptions
 from winrmlint.model.host import Host, ParsedFile, build_host, host_name
 from winrmlint.model.values import ParsedDump, ParseError
-from winrmlint.rules import BY_CODE, RULES, Rule
-from winrmlint.rules.base import Context
+from winrmlint.rules import BY_CODE, RULES
+from winrmlint.rules.base import Context, Profile, Rule
 from winrmlint.source import DecodeError, Location, SourceText
 
 # Below this many bundles a process pool costs more than it saves.
@@ -81,13 +82,19 @@ class RunResult:
         return [e for h in self.hosts for e in h.internal_errors] + self.fleet_errors
 
 
-def select_rules(select: Sequence[str] = (), ignore: Sequence[str] = ()) -> tuple[Rule, ...]:
-    """Rules chosen by code, code prefix (`WRM2`) or name; WRM001 always runs unless ignored."""
-
+def select_rules(
+    select: Sequence[str] = (), ignore: Sequence[str] = (), profile: str = "default"
+) -> tuple[Rule, ...]:
+    """Rules chosen by code, code prefix (`WRM2`) or name, among those the profile runs
+    (`default`, `stig`, `cis`, `cis-l2`; a ValueError names a profile that does not exist);
+    WRM001 always runs unless ignored. `lint(profile=…)` decides what the chosen rules expect."""
+    chosen = Profile(profile)
     return tuple(
         r
         for r in RULES
-        if (not select or _chosen(r, select) or r.code == "WRM001") and not _chosen(r, ignore)
+        if r.runs_in(chosen)
+        and (not select or _chosen(r, select) or r.code == "WRM001")
+        and not _chosen(r, ignore)
     )
 
 
@@ -106,18 +113,27 @@ def lint(
     limits: Limits = Limits(),
     jobs: int = 0,
     baseline: str | None = None,
+    profile: str = "default",
+    options: RuleOptions = RuleOptions(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
+    """`progress(done, total)` is called after each bundle (the CLI's progress bar)."""
     found = discover(list(paths), limits)
     bundles = [b for b in found if b.role == "host"]
+    chosen = Profile(profile)
     host_rules = tuple(r for r in rules if not r.fleet)
     # rules travel by code: a Rule wraps a function whose module name now holds the Rule
     codes = tuple(r.code for r in host_rules)
     workers = jobs or (os.cpu_count() or 1)
     done = None
     if workers > 1 and len(bundles) >= _PARALLEL_FROM:
-        done = _lint_in_pool(bundles, codes, limits, workers)
+        done = _lint_in_pool(bundles, codes, limits, workers, chosen, options, progress)
     if done is None:
-        done = [_lint_bundle(b, codes, limits) for b in bundles]
+        done = []
+        for b in bundles:
+            done.append(_lint_bundle(b, codes, limits, chosen, options))
+            if progress:
+                progress(len(done), len(bundles))
     results = [result for result, _ in done]
     findings = [f for _, found in done for f in found]
     # a fleet's own input: no host rule judges it, but its unreadable files are WRM001
@@ -127,7 +143,7 @@ def lint(
     fleet_errors: list[tuple[Location, str]] = []
     for fleet_rule in (r for r in rules if r.fleet):
         try:
-            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline)))  # type: ignore[arg-type]
+            findings.extend(fleet_rule.check(None, Context(fleet_rule, hosts, baseline, chosen, options)))  # type: ignore[arg-type]
         except Exception as err:
             at = Location(results[0].host.bundle if results else ".", 1)
             error = (at, _internal(err, f"in rule {fleet_rule.code}"))
@@ -147,7 +163,8 @@ def lint(
 
 
 def _lint_in_pool(
-    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int
+    bundles: list[Bundle], codes: tuple[str, ...], limits: Limits, workers: int, profile: Profile,
+    options: RuleOptions, progress: Callable[[int, int], None] | None,
 ) -> list[tuple[HostResult, list[Finding]]] | None:
     """Lint bundles in worker processes; None when the pool itself fails (a killed worker, no
     semaphores in a sandbox), so the run goes on in this process instead of failing."""
@@ -157,7 +174,14 @@ def _lint_in_pool(
 
     try:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            return list(pool.map(_lint_bundle, bundles, [codes] * len(bundles), [limits] * len(bundles), chunksize=8))
+            n = len(bundles)
+            done = []
+            for item in pool.map(_lint_bundle, bundles, [codes] * n, [limits] * n, [profile] * n, [options] * n,
+                                 chunksize=8):
+                done.append(item)
+                if progress:
+                    progress(len(done), n)
+            return done
     except (BrokenProcessPool, OSError) as err:
         _internal(err, "in the process pool")
         return None
@@ -199,7 +223,10 @@ def _read_manifest(file: BundleFile, limits: Limits, files: list[ParsedFile], du
     dumps.append(dump)
 
 
-def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tuple[HostResult, list[Finding]]:
+def _lint_bundle(
+    bundle: Bundle, codes: tuple[str, ...], limits: Limits, profile: Profile = Profile.DEFAULT,
+    options: RuleOptions = RuleOptions(),
+) -> tuple[HostResult, list[Finding]]:
     rules = tuple(BY_CODE[code] for code in codes)
     files: list[ParsedFile] = []
     dumps: list[ParsedDump] = []
@@ -254,7 +281,7 @@ def _lint_bundle(bundle: Bundle, codes: tuple[str, ...], limits: Limits) -> tupl
             continue
         try:
             # drained here, so that a rule failing half-way reports nothing rather than a part
-            findings.extend(list(rule.check(host, Context(rule))))
+            findings.extend(list(rule.check(host, Context(rule, profile=profile, options=options))))
         except Exception as err:
             failure = (Location(bundle.root, 1), _internal(err, f"in rule {rule.code}"))
             result.not_evaluated.append(rule.code)

@@ -58,4 +58,18 @@ def parse(source: SourceText) -> ParsedDump:
         entra, domain = _JOIN[data["join"]]
         add("join", paths.AZURE_AD_JOINED, entra)
         add("join", paths.DOMAIN_JOINED, domain)
+    _suppressions(data.get("suppressions", []), source, dump)
     return dump
+
+
+def _suppressions(entries: list[dict], source: SourceText, dump: ParsedDump) -> None:
+    """Each entry kept as its JSON text, at its `"rule"` line; winrmlint.suppressions applies them."""
+    from winrmlint.rules import BY_CODE, BY_NAME  # the registry imports this module
+
+    rule_lines = [n for n, text in enumerate(source.lines, 1) if re.match(r'^\s*[{,]?\s*"rule"\s*:', text)]
+    for n, entry in enumerate(entries):
+        if entry["rule"].upper() not in BY_CODE and entry["rule"].lower() not in BY_NAME:
+            raise ParseError(f"manifest suppressions[{n + 1}].rule: {entry['rule']!r} is no rule code or name", 1)
+        line = rule_lines[n] if n < len(rule_lines) else 1
+        dump.readings.append(Reading(f"manifest/suppressions/{n + 1}", json.dumps(entry, sort_keys=True),
+                                     source.at(line), origin=FORMAT))

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from winrmlint.model import catalog, paths
+from winrmlint.model.platform import Platform, Role, infer_role, recognise
 from winrmlint.model.values import Note, ParsedDump, Reading, Source, SpnEntry, SpnQuery, Value
 from winrmlint.source import Location
 
@@ -232,9 +234,35 @@ class Host:
             return "hybrid" if entra is True else "domain"
         return "entra" if entra is True else "workgroup"
 
+    @cached_property
+    def platform(self) -> Platform:
+        """The Windows edition and WinRM stack the dumps show (read once the model is built)."""
+        return recognise(self)
+
+    @cached_property
+    def role(self) -> Role | None:
+        """`server` or `client`, as a manifest states it or the listeners and service imply."""
+        return infer_role(self)
+
     @property
     def readable_files(self) -> list[ParsedFile]:
         return [f for f in self.files if f.error is None]
+
+
+def cut_short(setting: Setting) -> bool:
+    """Whether the console cut the effective value short (`{a, b, c, d...}`)."""
+    return any(r.truncated for r in setting.readings[:1])
+
+
+def grouped(host: Host, prefix: str) -> dict[str, tuple[str, dict[str, Setting]]]:
+    """The settings at `prefix/<id>/<property>`, by id in lower case (Windows names ignore case):
+    the id as first spelled, and its settings by property name in lower case."""
+    groups: dict[str, tuple[str, dict[str, Setting]]] = {}
+    for setting in host.under(prefix):
+        ident, _, prop = setting.path[len(prefix) + 1 :].rpartition("/")
+        if ident:
+            groups.setdefault(ident.lower(), (ident, {}))[1][prop.lower()] = setting
+    return groups
 
 
 def build_host(name: str, bundle: str, dumps: Iterable[ParsedDump], files: list[ParsedFile]) -> Host:

@@ -9,6 +9,8 @@ LATFP = r"HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System\LocalAc
 DISABLE_RUNAS = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service\DisableRunAs"
 WINRM_SERVICE_POLICY_KEY = r"HKLM\SOFTWARE\Policies\Microsoft\Windows\WinRM\Service"
 WINRM_SERVICE_REG_KEY = r"HKLM\SYSTEM\CurrentControlSet\Services\WinRM"
+# "Allow remote server management through WinRM": 1 creates the GPO listener (reference §2.2)
+ALLOW_AUTO_CONFIG = rf"{WINRM_SERVICE_POLICY_KEY}\AllowAutoConfig"
 
 # The WinRM service: StartType is Automatic, AutomaticDelayed, Manual or Disabled;
 # Status is Running, Stopped, StartPending, StopPending, Paused (as Get-Service names them).
@@ -23,6 +25,10 @@ HOST_NAME = "host/name"
 HOST_FQDN = "host/fqdn"
 HOST_DOMAIN = "host/domain"
 TENANT_NAME = "host/TenantName"
+# What Windows the host runs (a manifest `os`, a console banner's version) and its WinRM role
+# (`server`, `client`) as a manifest states it; model/platform.py reads them.
+HOST_OS = "host/os"
+HOST_ROLE = "host/role"
 
 # A WSManFault printed instead of a listing: information (the service did not answer).
 WSMAN_FAULT_MESSAGE = "winrm/fault/Message"

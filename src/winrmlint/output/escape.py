@@ -1,8 +1,7 @@
 """Making untrusted text safe for a terminal, a CI log and a Markdown renderer: dumps come from
 machines that may be hostile.
 
-- `safe(text)`: a fragment for a terminal (controls, bidi overrides, line separators escaped)
-  that cannot issue a GitHub workflow command either.
+- `safe(text)`: a fragment for a terminal (controls, bidi overrides, line separators escaped).
 - `neutralise(text)`: whole lines for a CI log: GitHub's runner acts on `::command::` at a
   line's start and `##[command]` anywhere; both are shown escaped (`\x3a:`, `#\x23[`). Every
   human-facing output runs its lines through it (`guarded(stream)` does it for a stream).
@@ -24,10 +23,8 @@ _UNSAFE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u20
 
 
 def safe(text: str) -> str:
-    """`text` with every control or bidi character shown as a visible escape (`\\x1b`, `\\u202e`),
-    and no workflow command in it wherever it is placed on a line."""
-    shown = _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
-    return neutralise(shown)
+    """`text` with every control or bidi character shown as a visible escape (`\\x1b`, `\\u202e`)."""
+    return _UNSAFE.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100 else f"\\u{ord(m.group()):04x}", text)
 
 
 # `::name …::` at a line's start (after blanks, or our own colour codes) and `##[name]` anywhere

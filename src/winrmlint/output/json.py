@@ -7,15 +7,18 @@ from typing import Any, TextIO
 
 from winrmlint import __version__
 from winrmlint.engine import RunResult
-from winrmlint.findings import Finding, Level
+from winrmlint.findings import Level
 from winrmlint.model.host import ParsedFile
-from winrmlint.rules import BY_CODE
+from winrmlint.output.report import of, Item, Report
+from winrmlint.output.statistics import Statistics
 
 
-def finding_dict(f: Finding) -> dict[str, Any]:
-    return {
+def finding_dict(item: Item) -> dict[str, Any]:
+    """One finding; `suppressed` and `baseline_state` appear only when they apply."""
+    f = item.finding
+    out: dict[str, Any] = {
         "code": f.code,
-        "name": BY_CODE[f.code].name,
+        "name": _name(f.code),
         "level": f.level.value,
         "message": f.message,
         "host": f.host,
@@ -26,6 +29,23 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "fingerprint": f.fingerprint,
         "related": [{"file": r.uri, "line": r.line} for r in f.related],
     }
+    if item.suppression is not None:
+        s = item.suppression
+        out["suppressed"] = {
+            "justification": s.justification,
+            "expires": s.expires.isoformat() if s.expires else None,
+            "file": s.origin.uri,
+            "line": s.origin.line,
+        }
+    if item.state is not None:
+        out["baseline_state"] = item.state
+    return out
+
+
+def _name(code: str) -> str:
+    from winrmlint.config import all_rules
+
+    return next(r.name for r in all_rules() if r.code == code)
 
 
 def file_dict(f: ParsedFile) -> dict[str, Any]:
@@ -38,37 +58,50 @@ def file_dict(f: ParsedFile) -> dict[str, Any]:
     }
 
 
-def document(run: RunResult) -> dict[str, Any]:
-    by_bundle = run.findings_by_bundle()
-    return {
+def document(given: Report | RunResult) -> dict[str, Any]:
+    report = of(given)
+    by_bundle = report.items_by_bundle()
+    stats = Statistics.of(report)
+    findings = report.findings
+    doc: dict[str, Any] = {
         "tool": {"name": "winrmlint", "version": __version__},
-        "rules": [r.code for r in run.rules],
+        "rules": [r.code for r in report.rules],
         "hosts": [
             {
                 "name": r.host.name,
                 "bundle": r.host.bundle,
                 "join_state": r.host.join_state,
                 "files": [file_dict(f) for f in r.host.files],
-                "findings": [finding_dict(f) for f in by_bundle.pop(r.host.bundle)],
+                "findings": [finding_dict(i) for i in by_bundle.pop(r.host.bundle)],
                 "not_evaluated": r.not_evaluated,
             }
-            for r in run.hosts
+            for r in report.hosts
         ],
         # a fleet's own input: domain-wide reports, and dumps at a fleet's root that belong to no host
-        "fleet_input": [{"bundle": r.host.bundle, "files": [file_dict(f) for f in r.host.files]} for r in run.environment],
-        # findings about no bundle of the run (none today: a guard, so that nothing is dropped)
-        "other_findings": [finding_dict(f) for found in by_bundle.values() for f in found],
+        "fleet_input": [{"bundle": r.host.bundle, "files": [file_dict(f) for f in r.host.files]} for r in report.run.environment],
+        # findings about no host: the configuration's suppressions (WRM002, WRM003)
+        "other_findings": [finding_dict(i) for found in by_bundle.values() for i in found],
         "summary": {
-            "hosts": len(run.hosts),
-            "hosts_linted": len(run.hosts_linted),
-            "hosts_left_out": [r.host.bundle for r in run.hosts_left_out],
-            "findings": len(run.findings),
-            **{level.value: sum(1 for f in run.findings if f.level is level) for level in Level},
-            "unreadable_files": sum(1 for f in run.files if f.error),
+            "hosts": len(report.hosts),
+            "hosts_linted": stats.hosts_linted,
+            "hosts_left_out": [r.host.bundle for r in report.hosts_left_out],
+            "failing_hosts": stats.failing_hosts,
+            "findings": len(findings),
+            **{level.value: sum(1 for f in findings if f.level is level) for level in Level},
+            "suppressed_hidden": report.hidden_suppressed,
+            "unreadable_files": sum(1 for f in report.run.files if f.error),
+            "by_rule": stats.by_rule_dict(),
         },
     }
+    if report.has_baseline:
+        doc["absent"] = [
+            {"code": p.code, "level": p.level, "message": p.message, "host": p.host, "path": p.path,
+             "file": p.uri, "line": p.line, "fingerprint": p.fingerprint}
+            for p in report.absent
+        ]
+    return doc
 
 
-def write(run: RunResult, stream: TextIO) -> None:
-    json.dump(document(run), stream, indent=2, ensure_ascii=False)
+def write(report: Report | RunResult, stream: TextIO) -> None:
+    json.dump(document(report), stream, indent=2, ensure_ascii=False)
     stream.write("\n")

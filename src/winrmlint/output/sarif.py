@@ -14,15 +14,15 @@ from urllib.parse import quote
 import attr
 import sarif_om as om
 
-from winrmlint import __version__
+from winrmlint import __version__, project
+from winrmlint.baseline import Previous
 from winrmlint.engine import RunResult
-from winrmlint.findings import Finding
 from winrmlint.output.escape import sarif_text
+from winrmlint.output.report import of, Item, Report, message_with_fix
 from winrmlint.rules.base import Rule
 from winrmlint.source import Location
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-INFORMATION_URI = "https://github.com/winrmlint/winrmlint"
 SRCROOT = "%SRCROOT%"
 FINGERPRINT = "winrmlint/v1"
 # GitHub code scanning refuses the whole upload past this many results in one run
@@ -72,7 +72,9 @@ def reporting_descriptor(rule: Rule) -> om.ReportingDescriptor:
     )
 
 
-def result(finding: Finding, rule_index: int, artifact_index: dict[str, int]) -> om.Result:
+def result(item: Item, rule_index: int, artifact_index: dict[str, int]) -> om.Result:
+    """One result: the finding with its fix in the message, its suppression and baselineState."""
+    finding = item.finding
     leaf = finding.path.replace("\\", "/").rsplit("/", 1)[-1]
     logical = om.LogicalLocation(
         name=leaf or finding.path,
@@ -86,7 +88,7 @@ def result(finding: Finding, rule_index: int, artifact_index: dict[str, int]) ->
         rule_id=finding.code,
         rule_index=rule_index,
         level=finding.level.value,
-        message=om.Message(text=sarif_text(finding.message)),
+        message=om.Message(text=sarif_text(message_with_fix(finding))),
         locations=[
             om.Location(
                 physical_location=physical(finding.location, artifact_index.get(finding.location.uri)),
@@ -99,15 +101,43 @@ def result(finding: Finding, rule_index: int, artifact_index: dict[str, int]) ->
         ]
         or None,
         partial_fingerprints={FINGERPRINT: finding.fingerprint},
+        suppressions=[om.Suppression(kind="external", justification=item.suppression.justification)]
+        if item.suppression
+        else None,
+        baseline_state=item.state,
         properties=properties,
     )
 
 
-def log(run: RunResult) -> om.SarifLog:
-    files = sorted({f.uri for f in run.files} | {f.location.uri for f in run.findings})
+def absent_result(previous: Previous, rule_index: int | None, artifact_index: dict[str, int]) -> om.Result:
+    """A baseline result this run no longer has: `kind: pass` (nothing is wrong any more), level none."""
+    return om.Result(
+        rule_id=previous.code,
+        rule_index=-1 if rule_index is None else rule_index,
+        kind="pass",
+        level="none",
+        message=om.Message(text=previous.message),
+        locations=[
+            om.Location(
+                physical_location=om.PhysicalLocation(
+                    artifact_location=om.ArtifactLocation(uri=previous.uri, uri_base_id=None if ":" in previous.uri else SRCROOT),
+                    region=om.Region(start_line=max(1, previous.line)),
+                )
+            )
+        ],
+        partial_fingerprints={FINGERPRINT: previous.fingerprint},
+        baseline_state="absent",
+        properties={"host": previous.host, "logicalPath": previous.path},
+    )
+
+
+def log(given: Report | RunResult) -> om.SarifLog:
+    report = of(given)
+    run = report.run
+    files = sorted({f.uri for f in run.files} | {f.location.uri for f in report.findings})
     artifact_index = {uri: i for i, uri in enumerate(files)}
     formats = {f.uri: f.format for f in run.files}
-    rule_index = {r.code: i for i, r in enumerate(run.rules)}
+    rule_index = {r.code: i for i, r in enumerate(report.rules)}
     # the failure is also a WRM001 result; the notification points at that rule (not at a
     # notification descriptor, which `descriptor` would mean)
     unreadable = om.ReportingDescriptorReference(id="WRM001", index=rule_index.get("WRM001"))
@@ -149,8 +179,8 @@ def log(run: RunResult) -> om.SarifLog:
                         name="winrmlint",
                         version=__version__,
                         semantic_version=__version__,
-                        information_uri=INFORMATION_URI,
-                        rules=[reporting_descriptor(r) for r in run.rules],
+                        information_uri=project.url(),
+                        rules=[reporting_descriptor(r) for r in report.rules],
                     )
                 ),
                 invocations=[
@@ -160,7 +190,8 @@ def log(run: RunResult) -> om.SarifLog:
                     )
                 ],
                 artifacts=artifacts,
-                results=[result(f, rule_index[f.code], artifact_index) for f in run.findings],
+                results=[result(i, rule_index[i.finding.code], artifact_index) for i in report.items]
+                + [absent_result(p, rule_index.get(p.code), artifact_index) for p in report.absent],
                 column_kind="unicodeCodePoints",
             )
         ],
@@ -184,10 +215,10 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def document(run: RunResult) -> dict[str, Any]:
-    return _plain(log(run))
+def document(report: Report | RunResult) -> dict[str, Any]:
+    return _plain(log(report))
 
 
-def write(run: RunResult, stream: TextIO) -> None:
-    json.dump(document(run), stream, indent=2, sort_keys=True, ensure_ascii=False)
+def write(report: Report | RunResult, stream: TextIO) -> None:
+    json.dump(document(report), stream, indent=2, sort_keys=True, ensure_ascii=False)
     stream.write("\n")

@@ -9,9 +9,13 @@ from __future__ import annotations
 from types import ModuleType
 
 from winrmlint.parsers import (
+    certificates,
+    dns_answers,
     dsregcmd,
     execution_policy,
     firewall,
+    local_groups,
+    net_profile,
     reg_file,
     reg_query,
     service_state,
@@ -39,6 +43,10 @@ PARSERS: tuple[ModuleType, ...] = (
     dsregcmd,
     wsman_drive,
     session_configs,
+    net_profile,
+    certificates,
+    local_groups,
+    dns_answers,
 )
 
 

@@ -34,7 +34,7 @@ SERVICE_CBT = "winrm/config/service/auth/CbtHardeningLevel"
 
 
 @rule(
-    code="WRM201", name="client-basic-auth", level="warning", needs=("winrm/config/client",),
+    code="WRM201", name="client-basic-auth", level="warning", kind="exposure", needs=("winrm/config/client",),
     docs=(AUTH,), security_severity=7.0, cwe=("CWE-522",),
     baselines=("STIG WN10-CC-000330", "WN11-CC-000330", "WN16-CC-000500", "WN19-CC-000470",
                "WN22-CC-000470", "CIS 18.10.88.1.1"),
@@ -95,7 +95,7 @@ def client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM202", name="service-basic-auth", level="error", needs=("winrm/config/service",),
+    code="WRM202", name="service-basic-auth", level="error", kind="exposure", needs=("winrm/config/service",),
     docs=(AUTH,), security_severity=8.1, cwe=("CWE-522",),
     baselines=("STIG WN10-CC-000345", "WN11-CC-000345", "WN16-CC-000530", "WN19-CC-000500",
                "WN22-CC-000500", "CIS 18.10.88.2.1"),
@@ -152,7 +152,7 @@ def service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM203", name="client-digest-auth", level="warning", needs=("winrm/config/client",),
+    code="WRM203", name="client-digest-auth", level="warning", kind="exposure", needs=("winrm/config/client",),
     docs=(AUTH,), security_severity=5.3,
     baselines=("STIG WN10-CC-000360", "WN11-CC-000360", "WN16-CC-000520", "WN19-CC-000490",
                "WN22-CC-000490", "CIS 18.10.88.1.3"),
@@ -212,7 +212,7 @@ def client_digest_auth(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM204", name="credssp-enabled", level="warning",
+    code="WRM204", name="credssp-enabled", level="warning", kind="exposure",
     needs=("winrm/config/client", "winrm/config/service"), docs=(INSTALL,), security_severity=6.5,
     cwe=("CWE-522",),
 )
@@ -306,7 +306,7 @@ def _credssp_fix(setting: Setting, role: str) -> str:
 
 
 @rule(
-    code="WRM205", name="certificate-auth-without-https", level="error",
+    code="WRM205", name="certificate-auth-without-https", level="error", kind="breaks",
     needs=(catalog.LISTENERS,), docs=(AUTH,),
 )
 def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -411,7 +411,7 @@ def certificate_auth_without_https(host: Host, ctx: Context) -> Iterator[Finding
 
 
 @rule(
-    code="WRM207", name="cbt-hardening-none", level="warning", needs=("winrm/config/service",),
+    code="WRM207", name="cbt-hardening-none", level="warning", kind="exposure", needs=("winrm/config/service",),
     docs=(INSTALL,), security_severity=5.9,
 )
 def cbt_hardening_none(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -488,7 +488,7 @@ _DOMAIN_SCHEMES = (
 
 
 @rule(
-    code="WRM206", name="kerberos-disabled", level="warning", needs=(JOIN,), docs=(AUTH,),
+    code="WRM206", name="kerberos-disabled", level="warning", kind="breaks", needs=(JOIN,), docs=(AUTH,),
 )
 def kerberos_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     """Kerberos or Negotiate authentication is off on a domain-joined computer.
@@ -591,7 +591,7 @@ CSP_REMOTE_MANAGEMENT = Doc(
 
 
 @rule(
-    code="WRM208", name="runas-credentials-allowed", level="warning",
+    code="WRM208", name="runas-credentials-allowed", level="warning", kind="exposure",
     needs=(paths.WINRM_SERVICE_POLICY_KEY, paths.DISABLE_RUNAS), docs=(CSP_REMOTE_MANAGEMENT,),
     security_severity=5.0,
     baselines=("STIG WN10-CC-000355", "WN11-CC-000355", "WN16-CC-000550", "WN19-CC-000520",

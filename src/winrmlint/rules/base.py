@@ -6,12 +6,14 @@ import inspect
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from winrmlint.budget import clip_quoted
 from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source, Value
+from winrmlint.options import RuleOptions
 from winrmlint.source import Location
 
 
@@ -45,7 +47,6 @@ INSTALL = Doc(
     "Installation and configuration for Windows Remote Management",
     "https://learn.microsoft.com/windows/win32/winrm/installation-and-configuration-for-windows-remote-management",
 )
-PROJECT = Doc("winrmlint rules", "https://github.com/winrmlint/winrmlint#rules")
 
 # Parsers that read the registry: a GPO reading from them is the policy value itself, a local one
 # is WinRM's own store (or another plain registry value), not what the service runs with.
@@ -62,6 +63,36 @@ JOIN_WORDS = {
 
 Check = Callable[[Host, "Context"], Iterator[Finding]]
 
+
+class Kind(StrEnum):
+    """What a rule's finding means to an admin (rules-catalog.md, "Kinds and profiles")."""
+
+    BREAKS = "breaks"  # remoting will fail, for all or some clients: the finding quotes the error
+    EXPOSURE = "exposure"  # an insecure value someone set, or a policy pushed
+    BASELINE = "baseline"  # a hardening benchmark's expectation beyond the Windows default
+    INPUT = "input"  # a file that was not read: always reported
+
+
+class Profile(StrEnum):
+    """Which expectations a run holds hosts to. The default profile runs `breaks`, `exposure` and
+    `input` and is silent on an untouched install; the others add a benchmark's checks with its
+    own semantics (a missing policy value is a finding)."""
+
+    DEFAULT = "default"
+    STIG = "stig"
+    CIS = "cis"
+    CIS_L2 = "cis-l2"
+
+    def asks(self, benchmark: str, level: int = 1) -> bool:
+        """Whether this profile holds hosts to `benchmark` (`stig`, `cis`) at that CIS level."""
+        if self is Profile.STIG:
+            return benchmark == "stig"
+        if self is Profile.CIS:
+            return benchmark == "cis" and level == 1
+        if self is Profile.CIS_L2:
+            return benchmark == "cis"
+        return False
+
 _SECTION = re.compile(r"^## (.+)$", re.MULTILINE)
 REQUIRED_SECTIONS = ("What it finds", "Why it matters", "Example", "Fix")
 
@@ -73,11 +104,14 @@ class Rule:
     `needs` lists the logical prefixes one of which some input must speak to before the rule can
     judge a host; with none of them collected, the host is reported as not evaluated.
     `fleet` rules see every host of the run at once (SPNs live in one directory).
+    `baselines` names the benchmark items a rule also checks when a profile asks for them
+    (`--profile stig`): the rule's kind is then what it finds by default, and `baseline` is a tag.
     """
 
     code: str
     name: str
     level: Level
+    kind: Kind
     check: Check
     docs: tuple[Doc, ...]
     needs: tuple[str, ...]
@@ -112,7 +146,12 @@ class Rule:
 
     @property
     def help_uri(self) -> str:
-        return self.docs[0].uri if self.docs else PROJECT.uri
+        if self.docs:
+            return self.docs[0].uri
+        from winrmlint import project
+
+        # no Microsoft document behind it: the rule's own page
+        return project.rule_page(self.code)
 
     def section(self, title: str) -> str:
         """The body of one `## title` section of the docstring."""
@@ -124,9 +163,26 @@ class Rule:
         return ""
 
     @property
+    def kinds(self) -> tuple[str, ...]:
+        """The rule's kind, and `baseline` where a profile adds a benchmark's check to it."""
+        return (self.kind.value,) + (("baseline",) if self.baselines and self.kind is not Kind.BASELINE else ())
+
+    @property
+    def kind_shown(self) -> str:
+        """`exposure` or `exposure, baseline`, as `winrmlint rules` and `explain` show it."""
+        return ", ".join(self.kinds)
+
+    @property
     def tags(self) -> tuple[str, ...]:
+        """The kinds first, then `security` and the CWE tags (SARIF `properties.tags`)."""
         security = ("security",) if self.security_severity is not None else ()
-        return security + tuple(f"external/cwe/{c.lower()}" for c in self.cwe)
+        return self.kinds + security + tuple(f"external/cwe/{c.lower()}" for c in self.cwe)
+
+    def runs_in(self, profile: Profile) -> bool:
+        """Whether a profile runs this rule: every rule but a pure benchmark check runs everywhere."""
+        if self.kind is not Kind.BASELINE:
+            return True
+        return any(profile.asks(b) for b in ("stig", "cis")) and bool(self.baselines)
 
 
 def rule(
@@ -134,6 +190,7 @@ def rule(
     code: str,
     name: str,
     level: str,
+    kind: str,
     needs: Sequence[str],
     docs: Sequence[Doc] = (),
     security_severity: float | None = None,
@@ -148,6 +205,7 @@ def rule(
             code=code,
             name=name,
             level=Level(level),
+            kind=Kind(kind),
             check=check,
             docs=tuple(docs),
             needs=tuple(needs),
@@ -167,7 +225,9 @@ class Context:
 
     rule: Rule
     hosts: Sequence[Host] = ()
-    baseline: str | None = None  # the golden host's name, for fleet drift (`--baseline`)
+    baseline: str | None = None  # the golden host's name, for fleet drift (`--golden`)
+    profile: Profile = Profile.DEFAULT
+    options: RuleOptions = RuleOptions()  # the site's thresholds from its configuration
 
     def finding(
         self,
@@ -218,10 +278,6 @@ def known_text(setting: Setting | None) -> str | None:
     return setting.value if isinstance(setting.value, str) else None
 
 
-def cut_short(setting: Setting) -> bool:
-    """Whether the console cut the effective value short (`{a, b, c, d...}`)."""
-    return any(r.truncated for r in setting.readings[:1])
-
 def enumerate_words(items: list[str]) -> str:
     """`a`, `a and b`, `a, b and c`."""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
@@ -238,16 +294,6 @@ def flag_is(host: Host, ctx: Context, path: str, bad: bool, label: str) -> Itera
             fix=remedy(setting, not bad),
         )
 
-
-def grouped(host: Host, prefix: str) -> dict[str, tuple[str, dict[str, Setting]]]:
-    """The settings at `prefix/<id>/<property>`, by id in lower case (Windows names ignore case):
-    the id as first spelled, and its settings by property name in lower case."""
-    groups: dict[str, tuple[str, dict[str, Setting]]] = {}
-    for setting in host.under(prefix):
-        ident, _, prop = setting.path[len(prefix) + 1 :].rpartition("/")
-        if ident:
-            groups.setdefault(ident.lower(), (ident, {}))[1][prop.lower()] = setting
-    return groups
 
 def literal(value: Value) -> str:
     if isinstance(value, bool):

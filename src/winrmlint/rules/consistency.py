@@ -105,7 +105,7 @@ def _input(reading: Reading, bundle: str) -> str:
     return f"`{name}` line {reading.location.line} ({tool}, {kind})"
 
 
-@rule(code="WRM801", name="sources-disagree", level="warning", needs=())
+@rule(code="WRM801", name="sources-disagree", level="warning", kind="exposure", needs=())
 def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     """Two inputs of one host disagree on a setting.
 
@@ -221,7 +221,7 @@ def _clashes(readings: list[Reading]) -> tuple[list[Reading], list[tuple[Reading
                 + counts.get((kind, ("both", uri, value)), 0))
 
     involved: list[Reading] = []
-    pairs: dict[frozenset, tuple[Reading, Reading]] = {}
+    pairs: dict[frozenset[tuple[str, bool]], tuple[Reading, Reading]] = {}
     for index, (reading, kind, value) in enumerate(zip(readings, kinds, values)):
         uri = reading.location.uri
         clashing = [j for j in first if comparable[(kind, j)] and others(j, uri, value) > 0]
@@ -257,18 +257,18 @@ def _disagreement_fix(clashes: Sequence[tuple[Reading, Reading]]) -> str:
     return "Collect the inputs again, at the same time and from this host, to know which value is current"
 
 
-@rule(code="WRM802", name="baseline-drift", level="warning", needs=(catalog.ROOT,), fleet=True)
+@rule(code="WRM802", name="baseline-drift", level="warning", kind="exposure", needs=(catalog.ROOT,), fleet=True)
 def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     """A host's WinRM configuration differs from the baseline host's.
 
     ## What it finds
-    With `winrmlint lint --baseline NAME fleet/`, every setting under `winrm/config` (client,
+    With `winrmlint lint --golden NAME fleet/`, every setting under `winrm/config` (client,
     service, Winrs, listeners) whose value on a host differs from the value on the baseline host
     `NAME`, where both hosts' inputs tell the value (a default counts where the input that shows
     the section was collected). Values are compared as typed, lists as sets, names without case.
     What differs by nature from host to host is left out: a listener's `ListeningOn` addresses,
     its `Hostname` and certificate thumbprints. One finding per host and setting, at the host's
-    value, with the baseline's value as the related location. Without `--baseline`, or when no
+    value, with the baseline's value as the related location. Without `--golden`, or when no
     host of the run has that name, the rule stays silent.
 
     ## Why it matters
@@ -279,7 +279,7 @@ def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
 
     ## Example
     A fleet of two hosts, each dump a host of its own, the first (`gold01`) the baseline:
-    `winrmlint lint --baseline gold01 fleet/` with `fleet/gold01/winrm-config.txt`
+    `winrmlint lint --golden gold01 fleet/` with `fleet/gold01/winrm-config.txt`
     ```winrm-config
     Service
         AllowUnencrypted = false

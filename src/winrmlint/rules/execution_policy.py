@@ -33,7 +33,7 @@ def machine_policy(host: Host) -> tuple[str, Setting] | None:
 
 
 @rule(
-    code="WRM607", name="restrictive-execution-policy", level="note", needs=(paths.EXECUTION_POLICY,),
+    code="WRM607", name="restrictive-execution-policy", level="note", kind="breaks", needs=(paths.EXECUTION_POLICY,),
     docs=(TROUBLE,),
 )
 def restrictive_execution_policy(host: Host, ctx: Context) -> Iterator[Finding]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from winrmlint.findings import Finding
 from winrmlint.model import paths
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host, Setting, cut_short, grouped
 from winrmlint.model.values import Source
-from winrmlint.rules.base import TROUBLE, Context, cut_short, grouped, known_text, rule
+from winrmlint.rules.base import TROUBLE, Context, known_text, rule
 
 # The rule Enable-PSRemoting creates for the Public profile, and the display name every WinRM
 # HTTP rule shares (about_Remote_Troubleshooting; reference §7).
@@ -121,7 +121,7 @@ def public_http_scopes(host: Host) -> Iterator[tuple[FirewallRule, Setting, list
 
 
 @rule(
-    code="WRM509", name="firewall-public-local-subnet", level="note", needs=(paths.FIREWALL,),
+    code="WRM509", name="firewall-public-local-subnet", level="note", kind="breaks", needs=(paths.FIREWALL,),
     docs=(TROUBLE,),
 )
 def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -211,7 +211,7 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM510", name="firewall-public-any-address", level="warning", needs=(paths.FIREWALL,),
+    code="WRM510", name="firewall-public-any-address", level="warning", kind="exposure", needs=(paths.FIREWALL,),
     docs=(TROUBLE,), security_severity=5.3,
 )
 def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:

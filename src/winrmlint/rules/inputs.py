@@ -14,7 +14,7 @@ _DUMP_FIX = "Collect the dump again as plain text, or remove the file from the b
 _MANIFEST_FIX = "Correct `winrmlint.json` to match schemas/bundle-manifest.schema.json, or remove it"
 
 
-@rule(code="WRM001", name="input-unreadable", level="error", needs=())
+@rule(code="WRM001", name="input-unreadable", level="error", kind="input", needs=())
 def input_unreadable(host: Host, ctx: Context) -> Iterator[Finding]:
     """A file in the bundle cannot be decoded, recognised or parsed.
 

@@ -41,7 +41,7 @@ def filters_fix(filters: list[Setting], gpo: bool) -> str:
 
 
 @rule(
-    code="WRM501", name="no-enabled-listener", level="error", needs=(catalog.LISTENERS,),
+    code="WRM501", name="no-enabled-listener", level="error", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(TROUBLE, INSTALL),
 )
 def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -132,7 +132,7 @@ def no_enabled_listener(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM502", name="listener-listening-nowhere", level="error", needs=(catalog.LISTENERS,),
+    code="WRM502", name="listener-listening-nowhere", level="error", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(TROUBLE,),
 )
 def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -216,7 +216,7 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM503", name="ip-filters-empty", level="error", needs=(f"{catalog.ROOT}/service",),
+    code="WRM503", name="ip-filters-empty", level="error", kind="breaks", needs=(f"{catalog.ROOT}/service",),
     docs=(TROUBLE, INSTALL),
 )
 def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -300,7 +300,7 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM504", name="https-listener-incomplete", level="error", needs=(catalog.LISTENERS,),
+    code="WRM504", name="https-listener-incomplete", level="error", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(INSTALL,),
 )
 def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -394,7 +394,7 @@ def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM505", name="listener-nondefault-port", level="note", needs=(catalog.LISTENERS,),
+    code="WRM505", name="listener-nondefault-port", level="note", kind="breaks", needs=(catalog.LISTENERS,),
     docs=(TROUBLE,),
 )
 def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -492,7 +492,7 @@ def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM506", name="service-remote-access-disabled", level="error",
+    code="WRM506", name="service-remote-access-disabled", level="error", kind="breaks",
     needs=(f"{catalog.ROOT}/service", AUTO_CONFIG_VALUE), docs=(INSTALL,),
 )
 def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -578,7 +578,7 @@ def _reported_true(setting: Setting | None) -> bool:
 
 
 @rule(
-    code="WRM508", name="remote-shell-disabled", level="note", needs=(f"{catalog.ROOT}/winrs",),
+    code="WRM508", name="remote-shell-disabled", level="note", kind="breaks", needs=(f"{catalog.ROOT}/winrs",),
     docs=(INSTALL,),
 )
 def remote_shell_disabled(host: Host, ctx: Context) -> Iterator[Finding]:

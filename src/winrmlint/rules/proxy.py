@@ -9,8 +9,7 @@ from winrmlint.findings import Finding
 from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.rules.base import TROUBLE, Context, enumerate_words, known_text, rule
-from winrmlint.rules.trusted_hosts import entries as trusted_entries
-from winrmlint.rules.trusted_hosts import trusted_hosts
+from winrmlint.model import trusted_hosts as trusted
 
 # WinHTTP's bypass token for names without a dot (NetBIOS names such as `Server01`).
 LOCAL = "<local>"
@@ -42,7 +41,7 @@ def known_stripped(setting: Setting | None) -> str | None:
 
 
 @rule(
-    code="WRM511", name="winhttp-proxy-in-path", level="note", needs=("winhttp",),
+    code="WRM511", name="winhttp-proxy-in-path", level="note", kind="breaks", needs=("winhttp",),
     docs=(TROUBLE,),
 )
 def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -101,8 +100,8 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
     if proxy is None or not server or bypass_setting is None or bypass_text is None:
         return
     bypass = bypass_entries(bypass_text)
-    trusted = trusted_hosts(host)
-    uncovered = [e for e in trusted_entries(str(trusted.value)) if e and not bypassed(e, bypass)] if trusted else []
+    listed = trusted.of(host)
+    uncovered = [e for e in trusted.entries(str(listed.value)) if e and not bypassed(e, bypass)] if listed else []
     lacks_local = not any(entry.lower() == LOCAL for entry in bypass)
     if not lacks_local and not uncovered:
         return
@@ -127,5 +126,5 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
         message,
         fix=f'`netsh winhttp set proxy proxy-server="{server}" bypass-list="{new_list}"`, or per session '
         "`New-PSSessionOption -ProxyAccessType NoProxyServer` passed with `-SessionOption`",
-        related=[bypass_setting.location, *([trusted.location] if uncovered and trusted else [])],
+        related=[bypass_setting.location, *([listed.location] if uncovered and listed else [])],
     )

@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host, Setting, cut_short
 from winrmlint.model.values import Source
-from winrmlint.rules.base import INSTALL, TROUBLE, Context, cut_short, literal, remedy, rule, shown
+from winrmlint.rules.base import INSTALL, TROUBLE, Context, literal, remedy, rule, shown
 
 ENVELOPE = f"{catalog.ROOT}/MaxEnvelopeSizekb"
 ENVELOPE_MINIMUM = 500  # the modern default (reference §1.1)
@@ -67,24 +67,27 @@ def raise_to(setting: Setting, wanted: int) -> str:
 
 
 def below_default(host: Host, ctx: Context, path: str) -> Iterator[Finding]:
-    """One finding when a setting is below its modern Windows default."""
+    """One finding when a setting is below its modern Windows default, or the site's floor."""
     setting = host.get(path)
     value = number(setting)
     default = catalog.BY_PATH[path].default
     if setting is None or value is None or not isinstance(default, int):
         return
-    if value >= default or (value == 0 and path in UNLIMITED_AT_ZERO):
+    name = path.rsplit("/", 1)[1]
+    floor = ctx.options.floor(name, default)
+    if value >= floor or (value == 0 and path in UNLIMITED_AT_ZERO):
         return
+    why = "the site's floor (configuration)" if ctx.options.has_floor(name) else "the modern Windows default"
     yield ctx.finding(
         host,
         setting,
-        f"{label(path)} is {shown(setting)}; expected at least `{default}`, the modern Windows default",
-        fix=raise_to(setting, default),
+        f"{label(path)} is {shown(setting)}; expected at least `{floor}`, {why}",
+        fix=raise_to(setting, floor),
     )
 
 
 @rule(
-    code="WRM701", name="envelope-size-too-small", level="warning", needs=(ENVELOPE,),
+    code="WRM701", name="envelope-size-too-small", level="warning", kind="breaks", needs=(ENVELOPE,),
     docs=(TROUBLE, INSTALL),
 )
 def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -126,18 +129,19 @@ def envelope_size_too_small(host: Host, ctx: Context) -> Iterator[Finding]:
     """
     setting = host.get(ENVELOPE)
     value = number(setting)
-    if setting is None or value is None or value >= ENVELOPE_MINIMUM:
+    minimum = ctx.options.floor("MaxEnvelopeSizekb", ENVELOPE_MINIMUM)
+    if setting is None or value is None or value >= minimum:
         return
     yield ctx.finding(
         host,
         setting,
-        f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{ENVELOPE_MINIMUM}`",
-        fix=remedy(setting, ENVELOPE_MINIMUM),
+        f"Config `MaxEnvelopeSizekb` is {shown(setting)}; expected at least `{minimum}`",
+        fix=remedy(setting, minimum),
     )
 
 
 @rule(
-    code="WRM702", name="quota-below-default", level="warning",
+    code="WRM702", name="quota-below-default", level="warning", kind="breaks",
     needs=(f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"), docs=(TROUBLE,),
 )
 def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -199,7 +203,7 @@ def quota_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM703", name="timeout-below-default", level="warning",
+    code="WRM703", name="timeout-below-default", level="warning", kind="breaks",
     needs=(f"{catalog.ROOT}/MaxTimeoutms", f"{catalog.ROOT}/service", f"{catalog.ROOT}/winrs"),
     docs=(TROUBLE,),
 )
@@ -249,7 +253,7 @@ def timeout_below_default(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM704", name="envelope-size-unsupported", level="warning", needs=(ENVELOPE,),
+    code="WRM704", name="envelope-size-unsupported", level="warning", kind="breaks", needs=(ENVELOPE,),
     docs=(INSTALL,),
 )
 def envelope_size_unsupported(host: Host, ctx: Context) -> Iterator[Finding]:

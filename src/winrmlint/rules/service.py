@@ -69,7 +69,7 @@ def configured(host: Host) -> Configured:
 
 
 @rule(
-    code="WRM507", name="winrm-service-not-automatic", level="warning", needs=(SERVICE,),
+    code="WRM507", name="winrm-service-not-automatic", level="warning", kind="breaks", needs=(SERVICE,),
     docs=(TROUBLE,),
 )
 def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -181,7 +181,7 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM512", name="winrm-service-stopped", level="error", needs=(SERVICE,),
+    code="WRM512", name="winrm-service-stopped", level="error", kind="breaks", needs=(SERVICE,),
     docs=(TROUBLE,),
 )
 def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:

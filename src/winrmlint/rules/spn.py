@@ -6,15 +6,22 @@ dump of the run feeds one directory, and a finding goes to the host whose connec
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
-from functools import cache
+from dataclasses import dataclass
 
 from winrmlint.findings import Finding
-from winrmlint.model import catalog, paths
+from winrmlint.model import catalog
 from winrmlint.model.host import Host, Setting
-from winrmlint.model.values import SpnEntry, SpnQuery
+from winrmlint.model.spn_directory import (
+    COMPUTER_CLASSES,
+    Directory,
+    Identity,
+    Registration,
+    common_name,
+    identity,
+    same_account,
+)
+from winrmlint.model.values import SpnQuery
 from winrmlint.rules.base import ENTRA, JOIN, SPN, Context, enumerate_words, join_location, join_shown, rule
 from winrmlint.source import Location
 
@@ -26,164 +33,6 @@ SPN_PREFIXES = ("HTTP", "HOST", "WSMAN")
 # The ports WinRM listens on unless a listener says otherwise (winrm-reference.md §1.5)
 WINRM_PORTS = frozenset({5985, 5986})
 SPN_PATH = "spn"
-# Service classes of services that run as the computer (WinRM as Network Service, RDP, the
-# HOST aliases): the computer account is their rightful owner
-COMPUTER_CLASSES = frozenset({"http", "wsman", "host", "restrictedkrbhost", "termsrv"})
-
-_RDN_SPLIT = re.compile(r"(?<!\\),")
-
-
-# --- SPNs and accounts -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Spn:
-    """An SPN split as [MS-KILE] writes it: `serviceclass/host[:port][/servicename]`.
-
-    `service_class` and `host` are in lower case (SPNs compare without regard to case).
-    """
-
-    text: str
-    service_class: str
-    host: str
-    port: str | None
-
-    @classmethod
-    def parse(cls, text: str) -> Spn:
-        service_class, _, rest = text.partition("/")
-        host, colon, port = rest.split("/", 1)[0].partition(":")
-        return cls(text, service_class.lower(), host.lower(), port if colon else None)
-
-
-@cache
-def common_name(dn: str) -> str:
-    """The first RDN's value of a DN (`CN=WEB01,OU=…` → `WEB01`), escapes kept as written."""
-    first = _RDN_SPLIT.split(dn, 1)[0].strip()
-    kind, _, value = first.partition("=")
-    return value.strip() if kind.strip().upper() == "CN" else ""
-
-
-@cache
-def dn_domain(dn: str) -> str:
-    """The DNS domain of a DN's `DC=` components: `…,DC=corp,DC=contoso,DC=com` → `corp.contoso.com`."""
-    parts = [p.strip() for p in _RDN_SPLIT.split(dn)]
-    return ".".join(p.split("=", 1)[1].strip().lower() for p in parts if p.upper().startswith("DC="))
-
-
-@dataclass(frozen=True)
-class Registration:
-    """One SPN on one account, as some bundle of the run shows it (`host` is that bundle's host)."""
-
-    spn: Spn
-    account: str
-    location: Location
-    host: Host
-    account_key: str  # the DN in lower case, spaces folded: one account however a dump spells it
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.spn.text.lower(), self.account_key)
-
-
-@dataclass
-class Directory:
-    """Every SPN registration of the run, one per (SPN, account), first showing first, indexed.
-
-    The same registration shown by two dumps (a `setspn -L` in one bundle, a `setspn -Q` in
-    another) is one fact, not a duplicate; `shown_at` keeps every line that shows it.
-    """
-
-    by_account_cn: dict[str, list[Registration]] = field(default_factory=dict)
-    by_host_label: dict[str, list[Registration]] = field(default_factory=dict)
-    by_spn: dict[str, list[Registration]] = field(default_factory=dict)
-    shown_at: dict[tuple[str, str], list[Location]] = field(default_factory=dict)
-
-    @classmethod
-    def of(cls, hosts: Sequence[Host]) -> Directory:
-        found = cls()
-        entries: list[tuple[SpnEntry, Host]] = [(e, h) for h in hosts for e in h.spns]
-        for entry, host in sorted(entries, key=lambda item: (item[0].location, item[1].name.lower())):
-            account = " ".join(entry.account.lower().split())
-            reg = Registration(Spn.parse(entry.spn), entry.account, entry.location, host, account)
-            seen = found.shown_at.setdefault(reg.key, [])
-            seen.append(entry.location)
-            if len(seen) > 1:
-                continue
-            found.by_account_cn.setdefault(common_name(reg.account).lower(), []).append(reg)
-            found.by_host_label.setdefault(reg.spn.host.split(".", 1)[0], []).append(reg)
-            found.by_spn.setdefault(reg.spn.text.lower(), []).append(reg)
-        return found
-
-    def account_of(self, who: Identity) -> list[Registration]:
-        """The registrations of the host's computer account."""
-        return self.by_account_cn.get(who.short, [])
-
-    def naming(self, short: str) -> list[Registration]:
-        """The registrations whose SPN's host part starts with this name."""
-        return self.by_host_label.get(short, [])
-
-    def showings(self, reg: Registration) -> list[Location]:
-        """Every other line of the run that shows this registration."""
-        return sorted(loc for loc in self.shown_at.get(reg.key, []) if loc != reg.location)
-
-
-@dataclass(frozen=True)
-class Identity:
-    """The names a host answers to: its short name and the FQDNs the run shows for it."""
-
-    short: str
-    fqdns: tuple[str, ...]
-
-    @property
-    def shown(self) -> str:
-        return self.short.upper()
-
-    @property
-    def spn_names(self) -> list[str]:
-        """The names SPNs are registered for: the short name and the FQDN (the article's two commands)."""
-        return [self.short, *self.fqdns[:1]]
-
-    def named(self, name: str) -> bool:
-        """Whether an SPN's host part names this host (without an FQDN known, by its first label)."""
-        name = name.lower()
-        if name == self.short or name in self.fqdns:
-            return True
-        return not self.fqdns and name.split(".", 1)[0] == self.short
-
-    def is_computer_account(self, dn: str) -> bool:
-        # a computer account's CN is the computer's (NetBIOS) name
-        return common_name(dn).lower() == self.short
-
-
-def identity(host: Host, spns: Directory) -> Identity:
-    """The host's short name and FQDNs: from a manifest, dsregcmd's `Device Name`, a dotted
-    `DomainName`, listener `Hostname`s, and its computer account (the DN's `DC=` parts and the
-    names of its own `HOST/` and `WSMAN/` SPNs)."""
-    short = host.name.split(".", 1)[0].lower()
-    found: list[str] = []
-
-    def add(name: object) -> None:
-        if isinstance(name, str) and "." in name and name.split(".", 1)[0].lower() == short:
-            found.append(name.strip().lower())
-
-    # `host/fqdn` holds every dotted name an input gives the host: a manifest's `fqdn`, dsregcmd's
-    # `Device Name`, the WSMan: drive's computer name; the effective one first
-    fqdn = host.get(paths.HOST_FQDN)
-    for reading in fqdn.readings if fqdn is not None else ():
-        add(reading.value)
-    domain = host.get(paths.HOST_DOMAIN)
-    if domain is not None and isinstance(domain.value, str) and "." in domain.value:
-        add(f"{short}.{domain.value}")
-    for listener in host.listeners():
-        hostname = listener.prop("Hostname")
-        add(hostname.value if hostname else None)
-    for reg in spns.by_account_cn.get(short, []):
-        domain_name = dn_domain(reg.account)
-        if domain_name:
-            add(f"{short}.{domain_name}")
-        if reg.spn.service_class in ("host", "wsman"):
-            add(reg.spn.host)
-    return Identity(short, tuple(dict.fromkeys(found)))
 
 
 def winrm_ports(host: Host) -> frozenset[int]:
@@ -244,7 +93,7 @@ def set_prefix(value: str) -> str:
 
 
 @rule(
-    code="WRM401", name="http-spn-owned-by-other-account", level="error", needs=(), docs=(SPN,),
+    code="WRM401", name="http-spn-owned-by-other-account", level="error", kind="breaks", needs=(), docs=(SPN,),
     fleet=True,
 )
 def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -389,7 +238,7 @@ def _stray_fix(reg: Registration, who: Identity) -> str:
     )
 
 
-@rule(code="WRM402", name="duplicate-spn", level="error", needs=(), docs=(SPN,), fleet=True)
+@rule(code="WRM402", name="duplicate-spn", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True)
 def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
     """One SPN is registered on more than one account.
 
@@ -451,7 +300,7 @@ def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
         if first.spn.service_class in COMPUTER_CLASSES:
             # WinRM and the other services of these classes run as the computer: its account keeps them
             short = who.short if who is not None else first.spn.host.split(".", 1)[0]
-            keep = [r for r in regs if common_name(r.account).lower() == short]
+            keep = [r for r in regs if same_account(common_name(r.account), short)]
         accounts = enumerate_words([f"`{r.account}`" for r in regs])
         if len(keep) == 1:
             drop = [r for r in regs if r is not keep[0]]
@@ -493,7 +342,7 @@ def _by_label(owners: dict[str, tuple[Host, Identity]], name: str) -> tuple[Host
     return found if found is not None and found[1].named(name) else None
 
 
-@rule(code="WRM403", name="wsman-spn-missing", level="error", needs=(), docs=(SPN,), fleet=True)
+@rule(code="WRM403", name="wsman-spn-missing", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True)
 def wsman_spn_missing(host: Host, ctx: Context) -> Iterator[Finding]:
     """Clients ask for `WSMAN/` SPNs that a host's computer account does not hold.
 
@@ -638,7 +487,7 @@ def _not_found(queries: Sequence[SpnQuery], wanted: str) -> Location | None:
 
 
 @rule(
-    code="WRM404", name="entra-only-http-spn-prefix", level="warning", needs=(JOIN,), docs=(ENTRA,),
+    code="WRM404", name="entra-only-http-spn-prefix", level="warning", kind="breaks", needs=(JOIN,), docs=(ENTRA,),
 )
 def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     """An Entra-only joined machine's WinRM client uses the `HTTP` SPN prefix.
@@ -724,7 +573,7 @@ def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule(code="WRM405", name="spn-prefix-invalid", level="error", needs=("winrm/config/client",), docs=(SPN,))
+@rule(code="WRM405", name="spn-prefix-invalid", level="error", kind="breaks", needs=("winrm/config/client",), docs=(SPN,))
 def spn_prefix_invalid(host: Host, ctx: Context) -> Iterator[Finding]:
     """The client's `spn_prefix` is not `HTTP`, `HOST` or `WSMAN`.
 

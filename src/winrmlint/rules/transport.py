@@ -43,7 +43,7 @@ def policy_http_listener(host: Host) -> Setting | None:
 
 
 @rule(
-    code="WRM101", name="client-allow-unencrypted", level="error", needs=("winrm/config/client",),
+    code="WRM101", name="client-allow-unencrypted", level="error", kind="exposure", needs=("winrm/config/client",),
     docs=(AUTH,), security_severity=7.5, cwe=("CWE-319",),
     baselines=("STIG WN10-CC-000335", "WN11-CC-000335", "WN16-CC-000510", "WN19-CC-000480",
                "WN22-CC-000480", "CIS 18.10.88.1.2"),
@@ -87,7 +87,7 @@ def client_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM102", name="service-allow-unencrypted", level="error", needs=("winrm/config/service",),
+    code="WRM102", name="service-allow-unencrypted", level="error", kind="exposure", needs=("winrm/config/service",),
     docs=(AUTH,), security_severity=7.5, cwe=("CWE-319",),
     baselines=("STIG WN10-CC-000350", "WN11-CC-000350", "WN16-CC-000540", "WN19-CC-000510",
                "WN22-CC-000510", "CIS 18.10.88.2.3"),
@@ -129,7 +129,7 @@ def service_allow_unencrypted(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM103", name="basic-over-http", level="error", needs=(catalog.LISTENERS, AUTO_CONFIG_VALUE),
+    code="WRM103", name="basic-over-http", level="error", kind="exposure", needs=(catalog.LISTENERS, AUTO_CONFIG_VALUE),
     docs=(AUTH,), security_severity=9.1, cwe=("CWE-523",),
 )
 def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -238,7 +238,7 @@ def basic_over_http(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM104", name="compatibility-listener", level="note",
+    code="WRM104", name="compatibility-listener", level="note", kind="exposure",
     needs=("winrm/config/service", catalog.LISTENERS), docs=(INSTALL,), security_severity=3.1,
 )
 def compatibility_listener(host: Host, ctx: Context) -> Iterator[Finding]:

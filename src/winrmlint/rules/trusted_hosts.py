@@ -2,127 +2,25 @@
 
 from __future__ import annotations
 
-import ipaddress
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from winrmlint.findings import Finding
+from winrmlint.model import trusted_hosts as trusted
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.values import Source
 from winrmlint.rules.base import ENTRA, JOIN, TROUBLE, Context, join_location, join_shown, remedy, rule
 
-TRUSTED_HOSTS = "winrm/config/client/TrustedHosts"
-# The "Trusted Hosts" policy stores the list in TrustedHostsList, maxLength 1024 (reference §1.2)
-GPO_MAX_LENGTH = 1024
+TRUSTED_HOSTS = trusted.PATH
+GPO_MAX_LENGTH = trusted.GPO_MAX_LENGTH
 PLACEHOLDER = "<the hosts you connect to, or *.<your domain>>"
-
-# A name, an IPv4 address or a wildcard pattern: letters, digits, `-`, `_`, `.` and `*`
-# (about_Remote_Troubleshooting: "computer names, IP addresses, and fully-qualified domain names.
-# Wildcards are permitted."); IPv6 addresses go in brackets (reference §1.2).
-_NAME = re.compile(r"^[\w.*-]+$")
-_URL = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-_WITH_PORT = re.compile(r"^(?P<host>\[[^\]]*\]|[^:\[\]]+):(?P<port>\d+)$")
-_IPV4_PATTERN = re.compile(r"^(?:\d{1,3}|\*)(?:\.(?:\d{1,3}|\*)){1,3}$")
-_QUOTES = "\"'\u2018\u2019\u201c\u201d"
-
-
-def entries(value: str) -> list[str]:
-    """The comma-separated entries, stripped: `a, b` is what the documented `"$cur, $new"` makes."""
-    return [part.strip() for part in value.split(",")]
-
-
-def trusted_hosts(host: Host) -> Setting | None:
-    setting = host.get(TRUSTED_HOSTS)
-    if setting is None or not isinstance(setting.value, str) or not setting.value.strip():
-        return None
-    return setting
 
 
 def subject(setting: Setting) -> str:
     return "Client `TrustedHosts`" + (" (set by Group Policy)" if setting.source is Source.GPO else "")
 
 
-def is_ipv6(text: str) -> bool:
-    try:
-        ipaddress.IPv6Address(text)
-    except ValueError:
-        return False
-    return True
-
-
-def is_ip_entry(entry: str) -> bool:
-    """An IPv4 address or pattern (`10.0.0.*`), or an IPv6 address with or without brackets."""
-    if _IPV4_PATTERN.match(entry) and any(c.isdigit() for c in entry):
-        return True
-    inner = entry[1:-1] if entry.startswith("[") and entry.endswith("]") else entry
-    return ":" in inner and is_ipv6(inner)
-
-
-@dataclass(frozen=True)
-class Flaw:
-    """What is wrong with one entry, and the entries it should have been (empty: not repairable)."""
-
-    problem: str
-    repaired: tuple[str, ...]
-
-
-def flaw(entry: str) -> Flaw | None:
-    """Why WinRM would not read this entry as a name, IP or wildcard pattern, if it would not."""
-    if any(q in entry for q in _QUOTES):
-        inner = entry.translate({ord(q): None for q in _QUOTES}).strip()
-        return Flaw("contains quotes", repair(inner))
-    if ";" in entry:
-        return Flaw("separates hosts with `;`", repair_all(re.split(r"[;\s]+", entry)))
-    if any(c.isspace() for c in entry):
-        return Flaw("contains spaces", repair_all(entry.split()))
-    if _URL.match(entry):
-        host = urlsplit(entry).hostname or ""
-        fixed = f"[{host}]" if is_ipv6(host) else host
-        return Flaw("is a URL, not a host name", repair(fixed) if fixed else ())
-    if entry.startswith("[") and entry.endswith("]"):
-        inner = entry[1:-1]
-        if is_ipv6(inner) or (inner and re.fullmatch(r"[0-9A-Fa-f:.*]+", inner) and "*" in inner):
-            return None
-        return Flaw("is not an IPv6 address in brackets", ())
-    if is_ipv6(entry):
-        return Flaw("is an IPv6 address without brackets", (f"[{entry}]",))
-    port = _WITH_PORT.match(entry)
-    if port:
-        return Flaw(f"carries a port (`:{port['port']}`)", repair(port["host"]))
-    if not _NAME.match(entry):
-        bad = sorted({c for c in entry if not re.match(r"[\w.*-]", c)})
-        return Flaw("contains " + ", ".join(f"`{c}`" for c in bad), ())
-    if entry.startswith(".") or ".." in entry:
-        fixed = re.sub(r"\.{2,}", ".", entry)
-        fixed = "*" + fixed if fixed.startswith(".") else fixed
-        return Flaw("has an empty name label", (fixed,))
-    return None
-
-
-def repair(entry: str) -> tuple[str, ...]:
-    """The valid entries that a malformed one stands for; empty when it cannot be guessed."""
-    if not entry:
-        return ()
-    found = flaw(entry)
-    if found is None:
-        return (entry,)
-    return found.repaired
-
-
-def repair_all(parts: list[str]) -> tuple[str, ...]:
-    out: list[str] = []
-    for part in parts:
-        fixed = repair(part.strip())
-        if not fixed and part.strip():
-            return ()
-        out.extend(fixed)
-    return tuple(out)
-
-
 @rule(
-    code="WRM301", name="trustedhosts-wildcard", level="warning", needs=("winrm/config/client",),
+    code="WRM301", name="trustedhosts-wildcard", level="warning", kind="exposure", needs=("winrm/config/client",),
     docs=(ENTRA, TROUBLE), security_severity=6.8, cwe=("CWE-287",),
 )
 def trustedhosts_wildcard(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -173,11 +71,11 @@ def trustedhosts_wildcard(host: Host, ctx: Context) -> Iterator[Finding]:
         TrustedHosts = *.contoso.com
     ```
     """
-    setting = trusted_hosts(host)
+    setting = trusted.of(host)
     if setting is None:
         return
-    listed = entries(setting.value)  # type: ignore[arg-type]
-    if "*" not in listed:
+    listed = trusted.entries(setting.value)  # type: ignore[arg-type]
+    if "*" not in listed or ctx.options.accepts_trusted_host("*"):
         return
     rest = [e for e in listed if e and e != "*"]
     found = "is `*`" if not rest else "contains the entry `*`"
@@ -191,7 +89,7 @@ def trustedhosts_wildcard(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM302", name="trustedhosts-malformed", level="error", needs=("winrm/config/client",),
+    code="WRM302", name="trustedhosts-malformed", level="error", kind="breaks", needs=("winrm/config/client",),
     docs=(TROUBLE,),
 )
 def trustedhosts_malformed(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -244,7 +142,7 @@ def trustedhosts_malformed(host: Host, ctx: Context) -> Iterator[Finding]:
         TrustedHosts = srv01.contoso.com,srv02.contoso.com [Source="GPO"]
     ```
     """
-    setting = trusted_hosts(host)
+    setting = trusted.of(host)
     if setting is None:
         return
     value: str = setting.value.strip()  # type: ignore[union-attr]
@@ -253,18 +151,18 @@ def trustedhosts_malformed(host: Host, ctx: Context) -> Iterator[Finding]:
     repaired: list[str] = []
     lost: list[str] = []
     body = value
-    if len(value) >= 2 and value[0] in _QUOTES and value[-1] in _QUOTES:
+    if len(value) >= 2 and value[0] in trusted.QUOTES and value[-1] in trusted.QUOTES:
         # a whole list in quotes: one finding, then its entries are judged as WinRM would see them
         body = value[1:-1].strip()
         problems.append(("quoted", f"{who} is wrapped in quotes; expected the bare list `{_shorten(body)}`"))
-    listed = entries(body)
+    listed = trusted.entries(body)
     if "" in listed and len(listed) > 1:
         problems.append(("empty", f"{who} has an empty entry (two commas in a row, or a comma at either "
                                   "end); expected entries separated by single commas"))
     for entry in listed:
         if not entry:
             continue
-        found = flaw(entry)
+        found = trusted.flaw(entry)
         if found is None:
             repaired.append(entry)
             continue
@@ -297,8 +195,8 @@ def trustedhosts_malformed(host: Host, ctx: Context) -> Iterator[Finding]:
 
 def _domain_pattern(names: list[str]) -> str:
     """`*.corp.contoso.com` when every entry is a name in that one domain, else ``."""
-    domains = {n.split(".", 1)[1].lower() for n in names if "." in n and not is_ip_entry(n)}
-    if len(domains) == 1 and all("." in n and not is_ip_entry(n) for n in names):
+    domains = {n.split(".", 1)[1].lower() for n in names if "." in n and not trusted.is_ip_entry(n)}
+    if len(domains) == 1 and all("." in n and not trusted.is_ip_entry(n) for n in names):
         return "*." + domains.pop()
     return ""
 
@@ -308,7 +206,7 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 
 @rule(
-    code="WRM304", name="trustedhosts-ip-entries", level="note", needs=("winrm/config/client",),
+    code="WRM304", name="trustedhosts-ip-entries", level="note", kind="exposure", needs=("winrm/config/client",),
     docs=(TROUBLE,),
 )
 def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -350,10 +248,13 @@ def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
         TrustedHosts = srv01.contoso.com,srv02.contoso.com
     ```
     """
-    setting = trusted_hosts(host)
+    setting = trusted.of(host)
     if setting is None:
         return
-    ips = [e for e in entries(setting.value) if e and is_ip_entry(e)]  # type: ignore[arg-type]
+    ips = [
+        e for e in trusted.entries(setting.value)  # type: ignore[arg-type]
+        if e and trusted.is_ip_entry(e) and not ctx.options.accepts_trusted_host(e)
+    ]
     if not ips:
         return
     patterns = any("*" in e for e in ips)
@@ -378,7 +279,7 @@ _NOT_DOMAIN = ("workgroup", "entra")
 
 
 @rule(
-    code="WRM303", name="workgroup-client-without-trust", level="warning", needs=(JOIN,),
+    code="WRM303", name="workgroup-client-without-trust", level="warning", kind="breaks", needs=(JOIN,),
     docs=(ENTRA, TROUBLE),
 )
 def workgroup_client_without_trust(host: Host, ctx: Context) -> Iterator[Finding]:

@@ -13,7 +13,7 @@ LATFP = paths.LATFP
 
 
 @rule(
-    code="WRM604", name="workgroup-admin-token-filtered", level="note", needs=(JOIN,), docs=(AUTH,),
+    code="WRM604", name="workgroup-admin-token-filtered", level="note", kind="breaks", needs=(JOIN,), docs=(AUTH,),
 )
 def workgroup_admin_token_filtered(host: Host, ctx: Context) -> Iterator[Finding]:
     """Outside a domain, only the built-in Administrator can use WinRM with Negotiate.
@@ -95,7 +95,7 @@ UAC_POLICY = (
 
 
 @rule(
-    code="WRM601", name="local-account-token-filter-policy", level="warning", needs=(LATFP,),
+    code="WRM601", name="local-account-token-filter-policy", level="warning", kind="exposure", needs=(LATFP,),
     docs=(TROUBLE, AUTH), security_severity=6.3,
     baselines=("STIG WN10-CC-000037", "WN11-CC-000037", "WN16-MS-000020", "WN19-MS-000020",
                "WN22-MS-000020", "CIS 18.4.1"),

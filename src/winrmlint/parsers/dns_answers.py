@@ -1,0 +1,82 @@
+"""Parser for `Resolve-DnsName <name>` captured on the client: what a name resolves to
+(connection-model §5, step 9). Both shapes PowerShell prints: the table (`Name Type TTL Section
+IPAddress|NameHost`) and, for mixed answers, Format-List records (`QueryType`, `IP4Address`,
+`IP6Address`, `NameHost`); and the error for a name that does not exist.
+
+Each name becomes `dns/<name>/Address` (a list), `dns/<name>/CNAME`, or `dns/<name>/Missing`
+(true), names in lower case; the collection covers `dns/<name>` for every name it shows.
+"""
+
+from __future__ import annotations
+
+import re
+
+from winrmlint.model.values import ParsedDump, ParseError, Reading
+from winrmlint.parsers.text import format_list_records, is_prompt
+from winrmlint.source import SourceText
+
+FORMAT = "dns-answers"
+PREFIX = "dns"
+_HEADER = re.compile(r"^\s*Name\s+Type\s+TTL\s+Section\s+(?:IPAddress|NameHost)\s*$", re.IGNORECASE)
+_ROW = re.compile(r"^\s*(?P<name>[\w.\-]+)\s+(?P<type>A|AAAA|CNAME)\s+\d+\s+\w+\s+(?P<data>\S+)\s*$", re.IGNORECASE)
+# `Resolve-DnsName : web9.corp.contoso.com : DNS name does not exist`
+_MISSING = re.compile(r"^\s*Resolve-DnsName\s*:\s*(?P<name>[\w.\-]+)\s*:\s*DNS name does not exist", re.IGNORECASE)
+
+
+def _facts(source: SourceText) -> list[tuple[str, str, str, int]]:
+    """(name, kind, value, line): kind `Address`, `CNAME` or `Missing`."""
+    found: list[tuple[str, str, str, int]] = []
+    in_table = False
+    for number, line in enumerate(source.lines, 1):
+        if _HEADER.match(line):
+            in_table = True
+            continue
+        missing = _MISSING.match(line)
+        if missing:
+            found.append((missing["name"].lower(), "Missing", "true", number))
+            continue
+        row = _ROW.match(line) if in_table else None
+        if row:
+            kind = "CNAME" if row["type"].upper() == "CNAME" else "Address"
+            found.append((row["name"].lower(), kind, row["data"].lower() if kind == "CNAME" else row["data"], number))
+        elif not line.strip() or is_prompt(line):
+            in_table = False
+    for record in format_list_records(source):
+        fields = {f.name.lower(): f for f in record}
+        if "name" not in fields or "querytype" not in fields or "section" not in fields:
+            continue
+        name = fields["name"].value.strip().lower()
+        for key in ("ip4address", "ip6address"):
+            if key in fields:
+                found.append((name, "Address", fields[key].value.strip(), fields[key].line))
+        if "namehost" in fields and fields["querytype"].value.strip().upper() == "CNAME":
+            found.append((name, "CNAME", fields["namehost"].value.strip().lower(), fields["namehost"].line))
+    return found
+
+
+def sniff(source: SourceText) -> int:
+    head = SourceText(source.uri, source.lines[:80], source.encoding)
+    if any(_HEADER.match(line) for line in head.lines) or any(_MISSING.match(line) for line in head.lines):
+        return 90
+    return 85 if _facts(head) and any("Resolve-DnsName" in line for line in head.lines) else 0
+
+
+def parse(source: SourceText) -> ParsedDump:
+    facts = _facts(source)
+    if not facts:
+        line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
+        raise ParseError("no Resolve-DnsName answer (A, AAAA or CNAME) and no 'DNS name does not exist'", line)
+    dump = ParsedDump(FORMAT)
+    addresses: dict[str, list[tuple[str, int]]] = {}
+    for name, kind, value, line in facts:
+        dump.coverage.setdefault(f"{PREFIX}/{name}", source.at(line))
+        if kind == "Address":
+            addresses.setdefault(name, []).append((value, line))
+        elif kind == "CNAME":
+            dump.readings.append(Reading(f"{PREFIX}/{name}/CNAME", value, source.at(line), raw=value, origin=FORMAT))
+        else:
+            dump.readings.append(Reading(f"{PREFIX}/{name}/Missing", True, source.at(line), raw="DNS name does not exist", origin=FORMAT))
+    for name, found in addresses.items():
+        values = tuple(dict.fromkeys(v for v, _ in found))
+        dump.readings.append(Reading(f"{PREFIX}/{name}/Address", values, source.at(found[0][1]), raw=", ".join(values), origin=FORMAT))
+    return dump
