@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import errno
+import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -14,7 +16,9 @@ import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES, assert_valid_sarif
-from winrmlint import cli
+from winrmlint import bundle as bundle_module
+from winrmlint import cli, engine
+from winrmlint.output import escape, text
 
 LEGACY = FIXTURES / "bundles" / "web01-legacy"
 runner = CliRunner()
@@ -95,3 +99,97 @@ def test_json_and_sarif_are_utf8_on_a_cp1252_console(tmp_path: Path, fmt: str) -
     assert ("ünïcødé-名前" if fmt == "json" else "сервер-名前") in json.dumps(doc, ensure_ascii=False)
     parsed = winrmlint("parse", "-f", "jsonl", str(host), env={"PYTHONIOENCODING": "cp1252"})
     assert all(json.loads(line)["host"] for line in parsed.stdout.decode("utf-8").splitlines())
+
+
+# ------------------------------------------------------- nothing steers the reader's tools
+
+WORKFLOW = re.compile(r"^\s*(?:\x1b\[[0-9;]*m)*::|##\[", re.MULTILINE)
+
+
+def hostile_bundle(tmp_path: Path) -> Path:
+    """Workflow commands in a folder name, a file name and values (a wrapped line included)."""
+    host = bundle(tmp_path, "::warning title=all clear::0 findings")
+    config = (LEGACY / "winrm-config.txt").read_text().replace(
+        "TrustedHosts = *", "TrustedHosts = *,##[add-mask]WRM102,::error::fake,[click](https://evil.example) @admins"
+    )
+    (host / "winrm-config.txt").write_text(config)
+    shutil.move(host / "listeners.txt", host / "::stop-commands::x.txt")
+    (host / "dsregcmd.txt").unlink()  # the host is then named after its folder, at a line's start
+    return host
+
+
+def test_no_output_line_is_a_github_workflow_command(tmp_path: Path) -> None:
+    host = hostile_bundle(tmp_path)
+    run = engine.lint([str(host)], jobs=1)
+    for colour, width in ((False, None), (True, 40), (True, 72)):
+        stream = io.StringIO()
+        text.write(run, stream, colour=colour, width=width)
+        assert not WORKFLOW.search(stream.getvalue()), stream.getvalue()
+        assert "\\x3a:warning title=all clear" in stream.getvalue() and "#\\x23[add-mask]" in stream.getvalue()
+    result = runner.invoke(cli.app, ["lint", str(host)])
+    assert result.exit_code == 1 and not WORKFLOW.search(result.stdout)
+
+
+def test_messages_printing_dump_names_are_escaped(tmp_path: Path) -> None:
+    """The golden-host error listed the hosts' names raw (terminal escapes, workflow commands)."""
+    host = bundle(tmp_path, "\x1b]0;owned\x07::error::x")
+    (host / "dsregcmd.txt").unlink()
+    result = runner.invoke(cli.app, ["lint", "--golden", "nope\x1b[2J", str(host)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr and not WORKFLOW.search(result.stderr)
+    assert "\\x1b]0;owned\\x07" in result.stderr
+
+
+def test_a_host_name_from_a_dump_is_held_to_the_manifests_pattern(tmp_path: Path) -> None:
+    host = bundle(tmp_path, "web01")
+    dsregcmd = (LEGACY / "dsregcmd.txt").read_text()
+    for hostile in ("::error::owned", "web01`[x](https://e)", "web 01", "-web01", "a" * 64):
+        (host / "dsregcmd.txt").write_text(re.sub(r"Device Name : \S+", f"Device Name : {hostile}", dsregcmd))
+        assert engine.lint([str(host)], rules=(), jobs=1).hosts[0].host.name == "web01", hostile
+    (host / "dsregcmd.txt").write_text(re.sub(r"Device Name : \S+", "Device Name : WEB-01.corp.contoso.com", dsregcmd))
+    assert engine.lint([str(host)], rules=(), jobs=1).hosts[0].host.name == "WEB-01"
+
+
+def test_dump_text_in_sarif_is_never_a_link_and_markdown_renders_as_written(tmp_path: Path) -> None:
+    done = runner.invoke(cli.app, ["lint", "-f", "sarif", str(hostile_bundle(tmp_path))])
+    doc = json.loads(done.stdout)
+    assert_valid_sarif(doc)
+    texts = [r["message"]["text"] for r in doc["runs"][0]["results"]]
+    quoting = [t for t in texts if "click" in t]
+    assert quoting and all("\\[click\\](https://evil.example)" in t for t in quoting)
+    # every bracket in a message is escaped (SARIF §3.11.6): none can open an embedded link
+    assert not any(re.search(r"(?<!\\)\[", t) for t in texts)
+    assert escape.markdown("entry `[x](https://e) @admins` from @bob: see https://e [y](1)") == (
+        "entry `[x](https://e) @admins` from @\u2060bob: see https:\u2060//e \\[y\\]\\(1\\)"
+    )
+    assert escape.sarif_text("C:\\Windows [x]") == "C:\\Windows \\[x\\]"
+
+
+# ----------------------------------------------------------- files swapped while linting
+
+
+def test_a_file_swapped_for_a_fifo_or_a_link_after_listing_is_refused_not_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    host = bundle(tmp_path)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("Config\n    MaxEnvelopeSizekb = 1\n")
+    listed = bundle_module.discover
+
+    def swap_after_listing(paths, limits, cwd=None):
+        found = listed(paths, limits, cwd)
+        (host / "firewall.txt").unlink()
+        os.mkfifo(host / "firewall.txt")  # would block a plain open() for ever
+        (host / "registry.reg").unlink()
+        (host / "registry.reg").symlink_to(secret)  # would leak a file from outside the bundle
+        (host / "new.tmp").write_text("another file\n")
+        os.replace(host / "new.tmp", host / "dsregcmd.txt")  # another inode: not what was listed
+        return found
+
+    monkeypatch.setattr(engine, "discover", swap_after_listing)
+    run = engine.lint([str(host)], jobs=1)
+    errors = {f.uri.rsplit("/", 1)[-1]: f.error for f in run.files if f.error}
+    assert errors == {
+        "firewall.txt": "not read: not a regular file",
+        "registry.reg": "not read: file was replaced by a symbolic link after it was listed",
+        "dsregcmd.txt": "not read: file was replaced after it was listed",
+    }
+    assert not any(r.value == 1 for r in run.hosts[0].host.get("winrm/config/MaxEnvelopeSizekb").readings)

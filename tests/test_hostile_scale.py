@@ -197,3 +197,62 @@ def test_zip_bombs_next_to_a_host_cost_only_themselves(tmp_path: Path) -> None:
     assert [f.uri.rsplit("/", 2)[-2] for f in run.files if f.error] == ["big.zip", "ratio.zip", "liar.zip"]
     assert {(f.code, f.location.line, f.message) for f in run.findings if f.host == "web01"} == alone
     assert seconds < 5
+
+
+# 1 MB lines of each shape that was quadratic (issue 9's audit): reg_file `_HEX` (hex data then
+# spaces), session_configs `_TABLE_HEADER` (a padded header), wsman_drive `_HEADER`, manifest
+# `_KEY_LINE`, rules/session_configs `_ACE` (permission lists), and one XML element with very
+# many attributes (libxml2 is quadratic in them: refused past 256).
+MB = 1_000_000
+LONG_LINES = {
+    "reg-hex-spaces": '[HKEY_LOCAL_MACHINE\\SOFTWARE\\X]\n"A"=hex:' + " " * MB + "x",
+    "format-list-header": "Name" + " " * MB + ": x",
+    "format-table-header": "Name" + " " * (MB // 2) + "PSVersion\n----" + " " * (MB // 2) + "---------",
+    "wsman-drive-header": "   WSManConfig: Microsoft.WSMan.Management\\WSMan::localhost" + " " * MB + "\\Service",
+    "permission-list": "Name : microsoft.powershell\nPermission : BUILTIN\\Administrators" + " " * MB + "AccessAllowed",
+    "xml-attributes": f'<cfg:Config xmlns:cfg="http://schemas.microsoft.com/wbem/wsman/1/config" '
+    + " ".join(f'a{i}="1"' for i in range(MB // 9)) + "/>",
+}
+
+
+@pytest.mark.parametrize("shape", sorted(LONG_LINES))
+def test_a_1_mb_line_of_each_hostile_shape_is_linear_in_every_parser(shape: str) -> None:
+    source = SourceText.from_text("trap.txt", LONG_LINES[shape] + "\n")
+    for parser in parsers.PARSERS:
+        start = time.perf_counter()
+        parser.sniff(source)
+        try:
+            parser.parse(source)
+        except ParseError:
+            pass
+        # under a second alone (setspn, the slowest, is linear at about 0.9 s per MB here); the
+        # margin is for a loaded CI machine: a quadratic parser takes minutes on these lines
+        assert time.perf_counter() - start < 2, (shape, parser.FORMAT)
+
+
+def test_the_rules_and_the_manifest_are_linear_on_a_1_mb_line(tmp_path: Path) -> None:
+    from winrmlint import manifest
+    from winrmlint.model import permissions as session_rules
+
+    start = time.perf_counter()
+    session_rules._ACE.match("BUILTIN\\Administrators" + " " * MB + "x")
+    manifest._KEY_LINE.match(" " * MB + "x")
+    assert time.perf_counter() - start < 1
+
+
+def test_output_is_bounded_by_input_whatever_a_list_holds(tmp_path: Path) -> None:
+    """3,000 malformed TrustedHosts entries (44 KB): each finding quoted the whole list, and
+    the SARIF was 120 MB; values are now capped where findings are built, results per rule."""
+    from winrmlint.output import sarif
+
+    bundle = good_bundle(tmp_path)
+    config = (LEGACY / "winrm-config.txt").read_text()
+    entries = ",".join(f"bad host {i}!" for i in range(3000))
+    (bundle / "winrm-config.txt").write_text(config.replace("TrustedHosts = *", "TrustedHosts = " + entries))
+    run, _ = timed([bundle])
+    size = len(json.dumps(sarif.document(run)))
+    assert size < 2_000_000, size
+    wrm302 = [f for f in run.findings if f.code == "WRM302"]
+    assert len(wrm302) == Limits().max_results_per_rule + 1
+    assert wrm302[-1].message.startswith("2900 more WRM302 results on this host are not listed")
+    assert all(len(f.fix) < 3_000 and len(f.message) < 3_000 for f in run.findings)

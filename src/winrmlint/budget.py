@@ -2,7 +2,7 @@
 
 Each bound is applied in one place, whatever parser or rule produced the work: the engine calls
 `parse_cost` after each file, `fold` after each host's rules, and a finding's message passes
-through `clip_quoted` when it is built.
+and its fix pass through `clip_quoted` when it is built (rules/base.py).
 """
 
 from __future__ import annotations
@@ -24,19 +24,33 @@ def parse_cost(lines: int, dump: ParsedDump) -> int:
     return max(lines, parsed)
 
 
-def clip_quoted(message: str, most: int) -> str:
-    """The message with each quoted value cut to `most` characters: a value repeats in every
-    finding about it, so a 35 KB list would otherwise be copied into each."""
-    if len(message) <= most:
-        return message
+# characters of one quoted value, and of all the quoted values of one message or fix
+QUOTED_CHARS = 200
+QUOTED_TOTAL = 1_000
 
-    def cut(match: re.Match[str]) -> str:
+
+def clip_quoted(text: str, most: int = QUOTED_CHARS, total: int = QUOTED_TOTAL) -> str:
+    """`text` with each quoted value cut to `most` characters and at most `total` characters of
+    quoted values in all (the rest are counted, not shown): a value repeats in every finding
+    about it, so a 35 KB list would otherwise be copied into each finding and each fix."""
+    spans = list(_QUOTED.finditer(text))
+    if sum(len(m.group(1)) for m in spans) <= min(most, total) or not spans:
+        return text
+    out: list[str] = []
+    at = shown = 0
+    for index, match in enumerate(spans):
         value = match.group(1)
-        if len(value) <= most:
-            return match.group(0)
-        return f"`{value[:most]}…` ({len(value) - most} more characters)"
-
-    return _QUOTED.sub(cut, message)
+        if shown + min(len(value), most) > total:
+            rest = len(spans) - index
+            out.append(f"… ({rest} more quoted value{'s' if rest != 1 else ''} not shown)")
+            out.append(text[spans[-1].end() :])
+            return "".join(out)
+        out.append(text[at : match.start()])
+        out.append(match.group(0) if len(value) <= most else f"`{value[:most]}…` ({len(value) - most} more characters)")
+        shown += min(len(value), most)
+        at = match.end()
+    out.append(text[at:])
+    return "".join(out)
 
 
 def fold(findings: Iterable[Finding], most: int) -> list[Finding]:

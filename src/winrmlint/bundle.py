@@ -65,8 +65,6 @@ class Limits:
     # results of one rule on one host; past it they are folded into one summary result, so that
     # a run stays far under GitHub code scanning's 25,000 results
     max_results_per_rule: int = 100
-    # characters of a dump's value quoted in a message (`…` and the count past it)
-    max_quoted_chars: int = 200
 
 
 # The bytes read to recognise a file's format while deciding what is a host.

@@ -289,8 +289,10 @@ def _lint_and_write(targets, formats, settings, jobs, previous, include_suppress
         golden_host = settings.golden
         if golden_host and not any(r.host.name.lower() == golden_host.lower() for r in run.hosts):
             # a mistyped golden host would silently disable WRM802
-            names = ", ".join(sorted({r.host.name for r in run.hosts})) or "none"
-            _usage(f"--golden {golden_host!r} is not a host of this run (hosts: {names})")
+            from winrmlint.output.escape import neutralise, safe
+
+            names = ", ".join(sorted({safe(r.host.name) for r in run.hosts})) or "none"
+            _usage(neutralise(f"--golden {safe(repr(golden_host))} is not a host of this run (hosts: {names})"))
         threshold = Level(settings.fail_on)
         report = build(
             run,

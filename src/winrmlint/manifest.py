@@ -11,7 +11,7 @@ from winrmlint.model.values import ParsedDump, ParseError, Reading, Value
 from winrmlint.source import SourceText
 
 FORMAT = "bundle-manifest"
-_KEY_LINE = re.compile(r'^\s*[{,]?\s*"(\w+)"\s*:')
+_KEY_LINE = re.compile(r'^\s*(?:[{,]\s*)?"(\w+)"\s*:')
 # join state → (AzureAdJoined, DomainJoined), as dsregcmd /status would report them
 _JOIN = {"domain": (False, True), "hybrid": (True, True), "entra": (True, False), "workgroup": (False, False)}
 

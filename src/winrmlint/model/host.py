@@ -297,9 +297,11 @@ def build_host(name: str, bundle: str, dumps: Iterable[ParsedDump], files: list[
 
 def host_name(dumps: Iterable[ParsedDump], fallback: str) -> str:
     """The host's name as the dumps state it (short name first), else the bundle's name."""
+    from winrmlint.bundle import is_host_name  # held to the manifest's patterns: no hostile name
+
     names = [r for d in dumps for r in d.host_names]
     for path in (paths.HOST_NAME, paths.HOST_FQDN):
         for reading in names:
-            if reading.path == path and isinstance(reading.value, str) and reading.value:
+            if reading.path == path and isinstance(reading.value, str) and is_host_name(reading.value, path == paths.HOST_FQDN):
                 return reading.value.split(".")[0] if path == paths.HOST_FQDN else reading.value
     return fallback

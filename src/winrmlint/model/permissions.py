@@ -16,7 +16,7 @@ from winrmlint.model.sddl import DENY_TYPES, Dacl, parse_dacl, split_sddl
 
 DEFAULT = "Microsoft.PowerShell"
 STOCK_32BIT = "Microsoft.PowerShell32"
-_ACE = re.compile(r"^(?P<who>.+?)\s+(?P<kind>AccessAllowed|AccessDenied)$", re.IGNORECASE)
+_ACE = re.compile(r"^(?P<who>.*\S)\s+(?P<kind>AccessAllowed|AccessDenied)$", re.IGNORECASE)  # linear: no lazy `.+?` before `\s+`
 _CUT = re.compile(r"(?:\.\.\.|…)\}?$")
 # Permission names of the broad groups (reference §6; as Windows prints them in English), by the
 # SDDL alias that sddl.BROAD knows them by.

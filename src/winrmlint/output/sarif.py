@@ -17,6 +17,7 @@ import sarif_om as om
 from winrmlint import __version__, project
 from winrmlint.baseline import Previous
 from winrmlint.engine import RunResult
+from winrmlint.output.escape import sarif_text
 from winrmlint.output.report import of, Item, Report, message_with_fix
 from winrmlint.rules.base import Rule
 from winrmlint.source import Location
@@ -87,7 +88,7 @@ def result(item: Item, rule_index: int, artifact_index: dict[str, int]) -> om.Re
         rule_id=finding.code,
         rule_index=rule_index,
         level=finding.level.value,
-        message=om.Message(text=message_with_fix(finding)),
+        message=om.Message(text=sarif_text(message_with_fix(finding))),
         locations=[
             om.Location(
                 physical_location=physical(finding.location, artifact_index.get(finding.location.uri)),

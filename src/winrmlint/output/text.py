@@ -9,7 +9,7 @@ import textwrap
 from typing import TextIO
 
 from winrmlint.findings import Level
-from winrmlint.output.escape import safe
+from winrmlint.output.escape import guarded, safe
 from winrmlint.engine import RunResult
 from winrmlint.output.report import Item, Report, of
 from winrmlint.output.statistics import Statistics
@@ -59,6 +59,7 @@ def marker(item: Item) -> str:
 
 def write(given: Report | RunResult, stream: TextIO, colour: bool | None = None, width: int | None = None) -> None:
     """The report on `stream`; colour and width default to the stream's (a terminal's, or none)."""
+    stream = guarded(stream)  # no line, however wrapped, is a CI workflow command
     render(
         of(given),
         stream,

@@ -78,7 +78,17 @@ def atomic(path: Path) -> Iterator[TextIO]:
         with suppress(OSError):
             os.unlink(temporary)
         raise WriteError(target, err) from None
-    except BaseException:
+    except BaseException as stop:
+        # the CLI's exit with a verdict (0: clean, 1: findings) comes after a whole report
+        if getattr(stop, "exit_code", None) in (0, 1) or (isinstance(stop, SystemExit) and stop.code in (0, 1, None)):
+            try:
+                os.chmod(temporary, _mode_of(path))
+                os.replace(temporary, path)
+            except OSError as err:
+                with suppress(OSError):
+                    os.unlink(temporary)
+                raise WriteError(target, err) from None
+            raise
         with suppress(OSError):
             os.unlink(temporary)
         raise

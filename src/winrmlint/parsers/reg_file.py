@@ -21,7 +21,7 @@ _TAIL = r"(?:;|#|//|<-)"
 _KEY = re.compile(rf"^\[(?P<delete>-)?(?P<key>[^\]]+)\]\s*(?:{_TAIL}.*)?$")
 _VALUE = re.compile(r'^(?:(?P<default>@)|"(?P<name>(?:[^"\\]|\\.)*)")\s*=\s*(?P<data>.*)$')
 _DWORD = re.compile(rf"^dword:(?P<digits>[0-9a-f]{{1,8}})\s*(?:{_TAIL}.*)?$", re.IGNORECASE)
-_HEX = re.compile(rf"^hex(?:\((?P<type>[0-9a-f]{{1,8}})\))?:(?P<bytes>[^;#/<]*?)\s*(?:{_TAIL}.*)?$", re.IGNORECASE)
+_HEX = re.compile(rf"^hex(?:\((?P<type>[0-9a-f]{{1,8}})\))?:(?P<bytes>(?:[^;#/<]*[^;#/<\s])?)\s*(?:{_TAIL}.*)?$", re.IGNORECASE)
 _COMMENT_ONLY = re.compile(rf"^\s*(?:{_TAIL}.*)?$")
 _ESCAPE = re.compile(r"\\([\\\"])")
 _BATCH = re.compile(

@@ -30,7 +30,7 @@ _FIELD = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w\-]*)\s+:(?:\s(?P<val
 # records (`Get-PSSessionConfiguration : No session configuration matches …`)
 _COMMAND = re.compile(r"^(?P<lead>.*?)\bGet-PSSessionConfiguration\b(?!\s*:)(?P<args>.*)$", re.IGNORECASE)
 # Format-Table keeps Name first; the other headers are property names, never localised
-_TABLE_HEADER = re.compile(r"^\s*Name\s+(?:.*\s)?(?:PSVersion|StartupScript|RunAsUser|Permission|Enabled)\b",
+_TABLE_HEADER = re.compile(r"^\s*Name\s(?:.*\s)?(?:PSVersion|StartupScript|RunAsUser|Permission|Enabled)\b",
                            re.IGNORECASE)
 _WARNING = re.compile(r"^\s*WARNING:", re.IGNORECASE)
 # formats.md: PowerShell cuts a table cell, or a list after four items, with `...` (`…` in 7.x)

@@ -38,6 +38,9 @@ _ENUMERATE = re.compile(r"\bwinrm(?:\.cmd)?\s+(?:e|enum|enumerate)\s+winrm/confi
 # becomes a reading of about 1 KB: a 32 MiB line of `<a/>` would take gigabytes. A full
 # `winrm get winrm/config -format:xml` has about 200 tags.
 _MAX_TAGS = 200_000
+# a WinRM element has a namespace or two and `Source`; thousands on one element are an attack
+_MAX_ATTRIBUTES = 256
+_START_TAG = re.compile(r"<[^<>]*")
 
 
 @dataclass(frozen=True)
@@ -105,6 +108,11 @@ def _region(source: SourceText, dump: ParsedDump) -> _Region:
         raise ParseError("DTDs are not allowed", first + 1 + text.count("\n", 0, doctype.start()))
     if text.count("<") > _MAX_TAGS:
         raise ParseError(f"more than {_MAX_TAGS} XML tags: not read", first + 1)
+    # libxml2 checks each attribute against the element's others: quadratic in one tag's count
+    crowded = next((m for m in _START_TAG.finditer(text) if m.group().count("=") > _MAX_ATTRIBUTES), None)
+    if crowded is not None:
+        raise ParseError(f"an XML element with more than {_MAX_ATTRIBUTES} attributes: not read",
+                         first + 1 + text.count("\n", 0, crowded.start()))
     # declarations would be misplaced inside the wrapper; the text is already decoded
     text = _DECLARATION.sub("", text)
     enumerated = any(_ENUMERATE.search(line) for line in lines[:first])

@@ -44,7 +44,7 @@ from winrmlint.source import Location, SourceText
 
 FORMAT = "wsman-drive"
 
-_HEADER = re.compile(r"^\s*WSManConfig\s*:\s*(?P<rest>.*?)\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"^\s*WSManConfig\s*:\s*(?P<rest>(?:.*\S)?)\s*$", re.IGNORECASE)
 _PROVIDER_PATH = re.compile(r"^(?:Microsoft\.WSMan\.Management\\)?WSMan::(?P<path>.*)$", re.IGNORECASE)
 _COLUMNS = re.compile(r"^\s*(?:Type\s+Name\s+SourceOfValue\s+Value|Type\s+Keys\s+Name|Name\s+Value\s+Type)\b",
                       re.IGNORECASE)

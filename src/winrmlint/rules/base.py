@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from winrmlint.budget import clip_quoted
 from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
@@ -244,11 +245,12 @@ class Context:
         return Finding(
             code=self.rule.code,
             level=self.rule.level,
-            message=message,
+            # values quoted from a dump are bounded here, for every rule (budget.clip_quoted)
+            message=clip_quoted(message),
             host=host.name,
             path=logical,
             location=location,
-            fix=pasteable(fix),
+            fix=pasteable(clip_quoted(fix)),
             key=key,
             related=tuple(related),
             bundle=host.bundle,
