@@ -12,7 +12,8 @@ from typer.testing import CliRunner
 from conftest import FIXTURES, assert_valid_sarif
 from winrmlint.cli import app
 
-LEGACY = FIXTURES / "bundles" / "web01-legacy"
+# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
+LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 SELECT = ("--isolated", "-s", "WRM1", "-s", "WRM7")
 runner = CliRunner()
 
@@ -36,10 +37,10 @@ def history(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     updated), lowers MaxEnvelopeSizekb (WRM701 new) and moves every line down by two.
     """
     before = tmp_path / "before" / "web01"
-    shutil.copytree(LEGACY, before)
+    shutil.copytree(LOWERED, before)
     edit(before, "MaxEnvelopeSizekb = 150", "MaxEnvelopeSizekb = 500")
     now = tmp_path / "web01"
-    shutil.copytree(LEGACY, now)
+    shutil.copytree(LOWERED, now)
     edit(now, "Config\n", "\n\nConfig\n")
     edit(now, "        AllowUnencrypted = true", "        AllowUnencrypted = false")
     edit(now, "MaxConcurrentOperationsPerUser = 15", "MaxConcurrentOperationsPerUser = 100")
@@ -92,7 +93,7 @@ def test_text_and_json_show_the_state(history: Path) -> None:
 
 
 def test_a_baseline_from_another_tool_is_a_usage_error() -> None:
-    result = invoke("lint", "--baseline", str(FIXTURES / "baseline" / "other-tool.sarif"), str(LEGACY))
+    result = invoke("lint", "--baseline", str(FIXTURES / "baseline" / "other-tool.sarif"), str(LOWERED))
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "was written by 'checkov', not winrmlint" in result.stderr
@@ -110,13 +111,13 @@ def test_a_baseline_from_another_tool_is_a_usage_error() -> None:
 def test_an_unreadable_baseline_is_a_usage_error(tmp_path: Path, content: bytes, message: str) -> None:
     path = tmp_path / "baseline.sarif"
     path.write_bytes(content)
-    result = invoke("lint", "--baseline", str(path), str(LEGACY))
+    result = invoke("lint", "--baseline", str(path), str(LOWERED))
     assert result.exit_code == 2
     assert f"baseline {path}: {message}" in result.stderr
-    assert invoke("lint", "--baseline", str(tmp_path / "missing.sarif"), str(LEGACY)).exit_code == 2
+    assert invoke("lint", "--baseline", str(tmp_path / "missing.sarif"), str(LOWERED)).exit_code == 2
 
 
 def test_the_old_baseline_host_call_points_to_golden() -> None:
-    result = invoke("lint", "--baseline", "SRV-GOLD", str(LEGACY))
+    result = invoke("lint", "--baseline", "SRV-GOLD", str(LOWERED))
     assert result.exit_code == 2
     assert "baseline SRV-GOLD: no such file (a golden host for WRM802 is now --golden SRV-GOLD)" in result.stderr

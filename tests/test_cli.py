@@ -18,6 +18,8 @@ from winrmlint.rules import RULES
 
 CLEAN = FIXTURES / "bundles" / "srv-clean-2022"
 LEGACY = FIXTURES / "bundles" / "web01-legacy"
+# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
+LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 MODEL_SCHEMA = json.loads((ROOT / "schemas" / "host-model.schema.json").read_text())
 
 runner = CliRunner()
@@ -187,11 +189,11 @@ def test_statistics_and_the_fleet_summary() -> None:
     fleet = invoke("lint", "--isolated", str(LEGACY), str(CLEAN)).stdout.splitlines()
     assert "; 2 hosts given, 2 linted, 0 left out" in fleet[-1]
     assert "failing hosts (1): web01" in fleet
-    stats = invoke("lint", "--isolated", "--statistics", str(LEGACY)).stdout.splitlines()
+    stats = invoke("lint", "--isolated", "--statistics", str(LOWERED)).stdout.splitlines()
     assert "    6  warning  WRM702  quota-below-default" in stats
     assert "    1  error    WRM102  service-allow-unencrypted" in stats
     # with another format on standard output the table goes to standard error
-    result = invoke("lint", "--isolated", "--statistics", "--format", "json", str(LEGACY))
+    result = invoke("lint", "--isolated", "--statistics", "--format", "json", str(LOWERED))
     json.loads(result.stdout)
     assert "    6  warning  WRM702  quota-below-default" in result.stderr.splitlines()
 

@@ -14,7 +14,8 @@ from winrmlint.cli import app
 from winrmlint.rules import quotas
 
 CONFIGS = FIXTURES / "config"
-LEGACY = FIXTURES / "bundles" / "web01-legacy"
+# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
+LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 runner = CliRunner()
 
 
@@ -30,7 +31,7 @@ def codes(stdout: str) -> list[str]:
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A repository of dumps: repo/hosts/web01 (the legacy bundle), run from a folder outside it."""
-    shutil.copytree(LEGACY, tmp_path / "repo" / "hosts" / "web01")
+    shutil.copytree(LOWERED, tmp_path / "repo" / "hosts" / "web01")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
@@ -77,7 +78,7 @@ def test_a_flag_replaces_the_files_value(repo: Path) -> None:
 
 
 def test_every_schema_error_names_file_line_key_and_what_is_allowed() -> None:
-    result = invoke("lint", "--config", str(CONFIGS / "bad-keys.toml"), str(LEGACY))
+    result = invoke("lint", "--config", str(CONFIGS / "bad-keys.toml"), str(LOWERED))
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -94,7 +95,7 @@ def test_an_unknown_rule_code_in_the_file_is_an_error(tmp_path: Path) -> None:
     shutil.copy(CONFIGS / "site.winrmlint.toml", config)
     text = config.read_text(encoding="utf-8").replace('ignore = ["WRM304"]', 'ignore = ["WRM999"]')
     config.write_text(text.replace('rule = "WRM101"', 'rule = "no-such-rule"'), encoding="utf-8")
-    result = invoke("lint", "--config", str(config), str(LEGACY))
+    result = invoke("lint", "--config", str(config), str(LOWERED))
     assert result.exit_code == 2
     assert f"{config}:3: key `ignore`: 'WRM999' is no rule code, prefix or name" in result.stderr
     assert f"{config}:26: key `suppressions[3].rule`: 'no-such-rule' is no rule code or name" in result.stderr
@@ -110,7 +111,7 @@ def test_an_unknown_rule_code_in_the_file_is_an_error(tmp_path: Path) -> None:
 def test_unreadable_config_is_a_usage_error(tmp_path: Path, content: bytes, message: str) -> None:
     config = tmp_path / ".winrmlint.toml"
     config.write_bytes(content)
-    result = invoke("lint", "--config", str(config), str(LEGACY))
+    result = invoke("lint", "--config", str(config), str(LOWERED))
     assert result.exit_code == 2
     assert f"{config}: {message}" in result.stderr
 
@@ -118,9 +119,9 @@ def test_unreadable_config_is_a_usage_error(tmp_path: Path, content: bytes, mess
 def test_config_flag_naming_a_pyproject_without_the_table(tmp_path: Path) -> None:
     config = tmp_path / "pyproject.toml"
     config.write_text('[project]\nname = "x"\n', encoding="utf-8")
-    result = invoke("lint", "--config", str(config), str(LEGACY))
+    result = invoke("lint", "--config", str(config), str(LOWERED))
     assert result.exit_code == 2 and "has no [tool.winrmlint] table" in result.stderr
-    assert invoke("lint", "--config", str(tmp_path / "missing.toml"), str(LEGACY)).exit_code == 2
+    assert invoke("lint", "--config", str(tmp_path / "missing.toml"), str(LOWERED)).exit_code == 2
 
 
 def test_config_command_shows_each_value_and_its_origin(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -138,17 +139,17 @@ def test_config_command_shows_each_value_and_its_origin(monkeypatch: pytest.Monk
 
 
 def test_level_override_changes_the_findings_level() -> None:
-    result = invoke("lint", "--format", "json", "--config", str(CONFIGS / "site.winrmlint.toml"), str(LEGACY))
+    result = invoke("lint", "--format", "json", "--config", str(CONFIGS / "site.winrmlint.toml"), str(LOWERED))
     found = {f["code"]: f["level"] for h in json.loads(result.stdout)["hosts"] for f in h["findings"]}
     assert found["WRM207"] == "note"  # a warning by default
     assert found["WRM201"] == "warning"
 
 
 def test_quota_and_timeout_floors_replace_the_windows_defaults() -> None:
-    defaults = invoke("lint", "--format", "json", "--isolated", "--select", "WRM7", str(LEGACY))
+    defaults = invoke("lint", "--format", "json", "--isolated", "--select", "WRM7", str(LOWERED))
     before = {(f["code"], f["path"].rsplit("/", 1)[1]) for h in json.loads(defaults.stdout)["hosts"] for f in h["findings"]}
     assert {("WRM701", "MaxEnvelopeSizekb"), ("WRM702", "MaxShellsPerUser"), ("WRM703", "IdleTimeout")} <= before
-    floors = invoke("lint", "--format", "json", "--config", str(CONFIGS / "project" / "pyproject.toml"), str(LEGACY))
+    floors = invoke("lint", "--format", "json", "--config", str(CONFIGS / "project" / "pyproject.toml"), str(LOWERED))
     after = {(f["code"], f["path"].rsplit("/", 1)[1]) for h in json.loads(floors.stdout)["hosts"] for f in h["findings"]}
     # at or above the site's floor: not reported; the quotas without a floor still are
     assert after == before - {("WRM701", "MaxEnvelopeSizekb"), ("WRM702", "MaxShellsPerUser"), ("WRM703", "IdleTimeout")}
@@ -183,7 +184,7 @@ def test_accepted_trusted_hosts_patterns(tmp_path: Path) -> None:
 def test_limits_from_the_file(tmp_path: Path) -> None:
     config = tmp_path / ".winrmlint.toml"
     config.write_text("[limits]\nmax-file-size = 64\n", encoding="utf-8")
-    result = invoke("lint", "--format", "json", "--config", str(config), str(LEGACY))
+    result = invoke("lint", "--format", "json", "--config", str(config), str(LOWERED))
     # every file of the bundle is larger than 64 bytes: nothing readable is a usage error
     assert result.exit_code == 2
     assert all("not read" in f["error"] for f in json.loads(result.stdout)["hosts"][0]["files"])
@@ -202,10 +203,10 @@ def test_profile_from_the_file_and_a_profile_that_does_not_exist(tmp_path: Path)
     config = tmp_path / ".winrmlint.toml"
     config.write_text('profile = "stig"\nselect = ["WRM203"]\n', encoding="utf-8")
     # the client's Digest left at the Windows default is a finding only against the STIG
-    assert codes(invoke("lint", "--format", "json", "--isolated", "-s", "WRM203", str(LEGACY)).stdout) == []
-    assert codes(invoke("lint", "--format", "json", "--config", str(config), str(LEGACY)).stdout) == ["WRM203"]
-    assert codes(invoke("lint", "--format", "json", "--config", str(config), "--profile", "default", str(LEGACY)).stdout) == []
+    assert codes(invoke("lint", "--format", "json", "--isolated", "-s", "WRM203", str(LOWERED)).stdout) == []
+    assert codes(invoke("lint", "--format", "json", "--config", str(config), str(LOWERED)).stdout) == ["WRM203"]
+    assert codes(invoke("lint", "--format", "json", "--config", str(config), "--profile", "default", str(LOWERED)).stdout) == []
     config.write_text('profile = "strict"\n', encoding="utf-8")
-    result = invoke("lint", "--config", str(config), str(LEGACY))
+    result = invoke("lint", "--config", str(config), str(LOWERED))
     assert result.exit_code == 2
     assert f'{config}:1: key `profile` is "strict"; allowed: one of default, stig, cis, cis-l2' in result.stderr

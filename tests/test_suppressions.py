@@ -13,7 +13,8 @@ from winrmlint.cli import app
 
 CONFIGS = FIXTURES / "config"
 SITE = CONFIGS / "site.winrmlint.toml"
-LEGACY = FIXTURES / "bundles" / "web01-legacy"
+# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
+LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 WEB02 = CONFIGS / "hosts" / "web02"
 runner = CliRunner()
 
@@ -28,17 +29,17 @@ def findings(stdout: str) -> list[dict]:
 
 
 def test_a_suppressed_finding_is_left_out_by_default() -> None:
-    result = invoke("lint", "--format", "json", "--config", str(SITE), str(LEGACY))
+    result = invoke("lint", "--format", "json", "--config", str(SITE), str(LOWERED))
     found = findings(result.stdout)
     assert "WRM301" not in {f["code"] for f in found}
     assert json.loads(result.stdout)["summary"]["suppressed_hidden"] == 1
-    text = invoke("lint", "--config", str(SITE), str(LEGACY)).stdout
+    text = invoke("lint", "--config", str(SITE), str(LOWERED)).stdout
     assert "WRM301" not in text.split("configuration")[0]
     assert "1 suppressed (--include-suppressed shows them)" in text
 
 
 def test_include_suppressed_marks_it_in_text_json_and_sarif() -> None:
-    args = ("--config", str(SITE), "--include-suppressed", str(LEGACY))
+    args = ("--config", str(SITE), "--include-suppressed", str(LOWERED))
     found = [f for f in findings(invoke("lint", "--format", "json", *args).stdout) if f["code"] == "WRM301"]
     assert len(found) == 1
     marked = found[0]["suppressed"]
@@ -59,7 +60,7 @@ def test_include_suppressed_marks_it_in_text_json_and_sarif() -> None:
 
 
 def test_expired_and_unused_suppressions_are_findings_at_their_line() -> None:
-    result = invoke("lint", "--format", "sarif", "--config", str(SITE), str(LEGACY))
+    result = invoke("lint", "--format", "sarif", "--config", str(SITE), str(LOWERED))
     doc = json.loads(result.stdout)
     assert_valid_sarif(doc)
     run = doc["runs"][0]
@@ -78,7 +79,7 @@ def test_expired_and_unused_suppressions_are_findings_at_their_line() -> None:
 
 
 def test_a_suppression_of_a_rule_that_did_not_run_is_not_unused() -> None:
-    result = invoke("lint", "--format", "json", "--config", str(SITE), "--select", "WRM102", str(LEGACY))
+    result = invoke("lint", "--format", "json", "--config", str(SITE), "--select", "WRM102", str(LOWERED))
     assert [f["code"] for f in findings(result.stdout)] == ["WRM102", "WRM002"]
 
 
@@ -89,18 +90,18 @@ def test_suppressing_every_failing_finding_passes_the_run(tmp_path: Path) -> Non
         'justification = "isolated VLAN (SEC-1029)"\n',
         encoding="utf-8",
     )
-    assert invoke("lint", "--isolated", "--select", "WRM102", str(LEGACY)).exit_code == 1
-    assert invoke("lint", "--config", str(config), "--select", "WRM102", str(LEGACY)).exit_code == 0
+    assert invoke("lint", "--isolated", "--select", "WRM102", str(LOWERED)).exit_code == 1
+    assert invoke("lint", "--config", str(config), "--select", "WRM102", str(LOWERED)).exit_code == 0
     # a path glob that does not match leaves the finding, and the suppression is unused
     config.write_text(config.read_text().replace("service/AllowUnencrypted", "client/*"), encoding="utf-8")
-    result = invoke("lint", "--format", "json", "--config", str(config), "--select", "WRM102", str(LEGACY))
+    result = invoke("lint", "--format", "json", "--config", str(config), "--select", "WRM102", str(LOWERED))
     assert [f["code"] for f in findings(result.stdout)] == ["WRM102", "WRM003"]
     assert result.exit_code == 1
 
 
 def test_a_hosts_manifest_suppresses_on_that_host_only(tmp_path: Path) -> None:
     shutil.copytree(WEB02, tmp_path / "web02")
-    shutil.copytree(LEGACY, tmp_path / "web01")
+    shutil.copytree(LOWERED, tmp_path / "web01")
     result = invoke("lint", "--format", "json", "--isolated", "-s", "WRM102", "-s", "WRM701", "-s", "WRM204", str(tmp_path))
     doc = json.loads(result.stdout)
     per_host = {h["name"]: sorted(f["code"] for f in h["findings"]) for h in doc["hosts"]}

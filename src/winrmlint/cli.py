@@ -526,10 +526,10 @@ def merge(
     settings = _settings(None, config_file, isolated, {})
     threshold = Level(settings.fail_on)
     report = build(run, levels=dict(settings.levels), suppressions=settings.suppressions, today=date.today(),
-                   include_suppressed=False, baseline=None, notices_wanted=True,
+                   include_suppressed=False, baseline=None, notices_ignored=frozenset(),
                    view=View(quiet=False, statistics=False, fail_on=threshold))
     with ExitStack() as stack:
-        writer(output_format)(report, _open(output, stack))
+        writer(output_format)(report, _open(output, stack, utf8=output_format != "text"))
     raise typer.Exit(1 if report.failing(threshold, only_new=False) else 0)
 
 

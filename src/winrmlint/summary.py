@@ -28,7 +28,8 @@ if TYPE_CHECKING:
     from winrmlint.engine import HostResult
 
 # the settings the fleet rules read (spn.identity, spn.spn_prefix, spn.winrm_ports), by lower-case key
-_READ = ("host/", catalog.LISTENERS.lower() + "/")
+# what outputs and fleet rules read of a host: identity, listeners, and its manifest's suppressions
+_READ = ("host/", catalog.LISTENERS.lower() + "/", "manifest/suppressions/")
 _SPN_PREFIX = SPN_PREFIX.lower()
 _CONFIG = catalog.ROOT.lower() + "/"
 
