@@ -269,3 +269,16 @@ def test_dumps_that_name_two_hosts_in_one_bundle_are_said_loudly(tmp_path: Path)
     assert any(f.code == "WRM001" and "`srv-app01`" in f.message and "`web01`" in f.message for f in run.findings)
     # one host named twice the same way is no conflict
     assert not [f for f in engine.lint([str(CLEAN)], jobs=1).findings if "name different hosts" in f.message]
+
+
+def test_a_fleet_past_max_files_names_every_host_it_did_not_read(tmp_path: Path) -> None:
+    legacy = FIXTURES / "bundles" / "web01-legacy"
+    for name in ("web01", "web02", "web03", "web04"):
+        shutil.copytree(legacy, tmp_path / "fleet" / name)
+    run = engine.lint([str(tmp_path / "fleet")], limits=Limits(max_files=8), jobs=1)
+    # 6 files a host: one host is read whole, one is cut, two are never listed
+    cut = {f.bundle for f in run.findings if f.code == "WRM001" and "more than 8 files" in f.message}
+    never = {f.bundle for f in run.findings if f.code == "WRM001" and "passed --max-files 8" in f.message}
+    whole = {r.host.bundle for r in run.hosts} - cut - never
+    assert (len(whole), len(cut), len(never)) == (1, 1, 2)
+    assert {Path(b).name for b in whole | cut | never} == {"web01", "web02", "web03", "web04"}

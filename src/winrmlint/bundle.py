@@ -490,6 +490,9 @@ def _folder_tree(root: Path, base: Path, limits: Limits) -> _Node:
     while stack:
         folder, node, depth = stack.pop()
         if count > limits.max_files:
+            # every folder not reached is named, so no host is dropped without a word
+            for _, unread, _ in [(folder, node, depth), *stack]:
+                unread.refused.append((unread.uri, f"the run passed --max-files {limits.max_files}"))
             break
         try:
             with os.scandir(folder) as listing:
