@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 from functools import cache
 from pathlib import Path
 
@@ -35,3 +36,15 @@ def sarif_validator():
 def assert_valid_sarif(doc: dict) -> None:
     errors = sorted(sarif_validator().iter_errors(doc), key=lambda e: list(e.absolute_path))
     assert not errors, "\n".join(f"{list(e.absolute_path)}: {e.message}" for e in errors[:10])
+
+
+HOSTILE_NAME = "<img src=x onerror=alert(1)>"
+
+
+def hostile_bundle(tmp_path: Path) -> Path:
+    """A bundle whose folder, and so its host, is named like markup: its dumps do not name the host."""
+    bundle = tmp_path / HOSTILE_NAME
+    bundle.mkdir()
+    for name in ("winrm-config.txt", "listeners.txt", "registry.reg", "firewall.txt"):
+        shutil.copy(FIXTURES / "bundles" / "web01-legacy" / name, bundle / name)
+    return bundle

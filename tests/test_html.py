@@ -14,22 +14,13 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, HOSTILE_NAME, hostile_bundle
 from winrmlint import engine
 from winrmlint.cli import app
 from winrmlint.output import html
 
 FLEET = FIXTURES / "bundles"
-HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def hostile_bundle(tmp_path: Path) -> Path:
-    """A bundle whose folder, and so its host, is named like markup: its dumps do not name the host."""
-    bundle = tmp_path / HOSTILE
-    bundle.mkdir()
-    for name in ("winrm-config.txt", "listeners.txt", "registry.reg", "firewall.txt"):
-        shutil.copy(FLEET / "web01-legacy" / name, bundle / name)
-    return bundle
+HOSTILE = HOSTILE_NAME
 
 
 def report(*paths: Path) -> str:

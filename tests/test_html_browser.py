@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 
-from conftest import FIXTURES
+from conftest import FIXTURES, HOSTILE_NAME, hostile_bundle
 from winrmlint import engine
 from winrmlint.output import html
 
@@ -28,16 +28,7 @@ pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="no chromium on PATH: install Debian's `chromium` (.ci/run does) to run the browser test"
 )
 FLEET = FIXTURES / "bundles"
-HOSTILE = "<img src=x onerror=alert(1)>"
-
-
-def hostile_bundle(tmp_path: Path) -> Path:
-    """A bundle whose folder, and so its host, is named like markup: its dumps do not name the host."""
-    bundle = tmp_path / HOSTILE
-    bundle.mkdir()
-    for name in ("winrm-config.txt", "listeners.txt", "registry.reg", "firewall.txt"):
-        shutil.copy(FLEET / "web01-legacy" / name, bundle / name)
-    return bundle
+HOSTILE = HOSTILE_NAME
 FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
     "--disable-sync", "--no-first-run", "--disable-extensions", "--disable-dev-shm-usage",

@@ -71,9 +71,7 @@ def atomic(path: Path) -> Iterator[TextIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        # mkstemp makes the file private; a report gets the mode a new file would get
-        os.chmod(temporary, _mode_of(path))
-        os.replace(temporary, path)
+        _commit(temporary, path)
     except OSError as err:
         with suppress(OSError):
             os.unlink(temporary)
@@ -82,8 +80,7 @@ def atomic(path: Path) -> Iterator[TextIO]:
         # the CLI's exit with a verdict (0: clean, 1: findings) comes after a whole report
         if getattr(stop, "exit_code", None) in (0, 1) or (isinstance(stop, SystemExit) and stop.code in (0, 1, None)):
             try:
-                os.chmod(temporary, _mode_of(path))
-                os.replace(temporary, path)
+                _commit(temporary, path)
             except OSError as err:
                 with suppress(OSError):
                     os.unlink(temporary)
@@ -92,6 +89,13 @@ def atomic(path: Path) -> Iterator[TextIO]:
         with suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def _commit(temporary: str, path: Path) -> None:
+    """The finished temporary file becomes `path`; mkstemp made it private, so it gets the mode
+    a new file would get."""
+    os.chmod(temporary, _mode_of(path))
+    os.replace(temporary, path)
 
 
 def _mode_of(path: Path) -> int:
