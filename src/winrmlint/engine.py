@@ -46,6 +46,8 @@ def _internal(err: Exception, doing: str) -> str:
 
 def _lacks_input(rule: Rule, host: Host) -> bool:
     """No input of the host speaks to what the rule needs: it is reported as not evaluated."""
+    if rule.evaluable is not None and not rule.evaluable(host):
+        return True
     return bool(rule.needs) and not any(host.knows(n) for n in rule.needs)
 
 

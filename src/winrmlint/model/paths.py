@@ -16,6 +16,9 @@ ALLOW_AUTO_CONFIG = rf"{WINRM_SERVICE_POLICY_KEY}\AllowAutoConfig"
 # Status is Running, Stopped, StartPending, StopPending, Paused (as Get-Service names them).
 SERVICE_START_TYPE = "services/WinRM/StartType"
 SERVICE_STATUS = "services/WinRM/Status"
+# The host's own `winrm` got 0x80338012 (a WSManFault, with no `-r:` to another computer): the
+# service did not answer it, so it is not running (reference §4). Value: the fault code.
+SERVICE_UNREACHABLE = "services/WinRM/Unreachable"
 
 # Identity and join state (dsregcmd /status, setspn DNs, manifest): booleans and names.
 AZURE_AD_JOINED = "host/join/AzureAdJoined"

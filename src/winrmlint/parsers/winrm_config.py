@@ -36,6 +36,7 @@ class _Command:
     uri: str  # lower case, selectors removed: winrm/config/client/auth
     selected: bool  # `?Address=*+Transport=HTTP`: one listener, not an enumeration
     line: int
+    remote: str = ""  # the other computer `-r:<name>` sent it to; "" for the host itself
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,11 @@ _COMMAND = re.compile(r"^winrm(?:\.cmd)?\s+\S", re.IGNORECASE)
 _WINRM_VERB = re.compile(r"\bwinrm(?:\.cmd)?\s+(?P<verb>get|g|set|s|enumerate|enum|e)\b", re.IGNORECASE)
 _URI = re.compile(r"winrm/config[^\s\"'@]*", re.IGNORECASE)
 _VERBS = {"g": "get", "s": "set", "e": "enumerate", "enum": "enumerate"}
+# `-r:srv01`, `-remote:https://srv01.corp:5986/wsman`, `/r:"srv01"` (winrm.cmd's usage text)
+_REMOTE = re.compile(r"(?:^|\s)[-/]r(?:emote)?:[\"']?(?P<target>[^\s\"']+)", re.IGNORECASE)
+_LOOPBACK = frozenset({"localhost", "127.0.0.1", "::1", "[::1]", "."})
+# ERROR_WSMAN_DESTINATION_UNREACHABLE: from the host's own `winrm`, its WinRM service is not running
+DESTINATION_UNREACHABLE = "0x80338012"
 _COMMENT_LINE = re.compile(r"^(?:#|//|<-|-->)")
 # formats.md "Hand edits": `# should be true`, `// --> …`, `<-` after a value
 # a match starts only where a run of spaces does (lookbehind) and never gives spaces back
@@ -134,7 +140,22 @@ def _command(text: str, number: int) -> _Command:
         return _Command("", "", False, number)
     full = uri.group().lower()
     name = verb["verb"].lower()
-    return _Command(_VERBS.get(name, name), full.split("?")[0].rstrip("/"), "?" in full, number)
+    return _Command(_VERBS.get(name, name), full.split("?")[0].rstrip("/"), "?" in full, number,
+                    remote_target(text[verb.end():]))
+
+
+def remote_target(text: str) -> str:
+    """The other computer a `winrm … -r:<name>` command went to; "" for the host itself (no
+    `-r`, or a loopback name)."""
+    match = _REMOTE.search(text)
+    if match is None:
+        return ""
+    target = re.sub(r"^[a-z][a-z0-9+.-]*://", "", match["target"], flags=re.IGNORECASE).split("/", 1)[0]
+    if target.startswith("["):
+        target = target[: target.find("]") + 1]
+    elif target.count(":") == 1:
+        target = target.split(":", 1)[0]  # srv01:5985
+    return "" if target.lower() in _LOOPBACK else target
 
 
 def _fault_code(text: str) -> str:
@@ -157,6 +178,7 @@ class _Node:
     values: list[_Value] = field(default_factory=list)
     complete: bool = True  # cleared by an elision or a stray line inside, or a guessed place
     headed: bool = True  # false for a fragment: values pasted without their section header
+    command: _Command | None = None  # the command whose output it is, when the file shows it
 
 
 @dataclass(eq=False)
@@ -215,6 +237,7 @@ class _Reader:
         self.output_seen = False
         self.enumerations: list[tuple[_Command | None, list[_Node]]] = []
         self.final: tuple[_Node, _Value] | None = None
+        self.unreachable: list[int] = []  # lines where the host's own `winrm` got 0x80338012
 
     # ---- the line loop
 
@@ -264,11 +287,16 @@ class _Reader:
             self._mark_incomplete()
             self.last = None
 
+    def _in_fault(self, line: _Line) -> bool:
+        """Whether a line is part of the fault block being read: indented under its header.
+        A line back at the header's level is output of its own (issue 9: a fault printed in
+        the middle of a transcript must not swallow the settings after it)."""
+        return bool(self.stack) and self.roots[-1].kind == "fault" and line.indent > self.roots[-1].header_indent
+
     def _is_container(self, line: _Line) -> bool:
         # fault details nest (`Message` > `ProviderFault` > `WSManFault`); elsewhere a known
         # name is a bare key (an empty value), never a container
-        in_fault = bool(self.stack) and self.roots[-1].kind == "fault"
-        return in_fault or line.name.lower() not in _KNOWN_NAMES
+        return self._in_fault(line) or line.name.lower() not in _KNOWN_NAMES
 
     def _on_command(self, line: _Line) -> None:
         previous = self.command
@@ -290,6 +318,7 @@ class _Reader:
         if not said:
             self.dump.readings.append(
                 make_reading(paths.WSMAN_FAULT_CODE, code, line.number, self.source, FORMAT))
+        self._unreachable(code, fault.command if fault else self.command, line.number)
         self._end_tree()
         self.swallow = True
 
@@ -304,9 +333,9 @@ class _Reader:
             self._start(_Node("config", catalog.ROOT, line.number, line.indent))
         elif name == _LISTENER:
             self._start(_Node("listener", "", line.number, line.indent, line.source or Source.LOCAL))
-        elif name == _FAULT and (root is None or root.kind != "fault"):
+        elif name == _FAULT and not self._in_fault(line):
             self._start(_Node("fault", "", line.number, line.indent))
-        elif root is not None and root.kind == "fault":
+        elif self._in_fault(line):
             pass  # nested fault details: their `Message` is the fault's message
         elif name in SECTIONS:
             if root is not None and root.path == catalog.ROOT and name not in root.children:
@@ -362,6 +391,7 @@ class _Reader:
 
     def _start(self, node: _Node) -> None:
         self._end_tree()
+        node.command = node.command or self.command
         if node.kind != "listener":
             self.enumerations.append((self.command, []))
         elif not self.enumerations:
@@ -380,6 +410,9 @@ class _Reader:
     def _on_key(self, index: int, line: _Line) -> None:
         self.swallow = False
         root = self.roots[-1] if self.stack else None
+        if root is not None and root.kind == "fault" and not self._in_fault(line):
+            self._end_tree()
+            root = None
         if root is None:
             self._start_fragment(index, line)
             root = self.roots[-1]
@@ -565,6 +598,7 @@ class _Reader:
                 self._cover(root, open_nodes)
         for command, blocks in self.enumerations:
             self._cover_listeners(command, blocks, open_nodes)
+        self._record_unreachable()
         self.dump.readings.sort(key=lambda r: r.location.line)
         self.dump.notes.sort(key=lambda n: n.location.line)
 
@@ -597,11 +631,33 @@ class _Reader:
                 if code:
                     self.dump.readings.append(
                         make_reading(paths.WSMAN_FAULT_CODE, code, value.line, self.source, FORMAT))
+                    self._unreachable(code, fault.command, value.line)
                     continue
                 path = paths.WSMAN_FAULT_CODE
             else:
                 path = f"{paths.WSMAN_FAULT_MESSAGE.rsplit('/', 1)[0]}/{value.name}"
             self.dump.readings.append(self._reading(path, value, Source.LOCAL))
+
+    def _unreachable(self, code: str, command: _Command | None, line: int) -> None:
+        # the bundle's dumps are collected on the host (README "Collecting a bundle"): a fault
+        # with no command shown is the host's own; `-r:<other>` is another computer's answer
+        if code == DESTINATION_UNREACHABLE and not (command and command.remote):
+            self.unreachable.append(line)
+
+    def _record_unreachable(self) -> None:
+        """The service did not answer the host's own `winrm`, unless a later local command in the
+        same file printed configuration (the service was started in between)."""
+        if not self.unreachable:
+            return
+        first = min(self.unreachable)
+        answered = any(
+            root.kind != "fault" and root.line > first and root.values + list(root.children.values())
+            and not (root.command and root.command.remote)
+            for root in self.roots
+        )
+        if not answered:
+            self.dump.readings.append(make_reading(
+                paths.SERVICE_UNREACHABLE, DESTINATION_UNREACHABLE, first, self.source, FORMAT))
 
     def _reading(self, path: str, value: _Value, inherited: Source) -> Reading:
         return make_reading(path, value.raw or "", value.line, self.source, FORMAT, value.source or inherited,

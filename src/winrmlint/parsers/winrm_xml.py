@@ -10,11 +10,13 @@ from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParseError, ParsedDump, Source
 from winrmlint.parsers.text import is_elision, is_prompt
 from winrmlint.parsers.winrm_config import (
+    DESTINATION_UNREACHABLE,
     SECTIONS,
     SUBSECTIONS,
     listener_key,
     make_reading,
     parents_by_keys,
+    remote_target,
     source_named,
 )
 from winrmlint.parsers.formats import Format, Samples
@@ -33,6 +35,7 @@ _WRAPPER = "winrmlint-document"  # several documents in one paste are read insid
 
 _DECLARATION = re.compile(r"<\?xml[^>]*\?>")
 _DOCTYPE = re.compile(r"<!DOCTYPE", re.IGNORECASE)
+_WINRM = re.compile(r"\bwinrm(?:\.cmd)?\s", re.IGNORECASE)
 _ENUMERATE = re.compile(r"\bwinrm(?:\.cmd)?\s+(?:e|enum|enumerate)\s+winrm/config/listener\b", re.IGNORECASE)
 # lxml (without huge_tree) caps depth and text size but not the number of elements, and each
 # becomes a reading of about 1 KB: a 32 MiB line of `<a/>` would take gigabytes. A full
@@ -50,6 +53,7 @@ class _Region:
     first: int  # 0-based index of the first XML line
     text: str
     enumerated: bool  # a `winrm enumerate winrm/config/listener` command came before it
+    remote: str = ""  # the other computer a `winrm … -r:<name>` before it went to
 
 
 @sniffed
@@ -77,6 +81,10 @@ def parse(source: SourceText) -> ParsedDump:
     walker.walk(_load(region))
     if walker.enumerated and walker.listener_lines:
         dump.coverage.setdefault(catalog.LISTENERS, source.at(min(walker.listener_lines)))
+    if walker.unreachable and not any(r.path.startswith(catalog.ROOT + "/") for r in dump.readings):
+        # the host's own `winrm` got 0x80338012 and printed no configuration (winrm_config)
+        dump.readings.append(make_reading(paths.SERVICE_UNREACHABLE, DESTINATION_UNREACHABLE,
+                                          walker.unreachable, source, FORMAT))
     dump.readings.sort(key=lambda r: r.location.line)
     if not dump.readings and not dump.coverage:
         raise ParseError("no WinRM configuration element found", region.first + 1)
@@ -116,7 +124,8 @@ def _region(source: SourceText, dump: ParsedDump) -> _Region:
     # declarations would be misplaced inside the wrapper; the text is already decoded
     text = _DECLARATION.sub("", text)
     enumerated = any(_ENUMERATE.search(line) for line in lines[:first])
-    return _Region(first, text, enumerated)
+    remote = next((r for r in (remote_target(line) for line in lines[:first] if _WINRM.search(line)) if r), "")
+    return _Region(first, text, enumerated, remote)
 
 
 def _load(region: _Region) -> _Element:
@@ -173,6 +182,7 @@ class _Walker:
         self.keys: dict[str, int] = {}
         self.listener_lines: list[int] = []
         self.enumerated = region.enumerated
+        self.unreachable = 0  # the line of a 0x80338012 fault from the host's own `winrm`
 
     def line(self, element: _Element) -> int:
         return self.region.first + (element.sourceline or 1)
@@ -259,6 +269,8 @@ class _Walker:
         if re.fullmatch(r"\d{1,10}", code):
             hex_code = f"0x{int(code) % 2**32:08X}"
             self.dump.readings.append(make_reading(paths.WSMAN_FAULT_CODE, hex_code, line, self.source, FORMAT))
+            if hex_code == DESTINATION_UNREACHABLE and not self.region.remote:
+                self.unreachable = self.unreachable or line
         messages = [e for e in element.iter() if _local(e).lower() == "message" and _namespace(e) == FAULT_NS]
         if messages:
             text = " ".join("".join(messages[-1].itertext()).split())

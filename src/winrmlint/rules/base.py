@@ -103,6 +103,9 @@ class Rule:
 
     `needs` lists the logical prefixes one of which some input must speak to before the rule can
     judge a host; with none of them collected, the host is reported as not evaluated.
+    `evaluable`, where given, decides it from the facts themselves, for a rule that needs two
+    inputs, or a second one only when the first shows a certain value (an Entra-only join state
+    needs the SPN prefix too; a domain join alone already answers).
     `fleet` rules see every host of the run at once (SPNs live in one directory).
     `baselines` names the benchmark items a rule also checks when a profile asks for them
     (`--profile stig`): the rule's kind is then what it finds by default, and `baseline` is a tag.
@@ -120,6 +123,7 @@ class Rule:
     baselines: tuple[str, ...] = ()
     fleet: bool = False
     doc: str = field(default="", repr=False)
+    evaluable: Callable[[Host], bool] | None = field(default=None, repr=False)
 
     @property
     def summary(self) -> str:
@@ -197,6 +201,7 @@ def rule(
     cwe: Sequence[str] = (),
     baselines: Sequence[str] = (),
     fleet: bool = False,
+    evaluable: Callable[[Host], bool] | None = None,
 ) -> Callable[[Check], Rule]:
     """Turn a check function and its docstring into a Rule (registration is explicit, elsewhere)."""
 
@@ -214,6 +219,7 @@ def rule(
             baselines=tuple(baselines),
             fleet=fleet,
             doc=check.__doc__ or "",
+            evaluable=evaluable,
         )
 
     return wrap
@@ -239,12 +245,14 @@ class Context:
         fix: str = "",
         key: str = "",
         related: Sequence[Location] = (),
+        level: Level | None = None,
     ) -> Finding:
         location = at.location if isinstance(at, Setting) else at
         logical = path or (at.path if isinstance(at, Setting) else "")
         return Finding(
             code=self.rule.code,
-            level=self.rule.level,
+            # a rule may report a weaker case of its cause below its own level (WRM401's note)
+            level=level or self.rule.level,
             # values quoted from a dump are bounded here, for every rule (budget.clip_quoted)
             message=clip_quoted(message),
             host=host.name,

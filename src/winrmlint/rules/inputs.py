@@ -65,7 +65,9 @@ def _collection_failed(host: Host, ctx: Context) -> Iterator[Finding]:
     fault = host.get(paths.WSMAN_FAULT_CODE) or host.get(paths.WSMAN_FAULT_MESSAGE)
     if fault is None:
         return
-    if any(not s.path.startswith(("host/", "winrm/fault/")) for s in host.settings.values() if not s.is_default):
+    # the fault itself, and what it shows of the service (WRM512), are no configuration
+    if any(not s.path.startswith(("host/", "winrm/fault/")) and s.path != paths.SERVICE_UNREACHABLE
+           for s in host.settings.values() if not s.is_default):
         return
     code = host.get(paths.WSMAN_FAULT_CODE)
     number = str(code.value).lower() if code is not None else ""

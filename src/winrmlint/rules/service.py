@@ -8,19 +8,23 @@ from dataclasses import dataclass
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host
+from winrmlint.model.platform import Role
 from winrmlint.rules.base import TROUBLE, Context, enumerate_words, known_text, rule
 from winrmlint.rules.transport import policy_http_listener
 from winrmlint.source import Location
 
-SERVICE = paths.SERVICE_STATUS.rsplit("/", 1)[0]  # services/WinRM
 STORE_LISTENERS = rf"{catalog.STORE_ROOT}\Listener"
 # Get-Service's StartType names (model.paths); winnt.h SERVICE_DEMAND_START and SERVICE_DISABLED
 # are `Start` 3 and 4 in the registry.
 NOT_AUTOMATIC = {"Manual": 3, "Disabled": 4}
-# The fix about_Remote_Troubleshooting gives for many computers ("How to set the startup type").
-CIM_FIX = (
-    "for many hosts: `Invoke-CimMethod -ComputerName Server01, Server02 -Query "
-    "'Select * From Win32_Service Where Name = \"WinRM\"' -MethodName ChangeStartMode "
+# about_Remote_Troubleshooting's bulk fix is `Invoke-CimMethod -ComputerName …`: a WSMan CIM
+# session, which needs the very WinRM it repairs. The service manager (RPC over SMB) and a DCOM
+# CIM session reach a host whose WinRM is down.
+BULK_FIX = (
+    "for many hosts, not through WinRM itself: `sc.exe \\\\Server01 config WinRM start= delayed-auto` "
+    "and `sc.exe \\\\Server01 start WinRM`, or a DCOM CIM session: `$s = New-CimSession -ComputerName "
+    "Server01, Server02 -SessionOption (New-CimSessionOption -Protocol Dcom)`, then `Invoke-CimMethod "
+    "-CimSession $s -Query 'Select * From Win32_Service Where Name = \"WinRM\"' -MethodName ChangeStartMode "
     "-Arguments @{StartMode = 'Automatic'}`"
 )
 SYSTEM_SERVICES_GPO = (
@@ -69,7 +73,8 @@ def configured(host: Host) -> Configured:
 
 
 @rule(
-    code="WRM507", name="winrm-service-not-automatic", level="warning", kind="breaks", needs=(SERVICE,),
+    code="WRM507", name="winrm-service-not-automatic", level="warning", kind="breaks",
+    needs=(paths.SERVICE_START_TYPE,),
     docs=(TROUBLE,),
 )
 def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -126,9 +131,14 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
     Set-Service WinRM -StartupType Automatic
     Start-Service WinRM
     ```
-    For several computers, the document's way:
-    `Invoke-CimMethod -ComputerName Server01, Server02 -Query 'Select * From Win32_Service Where
-    Name = "WinRM"' -MethodName ChangeStartMode -Arguments @{StartMode = 'Automatic'}`
+    For several computers, go around WinRM, which is what does not answer:
+    about_Remote_Troubleshooting's `Invoke-CimMethod -ComputerName …` opens a WSMan session and
+    fails on exactly these hosts. The service manager works over RPC,
+    `sc.exe \\\\Server01 config WinRM start= delayed-auto` then `sc.exe \\\\Server01 start WinRM`
+    (the space after `start=` is required), and so does a DCOM CIM session:
+    `$s = New-CimSession -ComputerName Server01, Server02 -SessionOption (New-CimSessionOption
+    -Protocol Dcom)`, then `Invoke-CimMethod -CimSession $s -Query 'Select * From Win32_Service
+    Where Name = "WinRM"' -MethodName ChangeStartMode -Arguments @{StartMode = 'Automatic'}`
     (`Enable-PSRemoting -Force` sets Automatic (Delayed Start) as well). If a GPO's Computer
     Configuration > Policies > Windows Settings > Security Settings > System Services > Windows
     Remote Management (WS-Management) disables the service on purpose, remove the listeners
@@ -152,7 +162,7 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
     needed = configured(host)
     if not needed:
         return
-    fix = "`Set-Service WinRM -StartupType Automatic`, then `Start-Service WinRM`; " + CIM_FIX
+    fix = "`Set-Service WinRM -StartupType Automatic`, then `Start-Service WinRM`; " + BULK_FIX
     if start_type == "Disabled":
         fix += (
             f'; if a GPO disables the service ("{SYSTEM_SERVICES_GPO}"), change it there, or remove the '
@@ -169,7 +179,8 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
 
 
 @rule(
-    code="WRM512", name="winrm-service-stopped", level="error", kind="breaks", needs=(SERVICE,),
+    code="WRM512", name="winrm-service-stopped", level="error", kind="breaks",
+    needs=(paths.SERVICE_STATUS, paths.SERVICE_UNREACHABLE),
     docs=(TROUBLE,),
 )
 def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -181,9 +192,16 @@ def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
     listener enumeration or in WinRM's registry store
     (`HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Listener`), or, where no
     enumeration was collected, the Group Policy "Allow remote server management through WinRM"
-    creates one (`AllowAutoConfig` = 1, with an IPv4 or IPv6 filter that is not blank). A
-    `WSManFault` 0x80338012 printed instead of the listener enumeration, collected on the same
-    host, is shown as a related location: it is the same cause seen from the local client.
+    creates one (`AllowAutoConfig` = 1, with an IPv4 or IPv6 filter that is not blank).
+
+    Without a service state in the bundle, a `WSManFault` with 0x80338012 that the host's own
+    `winrm get` or `winrm enumerate` printed (no `-r:` to another computer) shows the same
+    thing: the local `winrm` command reaches the service without a listener or the network, so
+    that fault means the service is not running. It is a finding then too, unless the host is a
+    client (a manifest `role`, or no listener and a Manual or Disabled start type), whose
+    service may be stopped by design; a later command in the same file that printed
+    configuration shows the service answered after all. A fault from `-r:<other computer>` is
+    about that computer and its network, not this service.
 
     ## Why it matters
     "PowerShell remoting depends upon the Windows Remote Management (WinRM) service. The service
@@ -233,27 +251,38 @@ def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     """
     status = host.get(paths.SERVICE_STATUS)
-    if status is None or known_text(status) != "Stopped":
-        return
+    unreachable = host.get(paths.SERVICE_UNREACHABLE)
     needed = configured(host)
-    if not needed:
-        return
+    if status is not None:
+        # the state as the service manager reports it outranks what a `winrm` command met
+        if known_text(status) != "Stopped" or not needed:
+            return
+        yield ctx.finding(
+            host,
+            status,
+            f"The WinRM service is `Stopped` while {needed.sentence()}: clients get 0x80338012 \"The client "
+            "cannot connect to the destination specified in the request\"; expected `Running`",
+            fix=_start_fix(host),
+            related=needed.locations + ([unreachable.location] if unreachable else []),
+        )
+    elif unreachable is not None and host.role is not Role.CLIENT:
+        # a client's service may be stopped by design (rules-catalog "Kinds and profiles")
+        waiting = f" while {needed.sentence()}" if needed else ""
+        yield ctx.finding(
+            host,
+            unreachable,
+            "`winrm` run on the host itself got 0x80338012 \"The client cannot connect to the destination "
+            f"specified in the request\": the WinRM service is not running{waiting}, and no client can "
+            "connect; expected it running",
+            fix=_start_fix(host) + "; then collect the dumps again",
+            related=needed.locations,
+        )
+
+
+def _start_fix(host: Host) -> str:
     start_type = known_text(host.get(paths.SERVICE_START_TYPE))
     if start_type == "Disabled":
-        fix = "`Set-Service WinRM -StartupType Automatic` (a disabled service cannot start), then `Start-Service WinRM`"
-    elif start_type == "Manual":
-        fix = "`Start-Service WinRM`; `Set-Service WinRM -StartupType Automatic` keeps it running after a restart"
-    else:
-        fix = "`Start-Service WinRM`"
-    fault = host.get(paths.WSMAN_FAULT_CODE)
-    related = list(needed.locations)
-    if fault is not None and isinstance(fault.value, str) and fault.value.lower() == "0x80338012":
-        related.append(fault.location)
-    yield ctx.finding(
-        host,
-        status,
-        f"The WinRM service is `Stopped` while {needed.sentence()}: clients get 0x80338012 \"The client "
-        "cannot connect to the destination specified in the request\"; expected `Running`",
-        fix=fix,
-        related=related,
-    )
+        return "`Set-Service WinRM -StartupType Automatic` (a disabled service cannot start), then `Start-Service WinRM`"
+    if start_type == "Manual":
+        return "`Start-Service WinRM`; `Set-Service WinRM -StartupType Automatic` keeps it running after a restart"
+    return "`Start-Service WinRM`"

@@ -6,23 +6,37 @@ dump of the run feeds one directory, and a finding goes to the host whose connec
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from winrmlint.findings import Finding
-from winrmlint.model import catalog
+from winrmlint.findings import Finding, Level
+from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
+from winrmlint.model.platform import Role
 from winrmlint.model.spn_directory import (
     COMPUTER_CLASSES,
     Directory,
     Identity,
     Registration,
+    account_key,
     common_name,
+    dn_domain,
     identity,
     same_account,
 )
 from winrmlint.model.values import SpnQuery
-from winrmlint.rules.base import ENTRA, JOIN, SPN, Context, enumerate_words, join_location, join_shown, rule
+from winrmlint.rules.base import (
+    ENTRA,
+    JOIN,
+    SPN,
+    Context,
+    enumerate_words,
+    join_location,
+    join_shown,
+    reg_add,
+    rule,
+)
 from winrmlint.source import Location
 
 SPN_PREFIX = "winrm/config/client/spn_prefix"
@@ -44,10 +58,6 @@ def spn_path(spn: str) -> str:
     return f"{SPN_PATH}/{spn}"
 
 
-def quoted(dn: str) -> str:
-    return f'"{dn}"'
-
-
 # --- the client's SPN prefix ------------------------------------------------------------------
 
 
@@ -58,20 +68,35 @@ class Prefix:
     value: str
     setting: Setting | None
     location: Location
+    absence: str = ""  # how an input shows it unset: "not set", or not listed where it would be
 
 
 def spn_prefix(host: Host) -> Prefix | None:
     """The client's SPN prefix if an input tells it: the value (`winrm get` or the registry), or
-    its absence shown by a registry export of `…\\WSMAN\\Client` or a `reg query` that found no
-    `spn_prefix` (absent means `HTTP`, winrm-reference.md §5)."""
+    its absence shown by a registry export of `…\\WSMAN\\Client`, a `reg query` that found no
+    `spn_prefix`, or a complete `Client` section of `winrm get winrm/config` without it (absent
+    means `HTTP`, winrm-reference.md §5)."""
     setting = host.get(SPN_PREFIX)
     if setting is not None and not setting.is_default:
         text = setting.value if isinstance(setting.value, str) else str(setting.value)
         return Prefix(text, setting, setting.location)
     absent = host.covers(SPN_PREFIX_VALUE)
     if absent is not None:
-        return Prefix("HTTP", None, absent)
+        return Prefix("HTTP", None, absent, "not set")
+    shown = host.covers(SPN_PREFIX)
+    if shown is not None and _lists_spn_prefix(host, shown):
+        return Prefix("HTTP", None, shown, "not listed in the complete `Client` section of `winrm get winrm/config`")
     return None
+
+
+# `winrm get` prints the client's `spn_prefix` when it is set (real dumps show `spn_prefix = HOST`
+# under `Client`; -format:xml is the same response, unrendered). The WSMan: drive and
+# Get-WSManInstance have not been seen to show it: their silence says nothing.
+_LISTS_SPN_PREFIX = frozenset({"winrm-config-text", "winrm-config-xml"})
+
+
+def _lists_spn_prefix(host: Host, shown: Location) -> bool:
+    return any(f.uri == shown.uri and f.format in _LISTS_SPN_PREFIX for f in host.files)
 
 
 def uses(prefix: Prefix | None, *classes: str) -> bool:
@@ -79,14 +104,9 @@ def uses(prefix: Prefix | None, *classes: str) -> bool:
     return prefix is not None and prefix.value.upper() in classes
 
 
-SPN_PREFIX_REG_ADD = (
-    r"reg add HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\WSMAN\Client "
-    '/v spn_prefix /t REG_SZ /d "{value}" /f'
-)
-
-
 def set_prefix(value: str) -> str:
-    return f"`{SPN_PREFIX_REG_ADD.format(value=value)}`"
+    """The `reg add` that sets the client's prefix, its key quoted as every `reg add` fix is."""
+    return reg_add(SPN_PREFIX_VALUE, value)
 
 
 # --- the rules --------------------------------------------------------------------------------
@@ -114,9 +134,18 @@ def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Findin
       only clients that ask for the port SPN get through: they must connect with
       `-SessionOption (New-PSSessionOption -IncludePortInSPN)`;
     - the run shows clients whose `spn_prefix` is `WSMAN` or `HOST`, and none known to use `HTTP`
-      (a registry export or `reg query` without `spn_prefix`): those clients never ask for
+      (a registry export, `reg query` or complete `winrm get` Client section without
+      `spn_prefix`; servers, which have a listener, are not counted): those clients never ask for
       `HTTP/` (Option 3; WRM403 then checks the `WSMAN/` SPNs). winrmlint sees only the clients
       in the run: other clients still use `HTTP`.
+
+    A `setspn -L` or `-Q` of a user or service account (not a computer account: not under
+    `CN=Computers`, holding no `HOST/` SPN) that holds `HTTP/<name>` for a name no bundle of the
+    run is, is the same cause for `<name>`, should it be a WinRM server: that is a note, worded
+    conditionally, once per account and name (a web application's alias is no WinRM server, and
+    winrmlint cannot tell one from the other without `<name>`'s bundle). An account that also
+    holds the `HTTP/` SPN of a host in the run runs a web application there: its other names are
+    that application's aliases, and the finding for the host already names the account.
 
     ## Why it matters
     "By default, PowerShell uses HTTP Service principal name (SPN) in the format `HTTP/<FQDN>` to
@@ -153,8 +182,8 @@ def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Findin
     First find who holds it: `setspn -Q HTTP/<FQDN>`. Then one of the documented options:
     1. Remove the SPN from the service account if it no longer needs it:
        ```console
-       setspn -D HTTP/web01.corp.contoso.com "CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com"
-       setspn -D HTTP/web01 "CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com"
+       setspn -D HTTP/web01.corp.contoso.com CORP\\svc-webapp
+       setspn -D HTTP/web01 CORP\\svc-webapp
        ```
     2. Give WinRM a dedicated SPN with the port, and connect with `-IncludePortInSPN`:
        ```console
@@ -166,7 +195,7 @@ def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Findin
        ```
     3. On the clients, set `spn_prefix` to `WSMAN` and register the `WSMAN/` SPNs (see WRM403):
        ```console
-       reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /t REG_SZ /d "WSMAN" /f
+       reg add "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client" /v spn_prefix /t REG_SZ /d "WSMAN" /f
        setspn -S WSMAN/web01 web01
        setspn -S WSMAN/web01.corp.contoso.com web01
        ```
@@ -189,13 +218,14 @@ def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Findin
     ```
     """
     hosts = sorted(ctx.hosts, key=lambda h: h.name.lower())
-    prefixes = [spn_prefix(h) for h in hosts]
-    # Option 3 in force for the clients the run shows: none asks for HTTP/
+    # Option 3 in force for the clients the run shows: none asks for HTTP/. A server's own client
+    # (its `winrm get` lists no `spn_prefix`) is not what connects to it: admins' machines are
+    prefixes = [spn_prefix(h) for h in hosts if h.role is not Role.SERVER]
     if any(uses(p, "WSMAN", "HOST") for p in prefixes) and not any(uses(p, "HTTP") for p in prefixes):
         return
     spns = Directory.of(hosts)
-    for target in hosts:
-        who = identity(target, spns)
+    identities = [identity(h, spns) for h in hosts]
+    for target, who in zip(hosts, identities):
         held = {(r.spn.host, r.spn.port) for r in spns.account_of(who) if r.spn.service_class == "http"}
         ports = {str(p) for p in winrm_ports(target)}
         for reg in spns.naming(who.short):
@@ -216,21 +246,108 @@ def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Findin
                 f"`HTTP/{spn.host}:5985` on `{who.shown}`",
                 path=spn_path(spn.text),
                 key=reg.account_key,
-                fix=_stray_fix(reg, who),
+                fix=_stray_fix(reg, who, spns, hosts),
                 related=spns.showings(reg),
             )
+    yield from _outside_the_run(ctx, hosts, identities, spns)
 
 
-def _stray_fix(reg: Registration, who: Identity) -> str:
+def _outside_the_run(ctx: Context, hosts: Sequence[Host], identities: Sequence[Identity],
+                     spns: Directory) -> Iterator[Finding]:
+    """`HTTP/<name>` on a user or service account, for a name no bundle of the run is: the exact
+    cause of 0x80090322 should `<name>` be a WinRM server (a web alias is not one). A note, once
+    per account and name (`HTTP/intranet` and `HTTP/intranet.corp…` are one name), at the first
+    line that shows it."""
+    seen: set[tuple[str, str]] = set()
+    # an account that holds a run host's `HTTP/` SPN runs a web application there (WRM401 reports
+    # it for that host): its other `HTTP/` names are that application's aliases
+    serving = {r.account_key for regs in spns.by_spn.values() for r in regs
+               if r.spn.service_class == "http" and any(who.named(r.spn.host) for who in identities)}
+    for reg in sorted((r for regs in spns.by_spn.values() for r in regs), key=lambda r: r.location):
+        spn = reg.spn
+        label = spn.host.split(".", 1)[0]
+        if spn.service_class != "http" or spn.port is not None or not label:
+            continue
+        if any(who.named(spn.host) for who in identities) or (reg.account_key, label) in seen:
+            continue
+        if reg.account_key in serving:
+            continue
+        name = Identity(label, (spn.host,) if "." in spn.host else ())
+        if name.is_computer_account(reg.account) or _computer_account(reg.account, spns):
+            continue
+        owner = spns.by_account_cn.get(account_key(label), [])
+        if any(r.spn.service_class == "http" and r.spn.host == spn.host and r.spn.port for r in owner):
+            continue  # Option 2 already in place on `<name>`'s computer account
+        seen.add((reg.account_key, label))
+        yield ctx.finding(
+            reg.host,
+            reg.location,
+            f"`{spn.text}` is registered to `{reg.account}`, a user or service account: if `{spn.host}` "
+            "is managed with WinRM, Kerberos authentication to it fails with 0x80090322, since clients "
+            f"ask for `HTTP/{spn.host}` by default (no bundle of this run is `{spn.host}`)",
+            path=spn_path(spn.text),
+            key=f"{reg.account_key}|not-in-run",
+            fix=f"Should `{spn.host}` be a WinRM server: " + _stray_fix(reg, name, spns, hosts, lead="if"),
+            related=spns.showings(reg),
+            level=Level.NOTE,
+        )
+
+
+def _computer_account(account: str, spns: Directory) -> bool:
+    """Whether the dumps show this account as a computer's: in `CN=Computers` or the Domain
+    Controllers OU, or holding the `HOST/` SPNs every computer account carries."""
+    rdns = {rdn.strip().lower() for rdn in account.split(",")}
+    if "cn=computers" in rdns or "ou=domain controllers" in rdns:
+        return True
+    key = account_key(account)
+    return any(r.account_key == key and r.spn.service_class in ("host", "restrictedkrbhost")
+               for regs in spns.by_account_cn.values() for r in regs)
+
+
+# sAMAccountName: at most 20 characters, none of `"/\[]:;|=,+*?<>` (nor spaces, in practice)
+_SAM_ACCOUNT_NAME = re.compile(r'[^\s"/\\\[\]:;|=,+*?<>]{1,20}')
+
+
+def account_name(dn: str, hosts: Sequence[Host]) -> str | None:
+    """The logon name `setspn -D` takes for a DN: `CORP\\svc-webapp` from its CN and the NetBIOS
+    domain name a host of the run in that DNS domain shows (dsregcmd `DomainName`), the bare CN
+    without one; None when the CN cannot be a logon name (spaces, over 20 characters)."""
+    cn = common_name(dn).replace("\\", "")
+    if not _SAM_ACCOUNT_NAME.fullmatch(cn):
+        return None
+    domain = dn_domain(dn)
+    for host in hosts:
+        netbios = host.get(paths.HOST_DOMAIN)
+        fqdn = host.get(paths.HOST_FQDN)
+        if (netbios is not None and isinstance(netbios.value, str) and netbios.value and "." not in netbios.value
+                and fqdn is not None and isinstance(fqdn.value, str) and fqdn.value.lower().endswith("." + domain)):
+            return f"{netbios.value.upper()}\\{cn}"
+    return cn
+
+
+def remove_spn(reg: Registration, hosts: Sequence[Host]) -> str:
+    """`setspn -D <SPN> <account>` for one registration: setspn takes a logon name, not a DN."""
+    name = account_name(reg.account, hosts)
+    if name is not None:
+        return f"`setspn -D {reg.spn.text} {name}`"
+    return (f"`setspn -D {reg.spn.text} <logon name>` with the logon name (sAMAccountName) of "
+            f"`{reg.account}`, which its CN cannot be")
+
+
+def _stray_fix(reg: Registration, who: Identity, spns: Directory, hosts: Sequence[Host], lead: str = "If") -> str:
+    remove = remove_spn(reg, hosts)
+    shown = {r.spn.text.lower() for r in spns.account_of(who)}
     names = who.spn_names
-    port_spns = "; ".join(f"`setspn -S HTTP/{n}:5985 {who.short}`" for n in names)
-    wsman_spns = "; ".join(f"`setspn -S WSMAN/{n} {who.short}`" for n in names)
+    # never advise registering what the computer account already holds
+    port_spns = [f"`setspn -S HTTP/{n}:5985 {who.short}`" for n in names if f"http/{n}:5985".lower() not in shown]
+    wsman_spns = [f"`setspn -S WSMAN/{n} {who.short}`" for n in names if f"wsman/{n}".lower() not in shown]
+    wsman = (f"and register {'; '.join(wsman_spns)}" if wsman_spns
+             else f"(`{who.shown}`'s computer account already holds its `WSMAN/` SPNs)")
     return (
-        f"If `{common_name(reg.account) or reg.account}` no longer needs it: "
-        f"`setspn -D {reg.spn.text} {quoted(reg.account)}`. Otherwise register port SPNs on the "
-        f"computer account ({port_spns}) and connect with "
-        "`-SessionOption (New-PSSessionOption -IncludePortInSPN)`, or set `spn_prefix` to `WSMAN` on the "
-        f"clients ({set_prefix('WSMAN')}) and register {wsman_spns}"
+        f"{lead} `{common_name(reg.account) or reg.account}` no longer needs it: {remove}. Otherwise "
+        + (f"register port SPNs on the computer account ({'; '.join(port_spns)}) and " if port_spns else "")
+        + "connect with `-SessionOption (New-PSSessionOption -IncludePortInSPN)`, or set `spn_prefix` to "
+        f"`WSMAN` on the clients ({set_prefix('WSMAN')}) {wsman}"
     )
 
 
@@ -270,7 +387,7 @@ def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
     Keep the SPN on the account that runs the service and remove it from the others (for WinRM's
     `HTTP/<host>`, the computer account):
     ```console
-    setspn -D HTTP/web01.corp.contoso.com "CN=svc-webapp,OU=Service Accounts,DC=corp,DC=contoso,DC=com"
+    setspn -D HTTP/web01.corp.contoso.com CORP\\svc-webapp
     setspn -X -F
     ```
     Register SPNs with `setspn -S`, which checks the forest for duplicates, not `setspn -A`.
@@ -306,12 +423,12 @@ def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
         if len(keep) == 1:
             drop = [r for r in regs if r is not keep[0]]
             fix = "Keep it on the computer account `{}` and remove it from the others: {}".format(
-                keep[0].account, "; ".join(f"`setspn -D {r.spn.text} {quoted(r.account)}`" for r in drop)
+                keep[0].account, "; ".join(remove_spn(r, hosts) for r in drop)
             )
         else:
             fix = (
                 f"Keep it on the account that runs the service and remove it from the others with "
-                f"`setspn -D {first.spn.text} \"<DN of the account>\"`"
+                f"`setspn -D {first.spn.text} <logon name of the account>`"
             )
         fix += "; register SPNs with `setspn -S`, which refuses duplicates, not `setspn -A`"
         yield ctx.finding(
@@ -467,8 +584,15 @@ def _not_found(queries: Sequence[SpnQuery], wanted: str) -> Location | None:
     return None
 
 
+def _join_and_prefix_known(host: Host) -> bool:
+    """WRM404 judges a host whose join state is known, and for an Entra-only one its SPN prefix
+    too: dsregcmd alone cannot tell whether the prefix is `HTTP`."""
+    return host.join_state is not None and (host.join_state != "entra" or spn_prefix(host) is not None)
+
+
 @rule(
     code="WRM404", name="entra-only-http-spn-prefix", level="warning", kind="breaks", needs=(JOIN,), docs=(ENTRA,),
+    evaluable=_join_and_prefix_known,
 )
 def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     """An Entra-only joined machine's WinRM client uses the `HTTP` SPN prefix.
@@ -476,9 +600,13 @@ def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     ## What it finds
     `dsregcmd /status` shows `AzureAdJoined : YES` and `DomainJoined : NO` (Microsoft Entra
     joined only), and the client's `spn_prefix` is `HTTP` or unset: a registry export of
-    `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client` without it, or
-    `reg query … /v spn_prefix` answering that the value does not exist. Without the join state or
-    without the registry value's state, it stays silent.
+    `HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client` without it,
+    `reg query … /v spn_prefix` answering that the value does not exist, or a complete `Client`
+    section of `winrm get winrm/config` (text or `-format:xml`) that does not list it: `winrm get`
+    prints `spn_prefix` under `Client` when it is set, so a whole section without it shows the
+    `HTTP` default. A `Client` section cut short, or the `WSMan:` drive, does not tell. Without the
+    join state, or on an Entra-only host without any of these, the host is reported as not
+    evaluated.
 
     ## Why it matters
     "The WinRM default Service Principal Name (SPN) prefix HTTP prevents Azure AD authentication":
@@ -509,7 +637,7 @@ def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     ## Fix
     On the client machine:
     ```console
-    reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /t REG_SZ /d "HOST" /f
+    reg add "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client" /v spn_prefix /t REG_SZ /d "HOST" /f
     ```
     Entra-only joined machines are also workgroup machines to WinRM: they need TrustedHosts (or
     HTTPS) as well (WRM303).
@@ -531,7 +659,7 @@ def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     if prefix.setting is not None:
         found = f"Client `spn_prefix` is `{prefix.value}`"
     else:
-        found = "Client `spn_prefix` is not set (WinRM uses `HTTP`)"
+        found = f"Client `spn_prefix` is {prefix.absence} (WinRM uses `HTTP`)"
     related = [loc] if (loc := join_location(host)) is not None else []
     yield ctx.finding(
         host,
@@ -575,10 +703,10 @@ def spn_prefix_invalid(host: Host, ctx: Context) -> Iterator[Finding]:
 
     ## Fix
     ```console
-    reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /t REG_SZ /d "WSMAN" /f
+    reg add "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client" /v spn_prefix /t REG_SZ /d "WSMAN" /f
     ```
     or delete the value to go back to `HTTP`:
-    `reg delete HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v spn_prefix /f`.
+    `reg delete "HKLM\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client" /v spn_prefix /f`.
     ```diff
     --- dump0.txt
     +++ dump0.txt
@@ -605,7 +733,7 @@ def spn_prefix_invalid(host: Host, ctx: Context) -> Iterator[Finding]:
         expected = "`HTTP`, `HOST` or `WSMAN`"
         fix = (
             f"{set_prefix('WSMAN')} (with `WSMAN/` SPNs registered), or `HOST`; or delete the value to use "
-            r"`HTTP`: `reg delete HKEY_LOCAL_MACHINE\SOFTWARE\Microsoft\Windows\CurrentVersion\WSMAN\Client "
+            f"`HTTP`: `reg delete \"{SPN_PREFIX_KEY}\" "
             "/v spn_prefix /f`"
         )
     if shown_value == "":

@@ -1,0 +1,81 @@
+"""WRM512/WRM507/WRM001 through the CLI: what a WSManFault says of the service, and the fixes."""
+
+from __future__ import annotations
+
+import json
+
+from typer.testing import CliRunner
+
+from conftest import FIXTURES
+from winrmlint.cli import app
+
+RULES = FIXTURES / "rules"
+runner = CliRunner()
+
+
+def lint_json(target: str, *args: str) -> tuple[int, dict]:
+    result = runner.invoke(app, ["lint", target, "--isolated", "--format", "json", *args], catch_exceptions=False)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def codes(doc: dict) -> list[str]:
+    return [f["code"] for h in doc["hosts"] for f in h["findings"]]
+
+
+def test_local_fault_is_wrm512_at_the_error_number_with_the_listener_related():
+    code, doc = lint_json(str(RULES / "WRM512" / "fail" / "local-fault-only"))
+    assert code == 1
+    [found] = [f for f in doc["hosts"][0]["findings"] if f["code"] == "WRM512"]
+    assert found["path"] == "services/WinRM/Unreachable"
+    assert found["file"].endswith("winrm-config.txt") and found["line"] == 5
+    assert "0x80338012" in found["message"] and "listener `*+HTTP`" in found["message"]
+    assert [r["line"] for r in found["related"]] == [4]
+    assert "WRM512" not in doc["hosts"][0]["not_evaluated"]
+
+
+def test_both_commands_failing_is_one_finding_and_the_collection_failed():
+    code, doc = lint_json(str(RULES / "WRM512" / "fail" / "transcript-both-commands-fail"))
+    assert code == 1
+    assert sorted(codes(doc)) == ["WRM001", "WRM512"]
+
+
+def test_a_fault_from_another_computer_leaves_wrm512_not_evaluated():
+    _, doc = lint_json(str(RULES / "WRM512" / "pass" / "remote-fault"))
+    assert "WRM512" not in codes(doc)
+    assert "WRM512" in doc["hosts"][0]["not_evaluated"]
+    # the collection still failed: no configuration came back
+    assert codes(doc) == ["WRM001"]
+
+
+def test_service_started_later_in_the_transcript_is_quiet():
+    _, doc = lint_json(str(RULES / "WRM512" / "pass" / "fault-then-started"))
+    assert codes(doc) == []
+
+
+def test_a_client_by_role_is_not_told_to_start_its_service():
+    _, doc = lint_json(str(RULES / "WRM512" / "pass" / "client-fault"))
+    assert "WRM512" not in codes(doc)
+
+
+def test_wrm507_needs_a_start_type_and_wrm512_a_state():
+    # `sc qc` (a start type) without `sc query` (a state): WRM507 judged, WRM512 not evaluated
+    _, doc = lint_json(str(RULES / "WRM512" / "pass" / "state-not-collected"))
+    host = doc["hosts"][0]
+    assert "WRM512" in host["not_evaluated"] and "WRM507" not in host["not_evaluated"]
+
+
+def test_wrm507_bulk_fix_does_not_go_through_winrm():
+    _, doc = lint_json(str(RULES / "WRM507" / "fail"), "--select", "WRM507")
+    fixes = [f["fix"] for h in doc["hosts"] for f in h["findings"]]
+    assert fixes
+    for fix in fixes:
+        assert "Invoke-CimMethod -ComputerName" not in fix
+        assert "sc.exe \\\\Server01 config WinRM start= delayed-auto" in fix
+        assert "-Protocol Dcom" in fix
+
+
+def test_settings_after_a_fault_block_are_linted():
+    code, doc = lint_json(str(RULES / "WRM101" / "fail" / "after-fault-block"), "--select", "WRM101")
+    assert code == 1
+    [found] = doc["hosts"][0]["findings"]
+    assert found["code"] == "WRM101" and found["line"] == 11
