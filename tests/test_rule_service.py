@@ -79,3 +79,32 @@ def test_settings_after_a_fault_block_are_linted():
     assert code == 1
     [found] = doc["hosts"][0]["findings"]
     assert found["code"] == "WRM101" and found["line"] == 11
+
+
+def test_wrm001_advice_fits_the_cause():
+    _, doc = lint_json(str(RULES / "WRM001" / "fail"), "--select", "WRM001")
+    fix = {f["file"].rsplit("/", 2)[-2]: f["fix"] for h in doc["hosts"] for f in h["findings"]}
+    # no section headers: the whole output of the command, not "collect as plain text"
+    assert "`winrm get winrm/config`" in fix["values-without-headers"] and "plain text" not in fix["values-without-headers"]
+    assert "`reg export HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM winrm-policy.reg /y`" in fix["reg-values-without-key"]
+    assert "[HKEY_…]" in fix["reg-values-without-key"]
+    # not text at all: redirect the output as text
+    assert "`> file.txt`" in fix["binary-capture"]
+    assert "elevated prompt" in fix["fault-only-access-denied"]
+    _, doc = lint_json(str(RULES / "WRM001" / "pass" / "fragment-placed-by-its-keys"))
+    assert [f["code"] for f in doc["hosts"][0]["findings"]] == []
+
+
+def test_wrm801_policy_not_applied_even_with_the_same_value():
+    code, doc = lint_json(str(RULES / "WRM801" / "fail" / "policy-not-applied-same-value"), "--select", "WRM801")
+    assert code == 1
+    found = doc["hosts"][0]["findings"]
+    assert [f["path"] for f in found] == ["winrm/config/service/auth/Basic", "winrm/config/service/AllowUnencrypted"]
+    assert all("is not in force" in f["message"] and "gpupdate /force" in f["fix"] for f in found)
+    _, doc = lint_json(str(RULES / "WRM801" / "pass" / "gpo-applied"), "--select", "WRM801")
+    assert doc["hosts"][0]["findings"] == [] and "WRM801" not in doc["hosts"][0]["not_evaluated"]
+
+
+def test_wrm801_is_not_evaluated_on_a_single_input():
+    _, doc = lint_json(str(RULES / "WRM101" / "fail" / "after-fault-block"))
+    assert "WRM801" in doc["hosts"][0]["not_evaluated"]

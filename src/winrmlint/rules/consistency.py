@@ -92,7 +92,12 @@ def _input(reading: Reading, bundle: str) -> str:
     return f"`{name}` line {reading.location.line} ({tool}, {kind})"
 
 
-@rule(code="WRM801", name="sources-disagree", level="warning", kind="exposure", needs=())
+def _two_inputs(host: Host) -> bool:
+    """WRM801 compares inputs: a bundle with one readable file has nothing to compare."""
+    return len(host.readable_files) >= 2
+
+
+@rule(code="WRM801", name="sources-disagree", level="warning", kind="exposure", needs=(), evaluable=_two_inputs)
 def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     """Two inputs of one host disagree on a setting.
 
@@ -104,8 +109,10 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
     bundle manifest. Values are compared as typed (`1` and `true` agree, lists as sets, names
     without case); values cut short by the tool that printed them, or that cannot be read, are
     left out. A policy value and the store's local value may differ (the policy wins, the store
-    keeps the local value for when the policy goes), so that pair alone is not reported. One
-    finding per setting, at the highest-ranking reading involved (a policy before a local
+    keeps the local value for when the policy goes), so that pair alone is not reported. A policy
+    value that `winrm get` (or the `WSMan:` drive) shows not marked `[Source="GPO"]` is reported
+    even when the two values agree: the policy is not applied, and the value is the local one
+    that happens to match. One finding per setting, at the highest-ranking reading involved (a policy before a local
     value), with the other readings as related locations.
 
     ## Why it matters
@@ -162,6 +169,7 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
             continue
         involved, clashes = _clashes(readings)
         if not clashes:
+            yield from _policy_not_applied(host, ctx, setting, readings)
             continue
         anchor, others = involved[0], involved[1:]
         told = ", ".join(f"{_input(r, host.bundle)} says {said(r.value)}" for r in involved)
@@ -173,6 +181,34 @@ def sources_disagree(host: Host, ctx: Context) -> Iterator[Finding]:
             fix=_disagreement_fix(clashes),
             related=[r.location for r in others],
         )
+
+
+def _policy_not_applied(host: Host, ctx: Context, setting: Setting, readings: list[Reading]) -> Iterator[Finding]:
+    """A policy value in the registry export, and a WinRM view of another file that shows the
+    setting not marked GPO, even with the same value: the policy is not in force (yet)."""
+    policy = next((r for r in readings if _layer(r) == "policy"), None)
+    if policy is None:
+        return
+    local = [r for r in readings if r.origin in WINRM_VIEWS and r.source is Source.LOCAL
+             and r.location.uri != policy.location.uri]
+    if not local:
+        return
+    yield ctx.finding(
+        host,
+        policy.location,
+        f"{label(setting.path)}: the Group Policy value in {_input(policy, host.bundle)} is not in force: "
+        f"{_input(local[0], host.bundle)} shows {said(local[0].value)}; expected it marked `[Source=\"GPO\"]`",
+        path=setting.path,
+        fix=UNAPPLIED_FIX,
+        related=[r.location for r in local],
+    )
+
+
+UNAPPLIED_FIX = (
+    "The policy does not show in what the service reports: run `gpupdate /force`, check with "
+    "`gpresult /h gp.html` that the GPO applies to this computer, then collect `winrm get winrm/config` "
+    "and the registry export again, together"
+)
 
 
 def _clashes(readings: list[Reading]) -> tuple[list[Reading], list[tuple[Reading, Reading]]]:
@@ -226,11 +262,7 @@ def _disagreement_fix(clashes: Sequence[tuple[Reading, Reading]]) -> str:
         for pair, clash in zip(layers, clashes)
     )
     if unapplied:
-        return (
-            "The policy does not show in what the service reports: run `gpupdate /force`, check with "
-            "`gpresult /h gp.html` that the GPO applies to this computer, then collect `winrm get winrm/config` "
-            "and the registry export again, together"
-        )
+        return UNAPPLIED_FIX
     if any(pair == {"store", "effective"} for pair in layers):
         return (
             "WinRM's registry store was changed behind the service's back: set the value with `winrm set` "

@@ -11,7 +11,33 @@ from winrmlint.model.host import Host
 from winrmlint.rules.base import Context, rule
 from winrmlint.source import Location
 
-_DUMP_FIX = "Collect the dump again as plain text, or remove the file from the bundle"
+# the command that makes each format (README "Collecting a bundle")
+_COMMANDS = {
+    "winrm-config-text": "`winrm get winrm/config` (and `winrm enumerate winrm/config/listener`)",
+    "winrm-config-xml": "`winrm get winrm/config -format:xml`",
+    "registry-export": "`reg export HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM winrm-policy.reg /y` "
+                       "(or `…\\CurrentVersion\\WSMAN wsman-store.reg`)",
+    "reg-query": "`reg query <key> /v <value>` (or `/s` for the whole key)",
+    "setspn": "`setspn -L <computer>` or `setspn -Q HTTP/<name>`",
+    "dsregcmd-status": "`dsregcmd /status`",
+    "service-state": "`sc.exe qc winrm` and `sc.exe query winrm`",
+    "firewall-rules": "`Get-NetFirewallRule -Name WINRM-* | Format-List *`",
+    "winhttp-proxy": "`netsh winhttp show proxy`",
+    "execution-policy": "`Get-ExecutionPolicy -List`",
+    "pssession-configuration": "`Get-PSSessionConfiguration | Format-List *`",
+    "wsman-drive": "`Get-ChildItem WSMan:\\localhost\\Service` (one container a command, its header line kept)",
+    "wsman-instance-list": "`Get-WSManInstance winrm/config/listener -Enumerate`",
+}
+_PLAIN_TEXT_FIX = (
+    "Collect it again as text: redirect the command's output (`> file.txt`, or `Out-File -Encoding utf8`) "
+    "instead of copying a screenshot, a capture or a document; or remove the file from the bundle"
+)
+_WHOLE_FIX = (
+    "If it is WinRM output, collect the whole of it with the command that makes it, from its command line "
+    "on (a few lines pasted without their section headers cannot be placed): "
+    "`winrm get winrm/config`, `winrm enumerate winrm/config/listener` and the others in the README's "
+    "\"Collecting a bundle\"; otherwise remove the file from the bundle"
+)
 # what a WSManFault instead of configuration means for the collection (reference §4)
 _FAULTS = {
     "0x80070005": ("Access is denied", "run the collection again from an elevated prompt (Run as administrator)"),
@@ -44,8 +70,16 @@ def input_unreadable(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Collect the dump again with the command in the README's collection list, as plain text
-    (`> file.txt` or `Out-File`), without editing it; or remove the file from the bundle.
+    The advice follows the cause. A file that is not text (a screenshot, a capture, a Word
+    document): collect the command's output as text (`> file.txt`, or `Out-File -Encoding
+    utf8`). A few lines pasted without their section headers (`Basic = true` with no `Client` /
+    `Auth` above it, registry values without their `[HKEY_…]` key line): collect the whole output
+    with the command that makes it, from its command line on (`winrm get winrm/config`,
+    `reg export HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM winrm-policy.reg /y`, and the
+    others in the README's "Collecting a bundle"). A file of a known kind that could not be read:
+    collect it again, unedited, with its command. A `WSManFault` instead of configuration: rerun
+    elevated (0x80070005), or start the service first (0x80338012). Otherwise remove the file
+    from the bundle.
     """
     yield from _collection_failed(host, ctx)
     for parsed in host.files:
@@ -55,8 +89,28 @@ def input_unreadable(host: Host, ctx: Context) -> Iterator[Finding]:
                 Location(parsed.uri, parsed.error_line),
                 parsed.error,
                 path=parsed.uri,
-                fix=_MANIFEST_FIX if parsed.format == FORMAT else _DUMP_FIX,
+                fix=_MANIFEST_FIX if parsed.format == FORMAT else _advice(parsed.format, parsed.error),
             )
+
+
+def _advice(format: str | None, error: str) -> str:
+    """What to do about a file not read, for the reason it was not (issue 10: a file with no
+    section headers needs the full command, not "collect as plain text")."""
+    if error.startswith("cannot be decoded"):
+        return _PLAIN_TEXT_FIX
+    if error.startswith("not read:"):
+        return ("Raise the limit it names (`--max-file-size`, `--max-lines`, `--max-files`, ...) if the file "
+                "is what you meant to lint, or split the bundle")
+    if format is None:
+        return _WHOLE_FIX
+    command = _COMMANDS.get(format, "the command that made it")
+    if format == "registry-export" and "no registry key" in error:
+        return (f"The values came without their `[HKEY_…]` key line: export the whole key, {command}, "
+                "instead of copying values out of regedit")
+    if format == "winrm-config-xml" and "DTD" in error:
+        return (f"winrm never prints a DTD: the file was edited or is not winrm's; collect {command} again "
+                "unedited, or `winrm get winrm/config` as text")
+    return f"Collect it again, whole and unedited, from its command line to its end: {command}"
 
 
 def _collection_failed(host: Host, ctx: Context) -> Iterator[Finding]:

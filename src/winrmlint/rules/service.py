@@ -72,9 +72,29 @@ def configured(host: Host) -> Configured:
     return Configured(labels, locations)
 
 
+def _listeners_known(host: Host) -> bool:
+    """Whether an input tells whether WinRM has listeners: an enumeration, WinRM's registry store
+    of listeners, or the WinRM service policy key (whose `AllowAutoConfig` makes one)."""
+    return any(host.knows(p) for p in (catalog.LISTENERS, STORE_LISTENERS, paths.WINRM_SERVICE_POLICY_KEY))
+
+
+def _start_type_judged(host: Host) -> bool:
+    """WRM507 needs a start type; a Manual or Disabled one, also whether listeners wait for it."""
+    start = known_text(host.get(paths.SERVICE_START_TYPE))
+    return start is not None and (start not in NOT_AUTOMATIC or _listeners_known(host))
+
+
+def _state_judged(host: Host) -> bool:
+    """WRM512 needs a state (a Stopped one, also the listeners) or the local 0x80338012."""
+    if host.get(paths.SERVICE_UNREACHABLE) is not None:
+        return True
+    status = known_text(host.get(paths.SERVICE_STATUS))
+    return status is not None and (status != "Stopped" or _listeners_known(host))
+
+
 @rule(
     code="WRM507", name="winrm-service-not-automatic", level="warning", kind="breaks",
-    needs=(paths.SERVICE_START_TYPE,),
+    needs=(paths.SERVICE_START_TYPE,), evaluable=_start_type_judged,
     docs=(TROUBLE,),
 )
 def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -180,7 +200,7 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
 
 @rule(
     code="WRM512", name="winrm-service-stopped", level="error", kind="breaks",
-    needs=(paths.SERVICE_STATUS, paths.SERVICE_UNREACHABLE),
+    needs=(paths.SERVICE_STATUS, paths.SERVICE_UNREACHABLE), evaluable=_state_judged,
     docs=(TROUBLE,),
 )
 def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
