@@ -4,10 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from winrmlint.findings import Finding
+from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog
-from winrmlint.model.host import Host, cut_short
-from winrmlint.model.sddl import BROAD, DEFAULT_DACL, broad_grants, parse_dacl, split_sddl, without
+from winrmlint.model.catalog import MODERN_ROOT_SDDL
+from winrmlint.model.host import Host, Setting, cut_short
+from winrmlint.model.sddl import (
+    BROAD,
+    DEFAULT_DACL,
+    Dacl,
+    broad_grants,
+    dacl_of,
+    parse_dacl,
+    principal,
+    split_sddl,
+    widened,
+    without,
+)
 from winrmlint.rules.base import TROUBLE, Context, remedy, rule
 
 ROOT_SDDL = f"{catalog.ROOT}/service/RootSDDL"
@@ -29,6 +41,13 @@ def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     counted. The `S:` part is the audit list (SACL): its `(AU;FA;GA;;;WD)` audits Everyone's
     failures, it grants nothing.
 
+    A DACL widened beyond what Windows ships (`(A;;GA;;;BA)(A;;GR;;;IU)`; the WinRM 2.0 default
+    grants less) by principals that are not broad, Remote Management Users (`RM`) or a domain
+    group's SID with `GA`, `GX`, or `IU` given more than read, is a note: someone granted it, and
+    it is exposure only if the grant was not meant. The Microsoft.PowerShell session
+    configuration carries its own descriptor, which already admits Remote Management Users: the
+    RootSDDL does not need them for PowerShell remoting.
+
     ## Why it matters
     RootSDDL is the permission every WinRM plug-in without its own security descriptor
     inherits ("the configurations inherit the security descriptor of the RootSDDL, which is
@@ -44,8 +63,10 @@ def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Remove the broad ACE and grant a dedicated group instead (for instance Remote Management
-    Users, `S-1-5-32-580`):
+    Remove the broad ACE. Users who are not administrators and should use PowerShell remoting go
+    into Remote Management Users (`Add-LocalGroupMember -Group "Remote Management Users" -Member
+    CORP\\WinRM-Operators`): the Microsoft.PowerShell session configuration admits that group by
+    default, and the RootSDDL stays at its default:
     cmd:
     ```cmd
     winrm set winrm/config/service @{RootSDDL="O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)"}
@@ -61,7 +82,7 @@ def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     @@ -1,3 +1,3 @@
      Service
     -    RootSDDL = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)(A;;GXGR;;;AU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)
-    +    RootSDDL = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)(A;;GXGR;;;S-1-5-32-580)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)
+    +    RootSDDL = O:NSG:BAD:P(A;;GA;;;BA)(A;;GR;;;IU)S:P(AU;FA;GA;;;WD)(AU;SA;GXGW;;;WD)
          MaxConcurrentOperations = 4294967295
     ```
     """
@@ -101,3 +122,34 @@ def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
             fix=fix,
             key=group,
         )
+    yield from _widened(host, ctx, setting, dacl, cut)
+
+
+# what Windows ships (2012 R2 and later; WinRM 2.0's default grants less): the measure of "widened"
+_SHIPPED = dacl_of(MODERN_ROOT_SDDL)
+
+
+def _widened(host: Host, ctx: Context, setting: Setting, dacl: Dacl, cut: bool) -> Iterator[Finding]:
+    """Named principals granted more than any default: a note, since someone meant it (or not)."""
+    assert _SHIPPED is not None
+    extra = widened(dacl, _SHIPPED)
+    if not extra:
+        return
+    grants = ", ".join(f"{principal(a.account)} with `{a.text}`" for a in extra)
+    fix = (
+        "if the grant is not meant, remove those ACEs (the value shown was cut short: read it in full first)"
+        if cut
+        else "if the grant is not meant: " + remedy(setting, without(setting.value, dacl, extra))
+        if isinstance(setting.value, str) else ""
+    )
+    yield ctx.finding(
+        host,
+        setting,
+        f"Service `RootSDDL` is widened beyond the Windows default: it grants {grants}; they can use "
+        "every WinRM plug-in without a security descriptor of its own; expected "
+        f"`D:{DEFAULT_DACL}` unless the grant is meant (PowerShell remoting admits Remote Management "
+        "Users through its own session configuration)",
+        fix=fix,
+        key="widened",
+        level=Level.NOTE,
+    )
