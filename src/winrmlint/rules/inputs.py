@@ -96,11 +96,20 @@ def input_unreadable(host: Host, ctx: Context) -> Iterator[Finding]:
 def _advice(format: str | None, error: str) -> str:
     """What to do about a file not read, for the reason it was not (issue 10: a file with no
     section headers needs the full command, not "collect as plain text")."""
+    if error.startswith("cannot be decoded: mixed encodings"):
+        return ("Write each command's output to its own file (PowerShell 5.1's `>` writes UTF-16, cmd's `>>` "
+                "appends ANSI to it), or save the file again in one encoding")
     if error.startswith("cannot be decoded"):
         return _PLAIN_TEXT_FIX
-    if error.startswith("not read:"):
+    if error.startswith("the bundle's dumps name different hosts"):
+        return "Collect each host into its own bundle (a folder or zip per host)"
+    if error.startswith("not read:") and ("limit" in error or " pass " in error):
         return ("Raise the limit it names (`--max-file-size`, `--max-lines`, `--max-files`, ...) if the file "
                 "is what you meant to lint, or split the bundle")
+    if error.startswith("not read:"):
+        # refused for safety: archive entries that escape, links, nesting, encryption, odd files
+        return ("Put the dump into the bundle as a plain file (unpacked, not a link, not nested in another "
+                "archive, not encrypted), or remove it")
     if format is None:
         return _WHOLE_FIX
     command = _COMMANDS.get(format, "the command that made it")
