@@ -101,3 +101,12 @@ def test_account_name_from_the_dn_and_the_netbios_domain_of_the_run():
     # a CN that cannot be a logon name: the fix says which account instead
     assert account_name("CN=Jürgen Müller,OU=Users,DC=corp,DC=contoso,DC=com", hosts) is None
     assert account_name("CN=svc-reporting-services-prod,DC=corp,DC=contoso,DC=com", hosts) is None
+
+
+def test_spn_rules_are_evaluated_when_any_bundle_of_the_run_holds_setspn_output():
+    _, doc = lint_json(str(RULES / "WRM404" / "fail" / "entra-winrm-get-client-complete"))
+    assert {"WRM401", "WRM402", "WRM403"} <= set(doc["hosts"][0]["not_evaluated"])
+    # adm02's bundle has no setspn output, web01's has: one directory serves the whole run
+    _, doc = lint_json(str(FIXTURES / "scenarios" / "spn-fixed-wsman-prefix"))
+    for host in doc["hosts"]:
+        assert not {"WRM401", "WRM402", "WRM403"} & set(host["not_evaluated"]), host["name"]

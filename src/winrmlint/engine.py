@@ -46,7 +46,8 @@ def _internal(err: Exception, doing: str) -> str:
 
 def _lacks_input(rule: Rule, host: Host) -> bool:
     """No input of the host speaks to what the rule needs: it is reported as not evaluated."""
-    if rule.evaluable is not None and not rule.evaluable(host):
+    # a fleet rule's `evaluable` is asked of the whole run, once it has run (lint_bundles)
+    if rule.evaluable is not None and not rule.fleet and not rule.evaluable(host):
         return True
     return bool(rule.needs) and not any(host.knows(n) for n in rule.needs)
 
@@ -207,8 +208,10 @@ def run_fleet_rules(
             for result in results:
                 result.not_evaluated.append(fleet_rule.code)
             continue
+        # its input may sit in any bundle (one `setspn -X` for the domain): judged if any host has it
+        unjudged = fleet_rule.evaluable is not None and not any(fleet_rule.evaluable(h) for h in hosts)
         for result in results:
-            if fleet_rule.code in result.fleet_lacking:
+            if unjudged or fleet_rule.code in result.fleet_lacking:
                 result.not_evaluated.append(fleet_rule.code)
     # one fact seen in several bundles (a fleet of clones, one `setspn -X` pasted twice) is one finding
     findings = sorted(dict.fromkeys(findings), key=Finding.sort_key)

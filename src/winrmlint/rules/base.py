@@ -105,7 +105,8 @@ class Rule:
     judge a host; with none of them collected, the host is reported as not evaluated.
     `evaluable`, where given, decides it from the facts themselves, for a rule that needs two
     inputs, or a second one only when the first shows a certain value (an Entra-only join state
-    needs the SPN prefix too; a domain join alone already answers).
+    needs the SPN prefix too; a domain join alone already answers). A fleet rule's `evaluable`
+    is asked of every host of the run: one host with the input lets it judge them all.
     `fleet` rules see every host of the run at once (SPNs live in one directory).
     `baselines` names the benchmark items a rule also checks when a profile asks for them
     (`--profile stig`): the rule's kind is then what it finds by default, and `baseline` is a tag.

@@ -112,8 +112,15 @@ def set_prefix(value: str) -> str:
 # --- the rules --------------------------------------------------------------------------------
 
 
+def has_spns(host: Host) -> bool:
+    """The SPN rules judge a run in which some bundle holds `setspn` output (one directory serves
+    them all, README "Collecting a bundle"): without any, they are not evaluated."""
+    return bool(host.spns or host.spn_queries)
+
+
 @rule(
     code="WRM401", name="http-spn-owned-by-other-account", level="error", kind="breaks", needs=(), docs=(SPN,),
+    evaluable=has_spns,
     fleet=True,
 )
 def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Finding]:
@@ -351,7 +358,8 @@ def _stray_fix(reg: Registration, who: Identity, spns: Directory, hosts: Sequenc
     )
 
 
-@rule(code="WRM402", name="duplicate-spn", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True)
+@rule(code="WRM402", name="duplicate-spn", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True,
+      evaluable=has_spns)
 def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
     """One SPN is registered on more than one account.
 
@@ -460,7 +468,8 @@ def _by_label(owners: dict[str, tuple[Host, Identity]], name: str) -> tuple[Host
     return found if found is not None and found[1].named(name) else None
 
 
-@rule(code="WRM403", name="wsman-spn-missing", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True)
+@rule(code="WRM403", name="wsman-spn-missing", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True,
+      evaluable=has_spns)
 def wsman_spn_missing(host: Host, ctx: Context) -> Iterator[Finding]:
     """Clients ask for `WSMAN/` SPNs that a host's computer account does not hold.
 
