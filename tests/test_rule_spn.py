@@ -110,3 +110,12 @@ def test_spn_rules_are_evaluated_when_any_bundle_of_the_run_holds_setspn_output(
     _, doc = lint_json(str(FIXTURES / "scenarios" / "spn-fixed-wsman-prefix"))
     for host in doc["hosts"]:
         assert not {"WRM401", "WRM402", "WRM403"} & set(host["not_evaluated"]), host["name"]
+
+
+def test_wrm405_is_evaluated_where_the_prefix_or_its_absence_is_shown():
+    for case in ("http-winrm-get", "unset", "host-reg-query"):
+        _, doc = lint_json(str(RULES / "WRM405" / "pass" / case))
+        assert "WRM405" not in doc["hosts"][0]["not_evaluated"], case
+    # dsregcmd and setspn say nothing of the client's prefix
+    _, doc = lint_json(str(RULES / "WRM401" / "fail" / "not-in-run-service-account"))
+    assert "WRM405" in doc["hosts"][0]["not_evaluated"]

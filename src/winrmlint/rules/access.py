@@ -27,6 +27,7 @@ ROOT_SDDL = f"{catalog.ROOT}/service/RootSDDL"
 
 @rule(
     code="WRM602", name="rootsddl-broad-access", level="error", kind="exposure", needs=(f"{catalog.ROOT}/service",),
+    evaluable=lambda host: host.get(ROOT_SDDL) is not None,
     docs=(TROUBLE,), security_severity=8.0, cwe=("CWE-732",),
 )
 def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:

@@ -682,7 +682,14 @@ def entra_only_http_spn_prefix(host: Host, ctx: Context) -> Iterator[Finding]:
     )
 
 
-@rule(code="WRM405", name="spn-prefix-invalid", level="error", kind="breaks", needs=("winrm/config/client",), docs=(SPN,))
+def _prefix_known(host: Host) -> bool:
+    """WRM405 judges the prefix an input shows, or shows absent; a `WSMan:` drive's Client table
+    (which does not list `spn_prefix`) leaves it unknown."""
+    return spn_prefix(host) is not None
+
+
+@rule(code="WRM405", name="spn-prefix-invalid", level="error", kind="breaks", needs=("winrm/config/client",), docs=(SPN,),
+      evaluable=_prefix_known)
 def spn_prefix_invalid(host: Host, ctx: Context) -> Iterator[Finding]:
     """The client's `spn_prefix` is not `HTTP`, `HOST` or `WSMAN`.
 
