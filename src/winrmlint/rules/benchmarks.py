@@ -197,7 +197,10 @@ def gap(host: Host, item: Item) -> Gap | None:
     when no input tells (the benchmark's check is then not decided)."""
     for path in item.enabled_by:
         pushed = host.get(path)
-        policy = next((r for r in pushed.readings if r.source is Source.GPO), None) if pushed else None
+        # as `winrm get` shows it; a registry export holds the policy value itself, read below
+        policy = next(
+            (r for r in pushed.readings if r.source is Source.GPO and r.origin not in REGISTRY_FORMATS), None
+        ) if pushed else None
         if pushed is not None and policy is not None:
             return Gap(policy.location, f"the policy is Enabled (`{pushed.name}` is shown with `[Source=\"GPO\"]`)")
     setting = host.get(item.setting) if item.setting else None

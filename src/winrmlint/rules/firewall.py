@@ -164,11 +164,11 @@ def split_public(host: Host, rule_: FirewallRule) -> str:
             '`Enable-NetFirewallRule -Name "WINRM-HTTP-In-TCP"` (the stock Domain, Private rule, which admits any '
             "address): split, so that Domain and Private keep their access from other subnets"
         )
+    # New-NetFirewallRule makes an inbound allow rule by default; a name of its own beside the stock rules
     return (
         f'`Set-NetFirewallRule -Name "{rule_.name}" -Profile Domain, Private`, then `New-NetFirewallRule -Name '
-        f'"{rule_.name}-PUBLIC-LocalSubnet" -DisplayName "{display}" -Group "Windows Remote Management" -Direction '
-        f"Inbound -Protocol TCP -LocalPort {port} -Profile Public -RemoteAddress LocalSubnet -Action Allow` "
-        "(split, so that Domain and Private keep their access from other subnets)"
+        f'"{PUBLIC_RULE}-LOCAL" -DisplayName "{display}" -Protocol TCP -LocalPort {port} -Profile Public '
+        "-RemoteAddress LocalSubnet` (split, so that Domain and Private keep their access from other subnets)"
     )
 
 
@@ -375,7 +375,7 @@ def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
     Public profile its own rule:
     ```console
     Set-NetFirewallRule -Name "WINRM-HTTP-In-TCP" -Profile Domain, Private
-    New-NetFirewallRule -Name "WINRM-HTTP-In-TCP-PUBLIC-LocalSubnet" -DisplayName "Windows Remote Management (HTTP-In)" -Group "Windows Remote Management" -Direction Inbound -Protocol TCP -LocalPort 5985 -Profile Public -RemoteAddress LocalSubnet -Action Allow
+    New-NetFirewallRule -Name "WINRM-HTTP-In-TCP-PUBLIC-LOCAL" -DisplayName "Windows Remote Management (HTTP-In)" -Protocol TCP -LocalPort 5985 -Profile Public -RemoteAddress LocalSubnet
     ```
     On Windows Server 2008 R2, which has no `Set-NetFirewallRule`, with netsh:
     ```console
