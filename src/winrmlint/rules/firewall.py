@@ -10,7 +10,6 @@ from winrmlint.model import paths
 from winrmlint.model.host import Host, Setting, cut_short, grouped
 from winrmlint.model.platform import Os
 from winrmlint.model.values import Source
-from winrmlint.parsers import firewall_profile, net_profile
 from winrmlint.rules.base import TROUBLE, Context, known_text, rule
 from winrmlint.source import Location
 
@@ -187,6 +186,9 @@ class ActiveProfiles:
 
 
 def active_profiles(host: Host) -> ActiveProfiles:
+    # imported here: `winrmlint rules` and `--help` load the rules, never the parsers (cold start)
+    from winrmlint.parsers import firewall_profile, net_profile
+
     public: list[tuple[str, Location]] = []
     others: list[Location] = []
     for setting in host.under(net_profile.PREFIX):

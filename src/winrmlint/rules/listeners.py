@@ -191,15 +191,9 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
     In the GPO that applies it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow remote server
     management through WinRM: Enabled, IPv4 filter `*`, IPv6 filter `*` (or the address ranges
-    the host has), then `gpupdate /force`. For a local listener with local filters:
-    cmd:
-    ```cmd
-    winrm set winrm/config/service @{IPv4Filter="*";IPv6Filter="*"}
-    ```
-    PowerShell:
-    ```powershell
-    winrm set winrm/config/service '@{IPv4Filter="*";IPv6Filter="*"}'
-    ```
+    the host has), then `gpupdate /force`. For a local listener with local filters, set both
+    filters back to `*` with the `winrm set winrm/config/service` command of WRM503 (ip-filters-empty),
+    whose fix it is (the finding gives it in the form for cmd and for PowerShell).
     ```diff
     --- dump0.txt
     +++ dump0.txt
