@@ -155,6 +155,9 @@ REMOTE_SHELL = Item(
     rf"{_C}\Service\WinRS\AllowRemoteShellAccess", 0, f"{catalog.ROOT}/winrs/AllowRemoteShellAccess", (),
     "18.10.89.1", "18.10.90.1", cis_level=2,
 )
+# 5.39 in the current Windows benchmarks (Windows 10 22H2 v3.0.0, Windows 11 23H2; reference §3's
+# drift table), 5.40 in Windows 10 21H2-22H2 v2.0.0 and Windows 11 21H2-22H2: the Os model does not
+# tell benchmark versions apart, so the current number is cited
 WINRM_SERVICE = Item(
     "Windows Remote Management (WS-Management) (WinRM)",
     "Computer Configuration > Policies > Windows Settings > Security Settings > System Services > "
