@@ -348,7 +348,8 @@ def workgroup_client_without_trust(host: Host, ctx: Context) -> Iterator[Finding
     ```powershell
     Set-Item WSMan:\\localhost\\Client\\TrustedHosts "*.contoso.com"
     ```
-    or `winrm s winrm/config/client @{TrustedHosts="*.contoso.com"}`, or
+    or cmd: `winrm set winrm/config/client @{TrustedHosts="*.contoso.com"}` (PowerShell:
+    `winrm set winrm/config/client '@{TrustedHosts="*.contoso.com"}'`), or
     `reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v trusted_hosts /t REG_SZ /d "*.contoso.com" /f`.
     Or connect over HTTPS (`-UseSSL`) to hosts with an HTTPS listener. `*` also works but trusts
     every host (WRM301).
