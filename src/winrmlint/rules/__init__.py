@@ -5,6 +5,7 @@ from __future__ import annotations
 from winrmlint.rules import (
     access,
     authentication,
+    benchmarks,
     consistency,
     execution_policy,
     firewall,
@@ -50,7 +51,8 @@ RULES: tuple[Rule, ...] = (
     listeners.https_listener_incomplete,
     listeners.listener_nondefault_port,
     listeners.service_remote_access_disabled,
-    service.winrm_service_not_automatic,
+    # CIS level 2 asks Windows 10/11 for the service Disabled: WRM507 holds clients to it under cis-l2
+    benchmarks.checked_against(service.winrm_service_not_automatic, benchmarks.WINRM_SERVICE),
     listeners.remote_shell_disabled,
     firewall.firewall_public_local_subnet,
     firewall.firewall_public_any_address,

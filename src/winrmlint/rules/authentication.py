@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
@@ -171,7 +172,15 @@ def service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
     Or by Group Policy: Computer Configuration > Administrative Templates > Windows Components >
     Windows Remote Management (WinRM) > WinRM Service > Allow Basic authentication: Disabled.
-    Tools that relied on Basic (Ansible, Packer) can use NTLM, Kerberos or certificates instead.
+
+    First move what still logs on with Basic, or it stops working: Ansible and pywinrm with the
+    `basic` transport (`ansible_winrm_transport: basic`, common in Packer and Vagrant templates),
+    and PowerShell on Linux or macOS connecting with `-Authentication Basic`. Give them NTLM,
+    Kerberos or CredSSP over HTTPS (pywinrm's `ntlm`, `kerberos` or `credssp` transport to port
+    5986; PowerShell with `-Authentication Negotiate` or `Kerberos` and `-UseSSL`), or
+    certificate authentication, which needs service `Auth/Certificate`, an HTTPS listener and a
+    certificate mapping to a local account ("You must also create an entry in the CertMapping
+    table on the WinRM server computer"; pywinrm's `certificate` transport).
     ```diff
     --- dump0.txt
     +++ dump0.txt
@@ -187,8 +196,21 @@ def service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
     yield from benchmarks.judged(host, ctx, benchmarks.SERVICE_BASIC, _service_basic_auth(host, ctx))
 
 
+# What still logs on with service Basic, and what each can use instead, so that turning it off
+# is planned rather than discovered (pywinrm's transports: basic, ntlm, kerberos, credssp, certificate)
+BASIC_DEPENDENTS = (
+    "Before turning it off, move what still logs on with Basic: Ansible and pywinrm with the `basic` "
+    "transport (`ansible_winrm_transport: basic`) and PowerShell on Linux or macOS connecting with "
+    "`-Authentication Basic`. Move them to NTLM, Kerberos or CredSSP over HTTPS (pywinrm's `ntlm`, `kerberos` "
+    "or `credssp` transport on port 5986; PowerShell with `-Authentication Negotiate` or `Kerberos` and `-UseSSL`), "
+    "or to certificate authentication (service `Auth/Certificate`, an HTTPS listener and a `winrm/config/service/"
+    "certmapping` entry for a local account; pywinrm's `certificate` transport)"
+)
+
+
 def _service_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
-    yield from flag_is(host, ctx, SERVICE_BASIC, True, "Service Auth")
+    for found in flag_is(host, ctx, SERVICE_BASIC, True, "Service Auth"):
+        yield replace(found, fix=f"{BASIC_DEPENDENTS}. Then: {found.fix}" if found.fix else BASIC_DEPENDENTS)
 
 
 @rule(

@@ -15,9 +15,9 @@ from types import MappingProxyType
 from winrmlint.findings import Finding
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host
-from winrmlint.model.platform import Os, Platform
+from winrmlint.model.platform import Os, Platform, Role
 from winrmlint.model.values import Source
-from winrmlint.rules.base import REGISTRY_FORMATS, Context, Profile
+from winrmlint.rules.base import REGISTRY_FORMATS, Context, Profile, Rule
 from winrmlint.source import Location
 
 _STIG_EDITIONS = (Os.WIN10, Os.WIN11, Os.S2016, Os.S2019, Os.S2022)
@@ -41,6 +41,17 @@ class Item:
     cis_2012r2: str = ""
     cis_level: int = 1
     members_only: bool = False  # STIG/CIS: not applicable outside a domain
+    clients_only: bool = False  # CIS: an item of the Windows 10/11 benchmarks only
+    # `winrm/config` values that the policy, when Enabled, pushes (`[Source="GPO"]` shows it Enabled)
+    enabled_by: tuple[str, ...] = ()
+    # the secure reading of `setting` where it is a word, not the policy's boolean (`Disabled`)
+    secure_text: str | None = None
+    fix: str = ""  # where the remedy is not the policy's GPO setting
+    wanted: str = ""  # what the benchmark expects, where it is not a policy set to a value
+
+    @property
+    def expected(self) -> str:
+        return self.wanted or f"\"{self.title}\" set, `{self.value_name}` = `{self.secure}`"
 
     @property
     def value_name(self) -> str:
@@ -131,8 +142,49 @@ LATFP = Item(
 )
 
 
+# CIS level 2 (winrm-reference §3): the policy that lets the service answer remote requests, the
+# remote shell, and on Windows 10/11 the WinRM service itself. No STIG item matches them.
+ALLOW_AUTO_CONFIG = Item(
+    "Allow remote server management through WinRM",
+    _winrm("Service", "Allow remote server management through WinRM"),
+    paths.ALLOW_AUTO_CONFIG, 0, None, (), "18.10.88.2.2", "18.10.89.2.2", cis_level=2,
+    enabled_by=(f"{catalog.ROOT}/service/IPv4Filter", f"{catalog.ROOT}/service/IPv6Filter"),
+)
+REMOTE_SHELL = Item(
+    "Allow Remote Shell Access", f"{catalog.GPO_SHELL} > Allow Remote Shell Access",
+    rf"{_C}\Service\WinRS\AllowRemoteShellAccess", 0, f"{catalog.ROOT}/winrs/AllowRemoteShellAccess", (),
+    "18.10.89.1", "18.10.90.1", cis_level=2,
+)
+# 5.39 in the current Windows benchmarks (Windows 10 22H2 v3.0.0, Windows 11 23H2; reference §3's
+# drift table), 5.40 in Windows 10 21H2-22H2 v2.0.0 and Windows 11 21H2-22H2: the Os model does not
+# tell benchmark versions apart, so the current number is cited
+WINRM_SERVICE = Item(
+    "Windows Remote Management (WS-Management) (WinRM)",
+    "Computer Configuration > Policies > Windows Settings > Security Settings > System Services > "
+    "Windows Remote Management (WS-Management)",
+    rf"{paths.WINRM_SERVICE_REG_KEY}\Start", 4, paths.SERVICE_START_TYPE, (), "5.39", cis_level=2,
+    clients_only=True, secure_text="Disabled",
+    wanted="the service \"Windows Remote Management (WS-Management) (WinRM)\" Disabled on a client (`Start` = `4`)",
+    fix="`sc.exe config WinRM start= disabled` (PowerShell: `Set-Service -Name WinRM -StartupType Disabled`), "
+    'or Group Policy: "Computer Configuration > Policies > Windows Settings > Security Settings > System '
+    'Services > Windows Remote Management (WS-Management)" defined as Disabled, then `gpupdate /force`',
+)
+
+
 def _asked(item: Item, profile: Profile) -> list[str]:
     return [b for b in ("stig", "cis") if profile.asks(b, item.cis_level) and (b == "cis" or item.stig)]
+
+
+def _applies(item: Item, host: Host) -> bool:
+    if item.members_only and host.join_state in ("workgroup", "entra"):
+        return False
+    if item.clients_only:
+        # the Windows 10/11 benchmarks' item: a client by its manifest or inferred role, or its edition
+        role = host.role
+        if role is not None:
+            return role is Role.CLIENT
+        return bool(host.platform.editions) and not any(os.server for os in host.platform.editions)
+    return True
 
 
 @dataclass(frozen=True)
@@ -146,7 +198,22 @@ class Gap:
 def gap(host: Host, item: Item) -> Gap | None:
     """The policy as the dumps show it, when it is not the secure value; None when it is, or
     when no input tells (the benchmark's check is then not decided)."""
+    for path in item.enabled_by:
+        pushed = host.get(path)
+        # as `winrm get` shows it; a registry export holds the policy value itself, read below
+        policy = next(
+            (r for r in pushed.readings if r.source is Source.GPO and r.origin not in REGISTRY_FORMATS), None
+        ) if pushed else None
+        if pushed is not None and policy is not None:
+            return Gap(policy.location, f"the policy is Enabled (`{pushed.name}` is shown with `[Source=\"GPO\"]`)")
     setting = host.get(item.setting) if item.setting else None
+    if setting is not None and item.secure_text is not None:
+        text = str(setting.value) if setting.valid and setting.value is not None else None
+        if text is None or setting.is_default:
+            return None
+        if text.lower() == item.secure_text.lower():
+            return None
+        return Gap(setting.location, f"`{setting.name}` is `{text}`")
     if setting is not None:
         policy = next((r for r in setting.readings if r.source is Source.GPO), None)
         if policy is not None:
@@ -173,16 +240,22 @@ def _not_registry(host: Host, at: Location) -> bool:
     return any(f.uri == at.uri and f.format not in REGISTRY_FORMATS for f in host.files)
 
 
-def judged(host: Host, ctx: Context, item: Item, found: Iterable[Finding]) -> Iterator[Finding]:
+def judged(
+    host: Host, ctx: Context, item: Item, found: Iterable[Finding], *, opposite: bool = False
+) -> Iterator[Finding]:
     """A rule's own findings, citing the benchmark where the profile asks for it; with none, the
-    benchmark's finding where the policy is missing or not the secure value."""
+    benchmark's finding where the policy is missing or not the secure value.
+
+    `opposite`: the rule reports the state the benchmark asks for (a remote shell refused, the
+    service not started): where the profile asks for the item, that state is the design the
+    profile was chosen for, so the rule's own findings give way to the benchmark's."""
     asked = _asked(item, ctx.profile)
     own = list(found)
-    if not asked or (item.members_only and host.join_state in ("workgroup", "entra")):
+    if not asked or not _applies(item, host):
         yield from own
         return
     cited = "; ".join(item.citation(b, host.platform) for b in asked)
-    if own:
+    if own and not opposite:
         yield from (replace(f, message=f"{f.message} ({cited})") for f in own)
         return
     missing = gap(host, item)
@@ -191,12 +264,23 @@ def judged(host: Host, ctx: Context, item: Item, found: Iterable[Finding]) -> It
     yield ctx.finding(
         host,
         missing.location,
-        f"{cited}: {missing.shown}; expected \"{item.title}\" set, `{item.value_name}` = `{item.secure}`",
+        f"{cited}: {missing.shown}; expected {item.expected}",
         path=item.value,
         key="baseline",
-        fix=f'Group Policy: set "{item.gpo_path}" to {_state(item)}, then `gpupdate /force` '
+        fix=item.fix or f'Group Policy: set "{item.gpo_path}" to {_state(item)}, then `gpupdate /force` '
         f"(registry: `{item.value}` = {item.secure})",
     )
+
+
+def checked_against(rule_: Rule, item: Item) -> Rule:
+    """A rule that also holds hosts to a benchmark item whose secure state is the one the rule
+    reports (WRM507's service that does not start by itself, on a client under CIS level 2)."""
+    check = rule_.check
+
+    def with_item(host: Host, ctx: Context) -> Iterator[Finding]:
+        yield from judged(host, ctx, item, check(host, ctx), opposite=True)
+
+    return replace(rule_, check=with_item, baselines=rule_.baselines + item.listed)
 
 
 def _state(item: Item) -> str:

@@ -13,6 +13,7 @@ from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
 from winrmlint.model.platform import Role
 from winrmlint.model.values import Source
+from winrmlint.rules import benchmarks
 from winrmlint.rules.base import (
     INSTALL,
     REGISTRY_FORMATS,
@@ -190,15 +191,9 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
     In the GPO that applies it: Computer Configuration > Administrative Templates > Windows
     Components > Windows Remote Management (WinRM) > WinRM Service > Allow remote server
     management through WinRM: Enabled, IPv4 filter `*`, IPv6 filter `*` (or the address ranges
-    the host has), then `gpupdate /force`. For a local listener with local filters:
-    cmd:
-    ```cmd
-    winrm set winrm/config/service @{IPv4Filter="*";IPv6Filter="*"}
-    ```
-    PowerShell:
-    ```powershell
-    winrm set winrm/config/service '@{IPv4Filter="*";IPv6Filter="*"}'
-    ```
+    the host has), then `gpupdate /force`. For a local listener with local filters, set both
+    filters back to `*` with the `winrm set winrm/config/service` command of WRM503 (ip-filters-empty),
+    whose fix it is (the finding gives it in the form for cmd and for PowerShell).
     ```diff
     --- dump0.txt
     +++ dump0.txt
@@ -580,6 +575,7 @@ def listener_nondefault_port(host: Host, ctx: Context) -> Iterator[Finding]:
 @rule(
     code="WRM506", name="service-remote-access-disabled", level="error", kind="breaks",
     needs=(f"{catalog.ROOT}/service", AUTO_CONFIG_VALUE), docs=(INSTALL,),
+    baselines=benchmarks.ALLOW_AUTO_CONFIG.listed,
 )
 def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM service refuses every remote request.
@@ -591,6 +587,12 @@ def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding
     `HKLM\\SOFTWARE\\Policies\\Microsoft\\Windows\\WinRM\\Service` is 0 ("Allow remote server
     management through WinRM" Disabled) and no dump of the running service shows
     `AllowRemoteAccess = true`.
+
+    CIS level 2 asks for that policy Disabled (18.10.88.2.2; 18.10.89.2.2 on Server 2012 R2):
+    under `--profile cis-l2` the refusal is the design, and the rule reports the benchmark's
+    check instead: `AllowAutoConfig` missing from an export of the policy key, or not 0, or the
+    policy shown Enabled by `IPv4Filter`/`IPv6Filter` with `[Source="GPO"]`. A `winrm get`
+    without policy marks does not tell Disabled from Not Configured, so it decides nothing.
 
     ## Why it matters
     The service answers local requests only, whatever listeners exist: remote clients get "The
@@ -628,6 +630,12 @@ def service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding
     +    AllowRemoteAccess = true
     ```
     """
+    yield from benchmarks.judged(
+        host, ctx, benchmarks.ALLOW_AUTO_CONFIG, _service_remote_access_disabled(host, ctx), opposite=True
+    )
+
+
+def _service_remote_access_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     setting = host.get(ALLOW_REMOTE_ACCESS)
     auto = host.get(AUTO_CONFIG_VALUE)
     # the policy Disabled writes 0 (reference §2.2); an older ADMX wrote nothing
@@ -674,7 +682,7 @@ def _reported_true(setting: Setting | None) -> bool:
 
 @rule(
     code="WRM508", name="remote-shell-disabled", level="note", kind="breaks", needs=(f"{catalog.ROOT}/winrs",),
-    docs=(INSTALL,),
+    docs=(INSTALL,), baselines=benchmarks.REMOTE_SHELL.listed,
 )
 def remote_shell_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     """Remote shells are refused: `winrs` and PowerShell remoting sessions cannot start.
@@ -688,8 +696,11 @@ def remote_shell_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
     New shells are rejected with "The WS-Management service cannot process the request. The
     service is configured to not accept any remote shell requests." (0x803381AC): `winrs`,
     `Enter-PSSession`, `Invoke-Command` and `New-PSSession` fail, while WMI over WinRM still
-    works. CIS level 2 asks for this on purpose (18.10.89.1): if that is why, suppress this
-    note; otherwise it explains why remoting fails on a host that otherwise looks healthy.
+    works. CIS level 2 asks for this on purpose (18.10.89.1; 18.10.90.1 on Server 2012 R2):
+    under `--profile cis-l2` the note gives way to the benchmark's check, which reports the
+    policy "Allow Remote Shell Access" where it is missing or not Disabled (a local `false`, or
+    the Windows default `true` without `[Source="GPO"]`, is a finding there). In the other
+    profiles it explains why remoting fails on a host that otherwise looks healthy.
 
     ## Example
     ```winrm-config
@@ -719,4 +730,5 @@ def remote_shell_disabled(host: Host, ctx: Context) -> Iterator[Finding]:
          IdleTimeout = 7200000
     ```
     """
-    yield from flag_is(host, ctx, ALLOW_REMOTE_SHELL, False, "Winrs")
+    own = flag_is(host, ctx, ALLOW_REMOTE_SHELL, False, "Winrs")
+    yield from benchmarks.judged(host, ctx, benchmarks.REMOTE_SHELL, own, opposite=True)

@@ -35,6 +35,30 @@ def bypassed(host_pattern: str, bypass: list[str]) -> bool:
     return False
 
 
+def dns_domain(host: Host) -> str | None:
+    """The host's DNS domain, from a dotted name an input gives it (`host/fqdn`, `host/domain`)."""
+    fqdn = host.get(paths.HOST_FQDN)
+    for reading in fqdn.readings if fqdn is not None else ():
+        if isinstance(reading.value, str) and "." in reading.value.strip(". "):
+            return reading.value.strip(". ").split(".", 1)[1].lower()
+    domain = known_text(host.get(paths.HOST_DOMAIN))
+    return domain.strip(". ").lower() if domain and "." in domain.strip(". ") else None
+
+
+def names_pattern(entry: str) -> bool:
+    """A bypass entry that names DNS names with a dot (`*.corp.contoso.com`), not an address."""
+    return "." in entry and entry.lower() != LOCAL and any(c.isalpha() for c in entry.replace("*", ""))
+
+
+def fqdns_bypassed(bypass: list[str], domain: str | None) -> bool:
+    """Whether connections by FQDN skip the proxy: `<local>` matches only names without a dot,
+    so the domain's names need a pattern of their own. Without the domain known, any name
+    pattern is taken to be it."""
+    if domain is not None:
+        return bypassed(f"*.{domain}", [e for e in bypass if e.lower() != LOCAL])
+    return any(names_pattern(e) for e in bypass)
+
+
 def known_stripped(setting: Setting | None) -> str | None:
     text = known_text(setting)
     return None if text is None else text.strip()
@@ -49,9 +73,11 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
 
     ## What it finds
     `netsh winhttp show proxy` names a proxy server, and its bypass list is empty (`(none)`),
-    lacks `<local>` (which exempts names without a dot, such as `Server01`), or does not match
-    the entries of the client's `TrustedHosts` (when `winrm get winrm/config` is in the bundle):
-    connections to those hosts are sent to the proxy. `Direct access (no proxy server).` is
+    lacks `<local>` (which exempts names without a dot, such as `Server01`), has no pattern for
+    fully qualified names (`<local>` does not match `srv01.corp.contoso.com`: the domain needs
+    its own `*.corp.contoso.com`, checked against the host's DNS domain where an input shows it),
+    or does not match the entries of the client's `TrustedHosts` (when `winrm get winrm/config`
+    is in the bundle): connections to those hosts are sent to the proxy. `Direct access (no proxy server).` is
     silent, and so is a dump cut before its bypass line.
 
     ## Why it matters
@@ -73,8 +99,9 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Exempt the hosts WinRM connects to (`<local>` for short names, then the domain patterns and
-    addresses of the managed hosts):
+    Exempt the hosts WinRM connects to: `<local>` for short names only (it matches no name with a
+    dot), then the domain patterns for FQDNs (`*.corp.example.com`) and the addresses of the
+    managed hosts:
     ```console
     netsh winhttp set proxy proxy-server="proxy.corp.example.com:8080" bypass-list="<local>;*.corp.example.com;10.*"
     ```
@@ -104,9 +131,16 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
     listed = trusted.of(host)
     uncovered = [e for e in trusted.entries(str(listed.value)) if e and not bypassed(e, bypass)] if listed else []
     lacks_local = not any(entry.lower() == LOCAL for entry in bypass)
-    if not lacks_local and not uncovered:
+    domain = dns_domain(host)
+    domain_pattern = f"*.{domain}" if domain else "*.<your DNS domain>"
+    # a TrustedHosts pattern for the domain, missing from the list, is named once, as the domain's
+    lacks_fqdns = not fqdns_bypassed(bypass, domain) and domain_pattern.lower() not in (e.lower() for e in uncovered)
+    if not lacks_local and not uncovered and not lacks_fqdns:
         return
     parts = [f"`{LOCAL}` (names without a dot)"] if lacks_local else []
+    if lacks_fqdns:
+        whose = " of the host's domain" if domain else ""
+        parts.append(f"`{domain_pattern}` (FQDNs{whose}; `{LOCAL}` matches only names without a dot)")
     if uncovered:
         parts.append(enumerate_words([f"`{entry}`" for entry in uncovered]) + " of `TrustedHosts`")
     wanted = enumerate_words(parts)
@@ -120,7 +154,9 @@ def winhttp_proxy_in_path(host: Host, ctx: Context) -> Iterator[Finding]:
             f"WinHTTP proxy `{server}` is set and its bypass list is empty: every WinRM connection goes "
             f"through the proxy; expected a bypass list with {wanted}"
         )
-    new_list = ";".join(dict.fromkeys([*bypass, *([LOCAL] if lacks_local else []), *uncovered]))
+    new_list = ";".join(
+        dict.fromkeys([*bypass, *([LOCAL] if lacks_local else []), *([domain_pattern] if lacks_fqdns else []), *uncovered])
+    )
     yield ctx.finding(
         host,
         proxy,

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from winrmlint.findings import Finding
 from winrmlint.model import paths
-from winrmlint.model.host import Host
+from winrmlint.model.host import Host, Setting
 from winrmlint.model.permissions import (
     DEFAULT,
     STOCK_32BIT,
@@ -102,6 +102,20 @@ def session_config_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
             )
 
 
+def reopen(refused: Setting) -> str:
+    """The fix for a default endpoint that refuses remote users, by what the dump shows refuses them.
+
+    `Disable-PSRemoting` adds `NT AUTHORITY\\NETWORK AccessDenied` (Network_Deny_All), which
+    `Enable-PSSessionConfiguration` leaves in place: `-AccessMode Remote` or `Enable-PSRemoting`
+    removes it. `Enabled` false is what `Enable-PSSessionConfiguration` turns back on."""
+    if refused.name.lower() == "enabled":
+        return f"`Enable-PSSessionConfiguration -Name {DEFAULT} -Force` (or `Enable-PSRemoting -Force`)"
+    return (
+        f"`Set-PSSessionConfiguration -Name {DEFAULT} -AccessMode Remote -Force` (or `Enable-PSRemoting -Force`); "
+        "`Enable-PSSessionConfiguration` does not remove the `NT AUTHORITY\\NETWORK` deny entry"
+    )
+
+
 @rule(
     code="WRM605", name="default-session-configuration-missing", level="warning", kind="breaks",
     needs=(paths.SESSION_CONFIGS,), docs=(TROUBLE,),
@@ -142,9 +156,12 @@ def default_session_configuration_missing(host: Host, ctx: Context) -> Iterator[
     ```console
     Enable-PSRemoting -Force
     ```
-    To enable only this endpoint: `Enable-PSSessionConfiguration -Name Microsoft.PowerShell`.
-    To restore a changed default, `Unregister-PSSessionConfiguration -Name Microsoft.PowerShell`,
-    then `Enable-PSRemoting -Force`.
+    To open only this endpoint to remote users again after `Disable-PSRemoting` (which adds
+    the `NT AUTHORITY\\NETWORK AccessDenied` entry, the Network_Deny_All descriptor):
+    `Set-PSSessionConfiguration -Name Microsoft.PowerShell -AccessMode Remote -Force`.
+    `Enable-PSSessionConfiguration` does not remove that entry; it is the command for an
+    endpoint whose `Enabled` is `false`. To restore a changed default,
+    `Unregister-PSSessionConfiguration -Name Microsoft.PowerShell`, then `Enable-PSRemoting -Force`.
     ```diff
     --- dump0.txt
     +++ dump0.txt
@@ -187,7 +204,7 @@ def default_session_configuration_missing(host: Host, ctx: Context) -> Iterator[
         refused,
         f"The default session configuration `{default.name}` is disabled for remote use: {why}; "
         "commands without `-ConfigurationName` are refused; expected it enabled",
-        fix=f"`Enable-PSSessionConfiguration -Name {DEFAULT}` (or `Enable-PSRemoting -Force`)",
+        fix=reopen(refused),
         related=[default.anchor.location] if default.anchor.location != refused.location else [],
     )
 
@@ -279,10 +296,8 @@ def wow64_session_configuration(host: Host, ctx: Context) -> Iterator[Finding]:
                 )
             else:
                 context = f": `{DEFAULT}` is disabled, so remote users are left with the 32-bit endpoint"
-                fix = (
-                    f"`Enable-PSSessionConfiguration -Name {DEFAULT}`; connect without "
-                    f"`-ConfigurationName {STOCK_32BIT}`"
-                )
+                assert default.disabled is not None
+                fix = f"{reopen(default.disabled)}; connect without `-ConfigurationName {STOCK_32BIT}`"
         else:
             context = ""
             fix = (

@@ -13,6 +13,8 @@ from winrmlint.rules.base import ENTRA, JOIN, TROUBLE, Context, join_location, j
 TRUSTED_HOSTS = trusted.PATH
 GPO_MAX_LENGTH = trusted.GPO_MAX_LENGTH
 PLACEHOLDER = "<the hosts you connect to, or *.<your domain>>"
+# WinRM treats an Entra-only joined machine as a workgroup machine (entra-only-joined-remote-session.md)
+_NOT_DOMAIN = ("workgroup", "entra")
 
 
 def subject(setting: Setting) -> str:
@@ -236,8 +238,12 @@ def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
     ```
 
     ## Fix
-    Connect by DNS name so that Kerberos is used, and keep an IP entry only where no name
-    resolves; pass `-Credential` to those connections, or use HTTPS:
+    On a domain-joined client, connect by DNS name so that Kerberos is used, and keep an IP entry
+    only where no name resolves; pass `-Credential` to those connections, or use HTTPS. On a
+    workgroup or Microsoft Entra-only joined client (`dsregcmd /status`) there is no domain
+    Kerberos by any name: a DNS name in TrustedHosts is still NTLM, so the host is authenticated
+    only over HTTPS (`-UseSSL` to a listener whose certificate the client trusts), which needs no
+    TrustedHosts entry. For the domain-joined case:
     ```powershell
     Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value 'srv01.contoso.com,srv02.contoso.com'
     ```
@@ -267,18 +273,29 @@ def trustedhosts_ip_entries(host: Host, ctx: Context) -> Iterator[Finding]:
         noun = "IP addresses and patterns" if patterns else "IP addresses"
     them = "it" if len(ips) == 1 and not patterns else "them"
     listed = ", ".join(f"`{_shorten(e)}`" for e in ips)
+    if host.join_state in _NOT_DOMAIN:
+        # outside a domain there is no Kerberos by any name: only HTTPS authenticates the host
+        joined = join_location(host)
+        yield ctx.finding(
+            host,
+            setting,
+            f"{subject(setting)} lists {noun} {listed} on {join_shown(host)}: connections to {them} use NTLM, "
+            "which does not authenticate the host, and need explicit `-Credential`; a DNS name would not help "
+            "here, as this computer has no domain Kerberos; expected HTTPS to the hosts that must be authenticated",
+            fix="Use HTTPS: an HTTPS listener on each target with a certificate this computer trusts, and "
+                "`-UseSSL` (port 5986) with `-Credential` in each command; then remove those entries from "
+                "`TrustedHosts`, which HTTPS connections do not need",
+            related=[joined] if joined is not None else [],
+        )
+        return
     yield ctx.finding(
         host,
         setting,
         f"{subject(setting)} lists {noun} {listed}: connections to {them} use NTLM and need explicit "
         "`-Credential`; expected DNS names where Kerberos should authenticate the host",
-        fix="Connect by DNS name so Kerberos is used; keep IP entries only where no name resolves, and pass "
-            "`-Credential` (or use HTTPS) for them",
+        fix="On a domain-joined client, connect by DNS name so Kerberos is used; keep IP entries only where no "
+            "name resolves, and pass `-Credential` (or use HTTPS with `-UseSSL`) for them",
     )
-
-
-# WinRM treats an Entra-only joined machine as a workgroup machine (entra-only-joined-remote-session.md)
-_NOT_DOMAIN = ("workgroup", "entra")
 
 
 @rule(
@@ -331,7 +348,8 @@ def workgroup_client_without_trust(host: Host, ctx: Context) -> Iterator[Finding
     ```powershell
     Set-Item WSMan:\\localhost\\Client\\TrustedHosts "*.contoso.com"
     ```
-    or `winrm s winrm/config/client @{TrustedHosts="*.contoso.com"}`, or
+    or cmd: `winrm set winrm/config/client @{TrustedHosts="*.contoso.com"}` (PowerShell:
+    `winrm set winrm/config/client '@{TrustedHosts="*.contoso.com"}'`), or
     `reg add HKEY_LOCAL_MACHINE\\SOFTWARE\\Microsoft\\Windows\\CurrentVersion\\WSMAN\\Client /v trusted_hosts /t REG_SZ /d "*.contoso.com" /f`.
     Or connect over HTTPS (`-UseSSL`) to hosts with an HTTPS listener. `*` also works but trusts
     every host (WRM301).

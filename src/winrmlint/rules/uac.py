@@ -93,6 +93,13 @@ UAC_POLICY = (
     "Computer Configuration > Administrative Templates > MS Security Guide > "
     "Apply UAC restrictions to local accounts on network logons"
 )
+# the MS Security Guide category exists only once SecGuide.admx/.adml are in PolicyDefinitions
+SECGUIDE = "(that category needs SecGuide.admx and SecGuide.adml from the Microsoft Security Compliance Toolkit)"
+# authentication-for-remote-connections: with the filter on, a workgroup host admits only one admin
+WORKGROUP_CAVEAT = (
+    "on a workgroup or Microsoft Entra-only joined computer `0` leaves only the built-in Administrator able "
+    "to connect with Negotiate: other local administrators get \"Access is denied\" (WRM604)"
+)
 
 
 @rule(
@@ -142,11 +149,19 @@ def local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Find
     ```console
     reg add "HKLM\SOFTWARE\Microsoft\Windows\CurrentVersion\Policies\System" /v LocalAccountTokenFilterPolicy /t REG_DWORD /d 0 /f
     ```
-    With the Microsoft Security Compliance Toolkit's template (SecGuide.admx): Computer
-    Configuration > Administrative Templates > MS Security Guide > Apply UAC restrictions to
-    local accounts on network logons: Enabled. Administrators from other domains then connect
-    with a domain account of this computer's domain, or are given rights through the session
-    configuration (`Set-PSSessionConfiguration -ShowSecurityDescriptorUI`).
+    By Group Policy: Computer Configuration > Administrative Templates > MS Security Guide >
+    Apply UAC restrictions to local accounts on network logons: Enabled. That category is not in
+    Windows' own templates: copy `SecGuide.admx` and `SecGuide.adml` from the Microsoft Security
+    Compliance Toolkit (its baseline's Templates folder) into the PolicyDefinitions folder (the
+    central store) first. Administrators from other domains then connect with a domain account of
+    this computer's domain, or are given rights through the session configuration
+    (`Set-PSSessionConfiguration -ShowSecurityDescriptorUI`).
+
+    On a workgroup or Microsoft Entra-only joined computer, 0 breaks remoting for every local
+    administrator but the built-in one ("When Negotiate authentication is used in a workgroup,
+    only the built-in Administrator account can access the service"; WRM604 reports that
+    state): move remote administration to the built-in Administrator, or to HTTPS with
+    certificate authentication mapped to one local account, before setting it.
     ```diff
     --- dump0.txt
     +++ dump0.txt
@@ -166,7 +181,7 @@ def _local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Fin
     # the value is a DWORD; anything but 1 leaves the filter on (absent and 0 are the default)
     if setting is None or not setting.valid or setting.value != 1:
         return
-    fix = f'{reg_add(LATFP, 0)}, or Group Policy: set "{UAC_POLICY}" to Enabled'
+    fix = f'{reg_add(LATFP, 0)}, or Group Policy: set "{UAC_POLICY}" to Enabled {SECGUIDE}'
     state = host.join_state
     if state in ("workgroup", "entra"):
         joined = join_location(host)
@@ -177,7 +192,8 @@ def _local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Fin
             "so every local administrator account is a full remote administrator; expected `0`, unless local "
             "administrators other than the built-in Administrator must connect with Negotiate (then keep "
             "their passwords unique and suppress this finding for the host)",
-            fix=f"Connect as `{host.name}\\Administrator` or over HTTPS with certificate authentication, then {fix}",
+            fix=f"First move remote administration to `{host.name}\\Administrator` or to HTTPS with certificate "
+            f"authentication mapped to one local account, then {fix}; {WORKGROUP_CAVEAT}",
             related=[joined] if joined is not None else [],
         )
         return
@@ -187,5 +203,5 @@ def _local_account_token_filter_policy(host: Host, ctx: Context) -> Iterator[Fin
         setting,
         f"`LocalAccountTokenFilterPolicy` is `1`{where}: UAC remote restrictions are off, so every local "
         "administrator account is a full remote administrator (pass-the-hash with local accounts); expected `0`",
-        fix=fix,
+        fix=fix if state in ("domain", "hybrid") else f"{fix}; {WORKGROUP_CAVEAT}",
     )
