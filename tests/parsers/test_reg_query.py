@@ -188,8 +188,9 @@ def test_malformed_lines_are_notes_and_bad_numbers_stay_invalid():
         (1, "value `Orphan` before any key: skipped"),
         (3, "reg query failed: ERROR: Invalid syntax."),
         (13, "not `reg query` output: skipped"),
-        # a localised error is not taken as an absence: English is the only wording relied on
-        (17, "not `reg query` output: skipped"),
+        # German is known (strings/reg_query.py), but this wording is no not-found message it knows:
+        # an error, not an absence
+        (17, "reg query failed: FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden."),
     ]
     assert dump.coverage == {}
 

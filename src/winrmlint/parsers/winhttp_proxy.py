@@ -10,6 +10,8 @@ from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import clean_line, is_elision, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.strings import anchors
+from winrmlint.parsers.strings.winhttp_proxy import TABLE
 from winrmlint.source import SourceText
 
 FORMAT = "winhttp-proxy"
@@ -17,17 +19,16 @@ COVERAGE = "winhttp"  # the prefix of paths.WINHTTP_PROXY and paths.WINHTTP_BYPA
 
 # netsh's texts are localised but keep their shape: a title naming WinHTTP and ending with a colon,
 # then either one sentence with a parenthesis (`Direct access (no proxy server).`) or two
-# `Key :  value` lines, the proxy first and the bypass list second.
+# `Key :  value` lines, the proxy first and the bypass list second. Which language it is comes from
+# the table (strings/winhttp_proxy.py): a section none of whose lines it knows is refused by name.
 # linear forms (lookahead, possessive quantifiers): overlapping `\s*[^:]*` backtracked
 # quadratically on a long line of spaces
 _TITLE = re.compile(r"^(?=[^:]*WinHTTP)[^:]*+:\s*+$", re.IGNORECASE)
 # words in the parenthesis, never a number: `… settings. (5) Access is denied.` is an error
-_DIRECT = re.compile(r"^[^:()]++\((?=[^:()\d]*[^\W\d_])[^:()\d]*+\)\s*+(?:\.\s*+)?$")
+_DIRECT = re.compile(r"^[^:()]++\((?=[^:()\d]*[^\W\d_])[^:()\d]*+\)\s*+(?:[.。]\s*+)?$")
 _FIELD = re.compile(r"^\s*+(?P<key>[^:]*?\S)\s*:(?:\s+(?P<value>.*))?$")
 # `(none)`, `(keine)`, `(aucun)`: a bypass list of real entries is never wrapped in parentheses
 _NONE = re.compile(r"^\(\s*[^()]*\)$")
-_ENGLISH_PROXY = re.compile(r"^\s*Proxy Server\(s\)\s*:", re.IGNORECASE)
-_ENGLISH_DIRECT = re.compile(r"^\s*Direct access \(no proxy server\)", re.IGNORECASE)
 
 
 @dataclass
@@ -46,7 +47,7 @@ def sniff(source: SourceText) -> int:
     for title, following in zip(head, head[1:]):
         if _TITLE.match(title) and (_DIRECT.match(following) or _FIELD.match(following)):
             return 95
-    if any(_ENGLISH_PROXY.match(line) or _ENGLISH_DIRECT.match(line) for line in head):
+    if any(TABLE.says(line, "direct") or _known_field(line, "proxy") for line in head):
         return 90
     return 0
 
@@ -64,13 +65,13 @@ def parse(source: SourceText) -> ParsedDump:
         elif _TITLE.match(text):
             _close(source, section, dump)
             section = _Section(number)
-        elif _DIRECT.match(text) and (section is not None or _ENGLISH_DIRECT.match(text)):
+        elif _DIRECT.match(text) and (section is not None or TABLE.says(text, "direct")):
             section = section or _Section(None)
             if section.fields or section.direct is not None:
                 dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
             else:
                 section.direct = (text.strip(), number)
-        elif (match := _FIELD.match(text)) and (section is not None or _ENGLISH_PROXY.match(text)):
+        elif (match := _FIELD.match(text)) and (section is not None or _known_field(text, "proxy")):
             section = section or _Section(None)
             if section.direct is not None:
                 dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
@@ -85,9 +86,15 @@ def parse(source: SourceText) -> ParsedDump:
     return dump
 
 
+def _known_field(line: str, key: str) -> bool:
+    match = _FIELD.match(line)
+    return match is not None and TABLE.says(match["key"], key)
+
+
 def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> None:
     if section is None:
         return
+    _check_language(source, section)
     if section.direct is not None:
         sentence, line = section.direct
         dump.readings.append(_reading(source, paths.WINHTTP_PROXY, sentence, line, ""))
@@ -108,13 +115,24 @@ def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> No
         dump.notes.append(Note("WinHTTP proxy settings cut short", source.at(last or 1)))
 
 
+def _check_language(source: SourceText, section: _Section) -> None:
+    """A section is read by position only when the table knows one of its lines: netsh's shape is
+    the same in every language, so an unknown title could be anything's."""
+    lines = [number for number in (section.title, section.direct and section.direct[1]) if number]
+    lines += [line for _, _, line in section.fields]
+    texts = [source.lines[number - 1] for number in lines]
+    if not lines or any(TABLE.says(text, "title", "direct") for text in texts):
+        return
+    if any(TABLE.says(key, "proxy", "bypass") for key, _, _ in section.fields):
+        return
+    raise ParseError(TABLE.unknown(texts[0]), lines[0])
+
+
 def _path_of(key: str, position: int) -> str:
-    low = key.lower()
-    if "proxy server" in low:
-        return paths.WINHTTP_PROXY
-    if "bypass" in low:
-        return paths.WINHTTP_BYPASS
-    # localised keys: netsh always prints the proxy first and the bypass list second
+    said = TABLE.find(key, "proxy", "bypass")
+    if said is not None:
+        return paths.WINHTTP_PROXY if said.key == "proxy" else paths.WINHTTP_BYPASS
+    # a key the table lacks, in a known language: netsh always prints the proxy first and the bypass list second
     if position == 0:
         return paths.WINHTTP_PROXY
     if position == 1:
@@ -141,6 +159,7 @@ DECLARATION = Format(
         r"netsh(?:\.exe)?\s+winhttp\s+show\s+proxy\b",
     ),
     command_words=("winhttp",),
-    anchors=("winhttp", "proxy server(s)", "direct access (no proxy server)"),
+    anchors=("winhttp", *anchors(TABLE, "direct", "proxy")),
     samples=Samples("winhttp_proxy", rejected=("garbage.txt", "not_winhttp.txt")),
+    strings=TABLE,
 )
