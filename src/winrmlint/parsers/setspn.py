@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQuery
@@ -101,7 +102,7 @@ def sniff(source: SourceText) -> int:
     return score or _structure(source.lines[:60])
 
 
-def _structure(head: list[str]) -> int:
+def _structure(head: Sequence[str]) -> int:
     """setspn's shape in a language the table may not know: a line of words ending in a DN
     (`… CN=…:` or `… DC=…`) followed by an account DN or an indented SPN."""
     content = [line.expandtabs(8).rstrip() for line in head if line.strip()]
