@@ -18,16 +18,19 @@ _PS_MODULE = "code:9403773845 (PowerShell module help, Find-DuplicateSpn example
 _RU_GIST = "code:11953190940 (notes with a Russian `setspn -q` transcript)"
 _ZH_KERBEROAST = "code:8561098028 (Chinese Kerberoasting write-up, `setspn -s` transcript)"
 _RU_FIXTURE = "fixtures/samples/setspn/localised_ru.txt (written by us before this table; not found published)"
+_DE_FIXTURE = "fixtures/hostile/encodings/setspn-de-cp850.txt (written by us before this table; not found published)"
 
 TABLE = Table(
     "setspn",
     (
         Phrase("checking", "en", "Checking domain {dc}", _PS_MODULE),
         Phrase("checking", "en", "Checking forest {dc}", _PS_MODULE),
+        Phrase("checking", "de", "Domäne wird überprüft: {dc}", _DE_FIXTURE, False),
         Phrase("checking", "ru", "Проверка домена {dc}", _RU_GIST),
         Phrase("checking", "zh-CN", "正在检查域 {dc}", _ZH_KERBEROAST),
         Phrase("registered", "en", "Registered ServicePrincipalNames for {dn}:",
                "code:7793414875 (pentest notes, `c:\\Tools>setspn -L iis_service`)"),
+        Phrase("registered", "de", "Registrierte Dienstprinzipalnamen für {dn}:", _DE_FIXTURE, False),
         Phrase("registered", "ja", "次の項目に登録されている {dn}:", "https://tooljp.com/qa/spn-matome-DB67.html"),
         Phrase("registered", "ru", "Зарегистрированные имена участника-службы (SPN) для {dn}:", _RU_FIXTURE, False),
         Phrase("registering", "en", "Registering ServicePrincipalNames for {dn}",
@@ -38,11 +41,13 @@ TABLE = Table(
         Phrase("updated", "en", "Updated object", "code:6991472162"),
         Phrase("updated", "zh-CN", "更新的对象", _ZH_KERBEROAST),
         Phrase("found", "en", "Existing SPN found!", _FORMATS_MD),
+        Phrase("found", "de", "Vorhandener SPN gefunden!", _DE_FIXTURE, False),
         Phrase("found", "ru", "Обнаружено существующее имя SPN!", _RU_FIXTURE, False),
         Phrase("found", "zh-CN", "存在的现有 SPN 找到!",
                "code:63506590184 (Chinese course text; its other outputs are retyped excerpts)", False),
         Phrase("not_found", "en", "No such SPN found.", _FORMATS_MD),
         Phrase("not_found", "ru", "Такое SPN не найдено.", _RU_GIST),
+        Phrase("not_found", "ru", "Такое имя SPN не найдено.", _RU_FIXTURE, False),
         Phrase("duplicate", "en", "Duplicate SPN found, aborting operation!",
                "the parser's English literal before this table; not re-checked in a published dump", False),
         Phrase("groups", "en", "found {n} group of duplicate SPNs.", _EXCHANGE_DOC),
