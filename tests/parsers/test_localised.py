@@ -18,7 +18,7 @@ from winrmlint.parsers import FORMATS, detect, firewall, reg_query, service_stat
 from winrmlint.parsers.strings import LANGUAGES, Phrase, Table
 
 TABLES = {fmt.name: fmt.strings for fmt in FORMATS if fmt.strings is not None}
-PHRASES = [(name, phrase) for name, table in TABLES.items() for phrase in table.phrases]
+PHRASES = [(name, phrase) for name, table in TABLES.items() for phrase in table.phrases + table.borrowed]
 # what each placeholder is filled with to try a phrase on itself
 EXAMPLES = {"dn": "CN=WEB01,OU=Servers,DC=corp,DC=com", "dc": "DC=corp,DC=com", "n": "2", "spn": "HTTP/web01", "any": "x"}
 
@@ -246,3 +246,21 @@ def test_the_refusal_is_a_wrm001_naming_file_line_and_language(tmp_path: Path) -
     assert "setspn output in a language winrmlint does not know: `Sprawdzanie domeny" in wrm001[0].message
     # the file in a known language beside it is read
     assert any(f.format == "winhttp-proxy" and f.error is None for f in run.files)
+
+
+def test_reg_query_absent_value_wrapped_by_german_powershell() -> None:
+    """The README's `Save latfp.txt 'reg query …'` on a German Windows PowerShell 5.1: reg's German
+    message inside a NativeCommandError record whose position line is German too (`In Zeile:1
+    Zeichen:1`, strings/powershell.py). Absent, so the default applies; nothing is left unread."""
+    source = sample("reg_query", "latfp_native_command_error_de_utf16.txt")
+    assert source.encoding == "utf-16-le"
+    assert detect(source) is reg_query
+    dump = reg_query.parse(source)
+    assert dump.readings == [] and coverage_lines(dump) == {LATFP: 2}
+    assert notes(dump) == [(7, "PowerShell's NativeCommandError record around reg's message passed over")]
+
+
+def test_powershell_position_lines_are_borrowed_not_counted_as_the_formats_languages() -> None:
+    table = TABLES["service-state"]
+    assert table.says("発生場所 行:1 文字:13", "position") and table.says("строка:1 знак:1", "position")
+    assert "ja" not in table.languages  # sc's own labels are not known in Japanese

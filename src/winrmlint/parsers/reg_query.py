@@ -34,11 +34,9 @@ _TOKEN = re.compile(r""""([^"]*)"?|'([^']*)'?|(\S+)""")
 _PS_PREFIX = re.compile(r"^reg(?:\.exe)?\s*:\s*", re.IGNORECASE)
 _MESSAGE = re.compile(r"^[^\W\d_]+\s?[:：]\s*\S")
 # Windows PowerShell 5.1 wraps what `reg` writes to stderr (`… 2>&1`) in a NativeCommandError record:
-# `reg : ERROR: …`, then `At line:1 char:1`, the command cut at the console width after `+ `, a `~~~`
+# `reg : ERROR: …`, then `At line:1 char:1` (localised: the table's `position`), the command cut at the console width after `+ `, a `~~~`
 # line and `+ CategoryInfo …`/`+ FullyQualifiedErrorId …`; the category names are not localised
-_PS_RECORD = re.compile(
-    r"^(?:At line:\d+ char:\d+|\+\s.*|\+?\s*(?:CategoryInfo|FullyQualifiedErrorId)\s*:.*|\+?\s*~+)$", re.IGNORECASE
-)
+_PS_RECORD = re.compile(r"^(?:\+\s.*|\+?\s*(?:CategoryInfo|FullyQualifiedErrorId)\s*:.*|\+?\s*~+)$", re.IGNORECASE)
 _QUIET = re.compile(r"^End of search:|REG QUERY /\?", re.IGNORECASE)
 # a hand comment after a number (formats.md): `0x1   <- here`
 _NUMBER = re.compile(r"^0x(?P<digits>[0-9a-f]+)\s*(?:(?:#|<-|//|;).*)?$", re.IGNORECASE)
@@ -174,7 +172,7 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
         reader.end_block()
     elif _QUIET.search(text):
         return
-    elif _PS_RECORD.match(text):
+    elif _PS_RECORD.match(text) or TABLE.says(text, "position"):
         reader.recognised = True
         if "nativecommanderror" in text.lower():
             reader.note("PowerShell's NativeCommandError record around reg's message passed over", number)

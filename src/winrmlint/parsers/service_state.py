@@ -74,7 +74,7 @@ _GET_SERVICE = re.compile(
 _PS_NOT_FOUND = re.compile(r"^\s*Get-Service\s*:\s*Cannot find any service with service name '(?P<name>[^']+)'", re.I)
 # the error record's category is not localised: `ObjectNotFound: (WinRM:String) [Get-Service], …`
 _PS_CATEGORY = re.compile(r"ObjectNotFound:\s*\((?P<name>[^():]+):String\)\s*\[Get-Service\]")
-_PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|At line:\d|\+\s)", re.IGNORECASE)
+_PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|\+\s)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -215,7 +215,7 @@ class _Parser:
             self._note(f"elision skipped: {text.strip()}", number)
         elif sc_line := _SC_LINE.match(text):
             self._sc_status(sc_line["text"], number)
-        elif _PS_ERROR.match(text) or _PS_CATEGORY.search(text):
+        elif _ps_error_line(text) or _PS_CATEGORY.search(text):
             self._ps_error(text, number)
         elif header and _is_sc_key(header["key"]):
             self._open_sc(header, number)
@@ -393,9 +393,14 @@ def _starts_structure(text: str) -> bool:
     """Lines that end a Format-List run although they are not `Name : value` lines."""
     header = _SC_HEADER.match(text)
     return bool(
-        is_prompt(text) or is_elision(text) or _SC_LINE.match(text) or _PS_ERROR.match(text)
+        is_prompt(text) or is_elision(text) or _SC_LINE.match(text) or _ps_error_line(text)
         or (header and _is_sc_key(header["key"]))
     )  # fmt: skip
+
+
+def _ps_error_line(text: str) -> bool:
+    """A line of PowerShell's error record: `Get-Service : …`, `+ …`, `At line:1 char:1` in any known language."""
+    return bool(_PS_ERROR.match(text)) or TABLE.says(text, "position")
 
 
 def _is_service_name_key(key: str) -> bool:

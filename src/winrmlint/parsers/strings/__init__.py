@@ -62,10 +62,13 @@ class Found:
 
 @dataclass(frozen=True, eq=False)
 class Table:
-    """The localised strings of one format (`display` names it in messages)."""
+    """The localised strings of one format (`display` names it in messages); `borrowed` are another
+    tool's strings that its files hold too (PowerShell's error record), searched but not counted
+    among the format's languages."""
 
     display: str
     phrases: tuple[Phrase, ...]
+    borrowed: tuple[Phrase, ...] = ()
     _compiled: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -75,7 +78,7 @@ class Table:
         return tuple(language for language in LANGUAGES if language in known)
 
     def keys(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(phrase.key for phrase in self.phrases))
+        return tuple(dict.fromkeys(phrase.key for phrase in self.phrases + self.borrowed))
 
     def find(self, text: str, *keys: str) -> Found | None:
         """The phrase (of one of `keys`, in any language) that the whole stripped line is."""
@@ -90,7 +93,7 @@ class Table:
         suffix = f"_{index}"
         parts = {name[: -len(suffix)]: value for name, value in match.groupdict().items()
                  if value is not None and name.endswith(suffix) and name != f"p{index}"}  # fmt: skip
-        return Found(self.phrases[index], parts)
+        return Found((self.phrases + self.borrowed)[index], parts)
 
     def says(self, text: str, *keys: str) -> bool:
         return self.find(text, *keys) is not None
@@ -105,7 +108,7 @@ class Table:
         alternatives = [
             # the group of the whole alternative is named last, so `lastgroup` names the phrase
             f"(?P<p{index}>{_regex(phrase.text, index)})"
-            for index, phrase in enumerate(self.phrases)
+            for index, phrase in enumerate(self.phrases + self.borrowed)
             if phrase.key in wanted
         ]
         if not alternatives:
@@ -119,10 +122,14 @@ def _regex(text: str, index: int) -> str:
     """A phrase as a pattern: placeholders become named groups, spacing and punctuation loose."""
     body = text.strip().rstrip(".。!！:：… ")
     out: list[str] = []
+    named: set[str] = set()
     for piece in re.split(r"(\{\w+\})", body):
         if piece.startswith("{") and piece.endswith("}"):
             name = piece[1:-1]
-            out.append(f"(?P<{name}_{index}>{_PLACEHOLDERS[name]})")
+            # a part named twice (`At line:{n} char:{n}`) is kept the first time only
+            group = f"?P<{name}_{index}>" if name not in named else "?:"
+            named.add(name)
+            out.append(f"({group}{_PLACEHOLDERS[name]})")
             continue
         for char in piece:
             out.append(_CHARS.get(char) or re.escape(char))

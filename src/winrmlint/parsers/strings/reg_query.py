@@ -8,6 +8,7 @@ both are kept.
 from __future__ import annotations
 
 from winrmlint.parsers.strings import Phrase, Table
+from winrmlint.parsers.strings.powershell import POSITION
 
 _DOCS = "code:{id} (Microsoft Defender for Endpoint docs, {lang}: investigation package, Autoruns)"
 
@@ -58,4 +59,5 @@ TABLE = Table(
         Phrase("error", "zh-CN", "错误: {any}", "code:53901380292"),
         Phrase("error", "zh-TW", "錯誤: {any}", "code:32773812263"),
     ),
+    POSITION,
 )

@@ -7,6 +7,7 @@ line is. A phrase's key is the English label it stands for.
 from __future__ import annotations
 
 from winrmlint.parsers.strings import Phrase, Table
+from winrmlint.parsers.strings.powershell import POSITION
 
 _FORMATS_MD = "../shared/formats.md § service state (read from published dumps)"
 _RU = "code:38021940779 (README transcript `D:\\pywin32service>sc query test` on a Russian Windows)"
@@ -49,5 +50,6 @@ TABLE = Table(
         Phrase("WAIT_HINT", "en", "WAIT_HINT", _FORMATS_MD),
         Phrase("WAIT_HINT", "ru", "Ожидание", _RU),
     ),
+    POSITION,
 )
-LABELS = TABLE.keys()
+LABELS = tuple(dict.fromkeys(phrase.key for phrase in TABLE.phrases))
