@@ -47,7 +47,7 @@ def test_each_string_has_a_source_and_reads_as_itself(table: str, phrase: Phrase
 
 def test_each_table_covers_several_languages_and_says_which_strings_are_unverified() -> None:
     assert {name: table.languages for name, table in TABLES.items()} == {
-        "setspn": ("en", "de", "ru", "ja", "zh-CN"),
+        "setspn": ("en", "de", "fr", "es", "ru", "ja", "zh-CN"),
         "winhttp-proxy": ("en", "de", "fr", "es", "ru", "ja", "zh-CN"),
         "reg-query": ("en", "de", "fr", "es", "it", "pt-BR", "ru", "ja", "ko", "zh-CN", "zh-TW"),
         "service-state": ("en", "de", "fr", "es", "it", "pt-BR", "ru"),
@@ -264,3 +264,30 @@ def test_powershell_position_lines_are_borrowed_not_counted_as_the_formats_langu
     table = TABLES["service-state"]
     assert table.says("発生場所 行:1 文字:13", "position") and table.says("строка:1 знак:1", "position")
     assert "ja" not in table.languages  # sc's own labels are not known in Japanese
+
+
+def test_setspn_japanese_query_and_an_unregistering_header_that_starts_with_the_dn() -> None:
+    """Japanese `setspn -D` prints `CN=… の ServicePrincipalNames の登録を解除しています`: a line that
+    starts `CN=` like an account's. Read as one (the structure alone), the SPN being removed would be
+    taken as held; the table knows the header, so it is not."""
+    source = sample("setspn", "query_unregister_ja_cp932.txt")
+    assert source.encoding == "cp932"
+    dump = setspn.parse(source)
+    svc = "CN=svc-web05,OU=サービス,DC=corp,DC=contoso,DC=com"
+    assert [(q.spn, q.found, q.location.line) for q in dump.spn_queries] == [("HTTP/web05.corp.contoso.com", True, 1)]
+    assert [(e.spn, e.account, e.location.line) for e in dump.spns] == [
+        ("HTTP/web05.corp.contoso.com", svc, 4),
+        ("HTTP/web05", svc, 5),  # from -Q; line 11's HTTP/web05 is being removed, not a fact
+    ]
+    assert notes(dump) == []
+
+
+def test_setspn_french_list_and_no_duplicates() -> None:
+    dump = setspn.parse(sample("setspn", "list_duplicates_fr.txt"))
+    web06 = "CN=WEB06,OU=Serveurs Web,DC=corp,DC=contoso,DC=com"
+    assert [(e.spn, e.account) for e in dump.spns] == [
+        ("WSMAN/web06.corp.contoso.com", web06), ("WSMAN/WEB06", web06),
+        ("HOST/WEB06", web06), ("HOST/web06.corp.contoso.com", web06),
+    ]  # fmt: skip
+    # `Traitement de l'entrée 0` and `0 groupe de SPN en double détectés.` (0 shown) are understood
+    assert notes(dump) == []

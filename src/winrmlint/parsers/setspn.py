@@ -20,7 +20,7 @@ from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQu
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
-from winrmlint.parsers.strings import anchors
+from winrmlint.parsers.strings import Found, anchors
 from winrmlint.parsers.strings.setspn import TABLE
 from winrmlint.source import SourceText
 
@@ -153,10 +153,11 @@ def _line(state: _State, number: int, raw: str) -> None:
     indent = len(line) - len(line.lstrip())
     inside = _DN_INSIDE.search(text)
     state.recognised = state.recognised or bool(inside or _DC.search(text) or _SPN.match(text.split()[0]))
-    if _DN_START.match(text):
+    header = TABLE.find(text, *_HEADERS) if inside is not None else None
+    if _DN_START.match(text) and header is None:
         _dn_line(state, number, text, indent)
     elif inside is not None:
-        _header_line(state, number, text, inside.start())
+        _header_line(state, number, text, inside.start(), header)
     elif _DC.search(text):
         # "Checking domain DC=…" / "Checking forest …": a new scope, nothing listed yet
         if not TABLE.says(text, "checking"):
@@ -252,13 +253,12 @@ def _dn_line(state: _State, number: int, dn: str, indent: int) -> None:
         state.query.owners += 1
 
 
-def _header_line(state: _State, number: int, text: str, start: int) -> None:
+def _header_line(state: _State, number: int, text: str, start: int, found: Found | None) -> None:
     """`Registered … for <DN>:` (-L), `Registering … for <DN>` (-S/-A/-R), `Unregistering …` (-D)."""
-    if _FAILURE.search(text[:start]):
+    if found is None and _FAILURE.search(text[:start]):
         # `Failed to assign SPN on account 'CN=…', error 0x2098/8344 -> Insufficient access rights`
         _failure(state, number, text)
         return
-    found = TABLE.find(text, *_HEADERS)
     if found is None:
         raise ParseError(TABLE.unknown(text), number)
     _close_owner(state)

@@ -18,6 +18,8 @@ _PS_MODULE = "code:9403773845 (PowerShell module help, Find-DuplicateSpn example
 _RU_GIST = "code:11953190940 (notes with a Russian `setspn -q` transcript)"
 _ZH_KERBEROAST = "code:8561098028 (Chinese Kerberoasting write-up, `setspn -s` transcript)"
 _RU_FIXTURE = "fixtures/samples/setspn/localised_ru.txt (written by us before this table; not found published)"
+_JA_NOTES = "code:48272461839 (Japanese notes with `C:> setspn -Q HTTP/*` and `setspn -d` transcripts)"
+_FR_LAB = "code:70758502631 (French lab report, `PS C:\\WINDOWS\\system32> setspn -L` and `setspn -X`)"
 _DE_FIXTURE = "fixtures/hostile/encodings/setspn-de-cp850.txt (written by us before this table; not found published)"
 
 TABLE = Table(
@@ -26,11 +28,16 @@ TABLE = Table(
         Phrase("checking", "en", "Checking domain {dc}", _PS_MODULE),
         Phrase("checking", "en", "Checking forest {dc}", _PS_MODULE),
         Phrase("checking", "de", "Domäne wird überprüft: {dc}", _DE_FIXTURE, False),
+        Phrase("checking", "fr", "Vérification du domaine {dc}", _FR_LAB),
+        Phrase("checking", "es", "Comprobando el dominio {dc}",
+               "code:19499225910 (Spanish pentest notes, `PS C:\\Users\\attacker> setspn -T dc.luc4s -Q */*`)"),
         Phrase("checking", "ru", "Проверка домена {dc}", _RU_GIST),
+        Phrase("checking", "ja", "ドメイン {dc} を確認しています", _JA_NOTES),
         Phrase("checking", "zh-CN", "正在检查域 {dc}", _ZH_KERBEROAST),
         Phrase("registered", "en", "Registered ServicePrincipalNames for {dn}:",
                "code:7793414875 (pentest notes, `c:\\Tools>setspn -L iis_service`)"),
         Phrase("registered", "de", "Registrierte Dienstprinzipalnamen für {dn}:", _DE_FIXTURE, False),
+        Phrase("registered", "fr", "Noms ServicePrincipalName inscrits pour {dn}:", _FR_LAB),
         Phrase("registered", "ja", "次の項目に登録されている {dn}:", "https://tooljp.com/qa/spn-matome-DB67.html"),
         Phrase("registered", "ru", "Зарегистрированные имена участника-службы (SPN) для {dn}:", _RU_FIXTURE, False),
         Phrase("registering", "en", "Registering ServicePrincipalNames for {dn}",
@@ -38,10 +45,13 @@ TABLE = Table(
         Phrase("registering", "zh-CN", "为 {dn} 注册 ServicePrincipalNames", _ZH_KERBEROAST),
         Phrase("unregistering", "en", "Unregistering ServicePrincipalNames for {dn}",
                "code:6991472162 (transcript `C:\\WINDOWS\\system32>setspn -D http/ws001 anni`)"),
+        # Japanese puts the DN first: the line starts `CN=` like an account's, the table tells them apart
+        Phrase("unregistering", "ja", "{dn} の ServicePrincipalNames の登録を解除しています", _JA_NOTES),
         Phrase("updated", "en", "Updated object", "code:6991472162"),
         Phrase("updated", "zh-CN", "更新的对象", _ZH_KERBEROAST),
         Phrase("found", "en", "Existing SPN found!", _FORMATS_MD),
         Phrase("found", "de", "Vorhandener SPN gefunden!", _DE_FIXTURE, False),
+        Phrase("found", "ja", "既存の SPN が見つかりました", _JA_NOTES),
         Phrase("found", "ru", "Обнаружено существующее имя SPN!", _RU_FIXTURE, False),
         Phrase("found", "zh-CN", "存在的现有 SPN 找到!",
                "code:63506590184 (Chinese course text; its other outputs are retyped excerpts)", False),
@@ -53,9 +63,11 @@ TABLE = Table(
         Phrase("groups", "en", "found {n} group of duplicate SPNs.", _EXCHANGE_DOC),
         Phrase("groups", "en", "found {n} groups of duplicate SPNs.",
                "plural kept from the parser's earlier pattern; setspn prints `group` in every dump seen", False),
+        Phrase("groups", "fr", "{n} groupe de SPN en double détectés.", _FR_LAB),
         Phrase("groups", "ru", "найдено групп повторяющихся имен SPN: {n}.", _RU_FIXTURE, False),
         Phrase("boilerplate", "en", "Processing entry {n}", _EXCHANGE_DOC),
         Phrase("boilerplate", "en", "Operation will be performed forestwide, it might take a while.", _PS_MODULE),
+        Phrase("boilerplate", "fr", "Traitement de l'entrée {n}", _FR_LAB),
         Phrase("boilerplate", "ru", "Обработка записи {n}", _RU_FIXTURE, False),
     ),
 )
