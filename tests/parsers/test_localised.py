@@ -48,10 +48,10 @@ def test_each_string_has_a_source_and_reads_as_itself(table: str, phrase: Phrase
 def test_each_table_covers_several_languages_and_says_which_strings_are_unverified() -> None:
     assert {name: table.languages for name, table in TABLES.items()} == {
         "setspn": ("en", "de", "fr", "es", "ru", "ja", "zh-CN"),
-        "winhttp-proxy": ("en", "de", "fr", "es", "ru", "ja", "zh-CN"),
+        "winhttp-proxy": ("en", "de", "fr", "es", "pt-BR", "ru", "ja", "ko", "zh-CN"),
         "reg-query": ("en", "de", "fr", "es", "it", "pt-BR", "ru", "ja", "ko", "zh-CN", "zh-TW"),
         "service-state": ("en", "de", "fr", "es", "it", "pt-BR", "ru"),
-        "firewall-rules": ("en", "de", "fr", "es", "ru", "ja", "zh-CN"),
+        "firewall-rules": ("en", "de", "fr", "es", "ru", "ja", "ko", "zh-CN"),
     }
     unverified = {(name, p.language, p.text) for name, p in PHRASES if not p.verified}
     # strings no published source showed are marked, not passed off as real
@@ -291,3 +291,13 @@ def test_setspn_french_list_and_no_duplicates() -> None:
     ]  # fmt: skip
     # `Traitement de l'entrée 0` and `0 groupe de SPN en double détectés.` (0 shown) are understood
     assert notes(dump) == []
+
+
+def test_winhttp_korean_sentence_cp949() -> None:
+    source = sample("winhttp_proxy", "direct_ko_cp949.txt")
+    assert source.encoding == "cp949"
+    dump = winhttp_proxy.parse(source)
+    assert [(r.path, r.value, r.location.line) for r in dump.readings] == [
+        (paths.WINHTTP_PROXY, "", 3),
+        (paths.WINHTTP_BYPASS, "", 3),
+    ]

@@ -27,6 +27,7 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("DisplayName", "ja", "規則名", _JA),
     ("DisplayName", "zh-CN", "规则名称", _ZH),
     ("DisplayName", "ru", "Имя правила", _RU),
+    ("DisplayName", "ko", "규칙 이름", "code:112083216 (a Python tool splitting Korean netsh output on `규칙 이름:`)"),
     ("Description", "en", "Description", _FORMATS_MD),
     ("Enabled", "en", "Enabled", _FORMATS_MD),
     ("Enabled", "de", "Aktiviert", _DE),
