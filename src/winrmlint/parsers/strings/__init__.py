@@ -7,9 +7,11 @@ the tool prints it, `{name}` marking a variable part, with the language and the 
 was read from; `verified=False` marks a string no published source showed (kept from an earlier
 fixture or inferred from a sibling message), so a reader of the table knows which ones to doubt.
 
-Matching is loose where consoles and pastes differ and strict elsewhere: case, runs of spaces,
-full-width `（）：，` and the final `.`/`。`/`!`/`:` do not matter; the words do. Each key's
-alternation of every language is compiled once, on first use.
+Matching is loose where consoles and pastes differ and strict elsewhere: case, spaces,
+full-width `（）：，` and the final `.`/`。`/`!`/`:` do not matter; the words do. For each set of
+keys a parser asks for, the fixed phrases go into one dictionary of normalised texts and those
+with variable parts into one compiled alternation, both built on first use: most lines cost one
+dictionary lookup.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ class Table:
     display: str
     phrases: tuple[Phrase, ...]
     borrowed: tuple[Phrase, ...] = ()
-    _compiled: dict[tuple[str, ...], re.Pattern[str]] = field(default_factory=dict, repr=False, compare=False)
+    _compiled: dict[tuple[str, ...], _Lookup] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -85,8 +87,11 @@ class Table:
         text = text.strip()
         if not text or len(text) > _MAX_LINE:
             return None
-        pattern = self._compiled.get(keys) or self._compile(keys)
-        match = pattern.fullmatch(text)
+        lookup = self._compiled.get(keys) or self._compile(keys)
+        exact = lookup.exact.get(_normal(text))
+        if exact is not None:
+            return Found((self.phrases + self.borrowed)[exact], {})
+        match = lookup.pattern.fullmatch(text) if lookup.pattern else None
         if match is None or match.lastgroup is None:
             return None
         index = int(match.lastgroup[1:])
@@ -103,19 +108,38 @@ class Table:
         known = ", ".join(self.languages)
         return f"{self.display} output in a language winrmlint does not know: `{text.strip()[:100]}` (known: {known})"
 
-    def _compile(self, keys: tuple[str, ...]) -> re.Pattern[str]:
+    def _compile(self, keys: tuple[str, ...]) -> _Lookup:
         wanted = set(keys)
+        chosen = [(index, phrase) for index, phrase in enumerate(self.phrases + self.borrowed) if phrase.key in wanted]
+        if not chosen:
+            raise KeyError(f"{self.display}: no phrase for {sorted(wanted)}")
+        exact: dict[str, int] = {}
+        for index, phrase in chosen:
+            if "{" not in phrase.text:
+                exact.setdefault(_normal(phrase.text), index)
         alternatives = [
             # the group of the whole alternative is named last, so `lastgroup` names the phrase
-            f"(?P<p{index}>{_regex(phrase.text, index)})"
-            for index, phrase in enumerate(self.phrases + self.borrowed)
-            if phrase.key in wanted
+            f"(?P<p{index}>{_regex(phrase.text, index)})" for index, phrase in chosen if "{" in phrase.text
         ]
-        if not alternatives:
-            raise KeyError(f"{self.display}: no phrase for {sorted(wanted)}")
-        pattern = re.compile("|".join(alternatives), re.IGNORECASE)
-        self._compiled[keys] = pattern
-        return pattern
+        pattern = re.compile("|".join(alternatives), re.IGNORECASE) if alternatives else None
+        lookup = self._compiled[keys] = _Lookup(exact, pattern)
+        return lookup
+
+
+@dataclass(frozen=True)
+class _Lookup:
+    """What `Table.find` searches for one set of keys: fixed phrases by their normal form, the others by pattern."""
+
+    exact: dict[str, int]
+    pattern: re.Pattern[str] | None
+
+
+_WIDE = str.maketrans("（）：，’", "():,'")
+
+
+def _normal(text: str) -> str:
+    """A fixed phrase as matching sees it: no case, no spaces, ASCII punctuation, no final stop."""
+    return "".join(text.translate(_WIDE).casefold().split()).rstrip(".。!！:…")
 
 
 def _regex(text: str, index: int) -> str:
