@@ -301,3 +301,27 @@ def test_winhttp_korean_sentence_cp949() -> None:
         (paths.WINHTTP_PROXY, "", 3),
         (paths.WINHTTP_BYPASS, "", 3),
     ]
+
+
+def test_a_hand_typed_line_in_an_english_setspn_file_is_skipped_not_fatal() -> None:
+    """Only a file none of whose lines the table knows is refused: a line that merely looks like a
+    checking line (`Domain: DC=…`, typed by the author) is a note, and the query is still read."""
+    dump = setspn.parse(sample("setspn", "query_hand_typed_scope.txt"))
+    assert [(q.spn, q.found, q.location.line) for q in dump.spn_queries] == [("HTTP/web07.corp.contoso.com", True, 3)]
+    assert [(e.spn, e.location.line) for e in dump.spns] == [("HTTP/web07.corp.contoso.com", 6), ("HTTP/WEB07", 7)]
+    assert notes(dump)[1] == (
+        2, "`Domain: DC=corp,DC=contoso,DC=com` is no setspn line in a language winrmlint knows: skipped, with what it lists"
+    )
+
+
+def test_two_servers_pasted_together_one_in_a_language_the_table_lacks() -> None:
+    """The German block is read; the Polish one is skipped with a note, and the listing is not taken
+    as the whole answer (no coverage), so no rule concludes a rule is missing."""
+    dump = firewall.parse(sample("firewall", "netsh_two_servers_de_pl.txt"))
+    rule = f"{paths.FIREWALL}/Windows-Remoteverwaltung (HTTP eingehend)|Domain, Private"
+    read = {r.path: r.value for r in dump.readings}
+    assert read[f"{rule}/Profile"] == "Domain, Private" and read[f"{rule}/Action"] == "Allow"
+    assert all(r.path.startswith(rule) for r in dump.readings)
+    assert coverage_lines(dump) == {}
+    assert (15, "`Nazwa reguły:                         Zarządzanie zdalne systemu Windows (HTTP - ruch przychodzący)` "
+                "is no netsh advfirewall line in a language winrmlint knows: skipped") in notes(dump)

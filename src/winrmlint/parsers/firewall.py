@@ -28,7 +28,8 @@ FORMAT = "firewall-rules"
 # netsh prints `Key:   value` (no space before the colon, keys localised); a block's first line is the
 # rule name with a dashed line under it, and the command ends with `Ok.` (`OK.`, `OK` in some languages).
 # Labels and values are read through the table (strings/firewall.py); a block whose rule-name label
-# the table lacks is in a language winrmlint does not know, which is a parse error saying so.
+# the table lacks is skipped with a note, and a file with nothing else is in a language winrmlint
+# does not know, a parse error saying so.
 _NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?):(?:\s+(?P<value>.*))?$")
 _DASH_LINE = re.compile(r"^\s*-{10,}\s*$")
 _TERMINATOR = re.compile(r"^\s*\w+\.\s*$")
@@ -108,6 +109,7 @@ class _Parser:
         self.cut = False  # an elision or a cut-off block: the listing is not the whole answer
         self.listing_line: int | None = None  # the first rule or "no rules match": coverage's location
         self.recognised = False  # some rule, filter or netsh answer was seen
+        self.unknown: list[tuple[int, str]] = []  # netsh blocks whose rule-name label the table lacks
 
     def run(self) -> ParsedDump:
         index = 0
@@ -118,6 +120,8 @@ class _Parser:
         if self.netsh_unterminated:
             self.cut = True
             self._note("netsh output ends without its closing line: cut short", len(self.source.lines))
+        if self.unknown and not self.recognised:
+            raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
             raise ParseError("no firewall rules found", line)
@@ -190,7 +194,11 @@ class _Parser:
 
     def _open_netsh(self, header: re.Match[str], number: int) -> None:
         if not TABLE.says(header["key"], "DisplayName"):
-            raise ParseError(TABLE.unknown(header.group()), number)
+            # its labels cannot be read: the block is skipped (its lines too, as unrecognised)
+            self.unknown.append((number, header.group()))
+            self._note(TABLE.skipped(header.group()), number)
+            self.cut = True
+            return
         self.netsh = _Rule("", number)
         self.netsh.add(_Property("DisplayName", (header["value"] or "").strip(), number))
         self.netsh_unterminated = True

@@ -179,7 +179,7 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
     elif reader.wrap_from is not None and len(raw) - len(raw.lstrip()) < reader.wrap_from:
         _continue_value(reader, raw)
     elif reader.query is not None and _MESSAGE.match(_PS_PREFIX.sub("", text)):
-        reader.note(f"{TABLE.unknown(text)}: skipped, the value stays unknown", number)
+        reader.note(f"{TABLE.skipped(text)}, the value stays unknown", number)
         reader.unknown_language.append(number)
         reader.end_block()
     elif not reader.foreign:

@@ -173,6 +173,7 @@ class _Parser:
         self.in_error = False  # inside the message lines of an sc or PowerShell error
         self.not_found: set[str] = set()
         self.recognised = False  # some sc, Get-Service or Win32_Service output was seen
+        self.unknown: list[tuple[int, str]] = []  # sc blocks whose labels the table lacks
 
     def run(self) -> ParsedDump:
         index = 0
@@ -180,6 +181,8 @@ class _Parser:
             index = self._line(index)
         self._flush_list(len(self.source.lines))
         self._close_sc()
+        if self.unknown and not self.recognised:
+            raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
             raise ParseError("no service state found", line)
@@ -230,7 +233,8 @@ class _Parser:
             self.list_start, self.in_error = index, False
         elif header and following is not None and _sc_value(clean_line(lines[following])):
             # sc's shape (a `LABEL: name` line over `LABEL : 4  RUNNING` fields) with a label the table lacks
-            raise ParseError(TABLE.unknown(text), number)
+            self.unknown.append((number, text))
+            self._note(TABLE.skipped(text), number)
         elif not self.in_error:
             self._note(f"unrecognised line skipped: {text.strip()}", number)
         return index + 1

@@ -5,8 +5,9 @@ setspn is localised, so the parser reads structure first (formats.md § setspn, 
 a line holding `DC=` only is a "Checking domain/forest" line, a `class/host[:port][/name]` line is
 an SPN, and an SPN followed by words heads a `-X` duplicate group. What the words of a header, a
 checking line, a verdict or `Updated object` mean comes from the localised table
-(`strings/setspn.py`); a header or checking line in a language the table lacks is a parse error
-that says so, never a guess.
+(`strings/setspn.py`). A header or checking line the table lacks is skipped with a note (with the
+SPNs listed under it); a file none of whose lines the table knows is in a language winrmlint does
+not know, a parse error that says so, never a guess.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ class _State:
     group: _Group | None = None
     groups_seen: int = 0
     recognised: bool = False  # a command, a DN, a checking line or an SPN was seen
+    known: bool = False  # a line the table knows (its language is one winrmlint reads)
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # headers and checking lines it does not
 
 
 @sniffed
@@ -122,6 +125,9 @@ def parse(source: SourceText) -> ParsedDump:
     for number, raw in enumerate(source.lines, start=1):
         _line(state, number, raw)
     _end_command(state)
+    if state.unknown and not state.known:
+        line, text = state.unknown[0]
+        raise ParseError(TABLE.unknown(text), line)
     if not state.recognised:
         first = first_content_line(source.lines)
         raise ParseError("no setspn output found: no command, account DN, domain line or SPN", first)
@@ -160,9 +166,10 @@ def _line(state: _State, number: int, raw: str) -> None:
         _header_line(state, number, text, inside.start(), header)
     elif _DC.search(text):
         # "Checking domain DC=…" / "Checking forest …": a new scope, nothing listed yet
-        if not TABLE.says(text, "checking"):
-            raise ParseError(TABLE.unknown(text), number)
         _close_owner(state)
+        if not _known(state, number, text, TABLE.says(text, "checking")):
+            state.group = None
+            return
         state.group = None
         if state.query is not None:
             state.query.checked = True
@@ -259,8 +266,11 @@ def _header_line(state: _State, number: int, text: str, start: int, found: Found
         # `Failed to assign SPN on account 'CN=…', error 0x2098/8344 -> Insufficient access rights`
         _failure(state, number, text)
         return
-    if found is None:
-        raise ParseError(TABLE.unknown(text), number)
+    if not _known(state, number, text, found is not None) or found is None:
+        _close_owner(state)
+        state.group = None
+        state.owner = _Owner(text, "invalid")  # what it lists is not known to be held, added or removed
+        return
     _close_owner(state)
     state.group = None
     dn = found.parts["dn"].rstrip().rstrip(":'").rstrip()
@@ -273,6 +283,16 @@ def _header_line(state: _State, number: int, text: str, start: int, found: Found
         state.owner = _Owner(dn, "adding")
     else:
         state.owner = _Owner(dn, "held")
+
+
+def _known(state: _State, number: int, text: str, known: bool) -> bool:
+    """Whether the table knows this header or checking line; one it does not is skipped with a note."""
+    if known:
+        state.known = True
+    else:
+        state.unknown.append((number, text))
+        _note(state, number, f"{TABLE.skipped(text)}, with what it lists")
+    return known
 
 
 def _spn_line(state: _State, number: int, text: str, indent: int) -> None:
@@ -297,6 +317,7 @@ def _spn_line(state: _State, number: int, text: str, indent: int) -> None:
 def _other_line(state: _State, number: int, text: str) -> None:
     said = TABLE.find(text, "updated", "found", "not_found", "duplicate", "groups", "boilerplate")
     key = said.key if said else None
+    state.known = state.known or said is not None
     if key == "updated":
         _close_owner(state, confirmed=True)
     elif key in {"found", "not_found"}:

@@ -56,6 +56,7 @@ def sniff(source: SourceText) -> int:
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     section: _Section | None = None
+    unknown: list[tuple[int, str]] = []  # sections none of whose lines the table knows
     for number, raw in enumerate(source.lines, 1):
         text = clean_line(raw)
         if not text.strip() or is_prompt(text):
@@ -63,7 +64,7 @@ def parse(source: SourceText) -> ParsedDump:
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
         elif _TITLE.match(text):
-            _close(source, section, dump)
+            _close(source, section, dump, unknown)
             section = _Section(number)
         elif _DIRECT.match(text) and (section is not None or TABLE.says(text, "direct")):
             section = section or _Section(None)
@@ -79,7 +80,9 @@ def parse(source: SourceText) -> ParsedDump:
                 section.fields.append((match["key"], (match["value"] or "").strip(), number))
         else:
             dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(number)))
-    _close(source, section, dump)
+    _close(source, section, dump, unknown)
+    if unknown and not dump.readings:
+        raise ParseError(TABLE.unknown(unknown[0][1]), unknown[0][0])
     if section is None:
         line = dump.notes[0].location.line if dump.notes else 1
         raise ParseError("no WinHTTP proxy settings found", line)
@@ -91,10 +94,14 @@ def _known_field(line: str, key: str) -> bool:
     return match is not None and TABLE.says(match["key"], key)
 
 
-def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> None:
+def _close(source: SourceText, section: _Section | None, dump: ParsedDump, unknown: list[tuple[int, str]]) -> None:
     if section is None:
         return
-    _check_language(source, section)
+    stranger = _unknown_line(source, section)
+    if stranger is not None:
+        unknown.append(stranger)
+        dump.notes.append(Note(TABLE.skipped(stranger[1]), source.at(stranger[0])))
+        return
     if section.direct is not None:
         sentence, line = section.direct
         dump.readings.append(_reading(source, paths.WINHTTP_PROXY, sentence, line, ""))
@@ -115,17 +122,17 @@ def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> No
         dump.notes.append(Note("WinHTTP proxy settings cut short", source.at(last or 1)))
 
 
-def _check_language(source: SourceText, section: _Section) -> None:
-    """A section is read by position only when the table knows one of its lines: netsh's shape is
-    the same in every language, so an unknown title could be anything's."""
+def _unknown_line(source: SourceText, section: _Section) -> tuple[int, str] | None:
+    """A section is read by position only when the table knows one of its lines (netsh's shape is
+    the same in every language, so an unknown title could be anything's); else its first line."""
     lines = [number for number in (section.title, section.direct and section.direct[1]) if number]
     lines += [line for _, _, line in section.fields]
     texts = [source.lines[number - 1] for number in lines]
     if not lines or any(TABLE.says(text, "title", "direct") for text in texts):
-        return
+        return None
     if any(TABLE.says(key, "proxy", "bypass") for key, _, _ in section.fields):
-        return
-    raise ParseError(TABLE.unknown(texts[0]), lines[0])
+        return None
+    return lines[0], texts[0]
 
 
 def _path_of(key: str, position: int) -> str:

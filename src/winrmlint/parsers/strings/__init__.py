@@ -108,6 +108,11 @@ class Table:
         known = ", ".join(self.languages)
         return f"{self.display} output in a language winrmlint does not know: `{text.strip()[:100]}` (known: {known})"
 
+    def skipped(self, text: str) -> str:
+        """The note on one such line in a file whose other lines the table knows (a hand-typed line,
+        a block pasted from a server in another language)."""
+        return f"`{text.strip()[:100]}` is no {self.display} line in a language winrmlint knows: skipped"
+
     def _compile(self, keys: tuple[str, ...]) -> _Lookup:
         wanted = set(keys)
         chosen = [(index, phrase) for index, phrase in enumerate(self.phrases + self.borrowed) if phrase.key in wanted]
