@@ -170,8 +170,8 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
         reader.recognised = True
         reader.note(f"reg query failed: {text}", number)
         reader.end_block()
-    elif _QUIET.search(text):
-        return
+    elif _QUIET.search(text) or TABLE.says(text, "not_found_tail"):
+        return  # the Spanish not-found message ends on a second line
     elif _PS_RECORD.match(text) or TABLE.says(text, "position"):
         reader.recognised = True
         if "nativecommanderror" in text.lower():

@@ -24,8 +24,10 @@ LANGUAGES = ("en", "de", "fr", "es", "it", "pt-BR", "ru", "ja", "ko", "zh-CN", "
 
 # what a `{name}` in a phrase stands for
 _PLACEHOLDERS = {
-    "dn": r"CN=.+?",  # an account's distinguished name
-    "dc": r"(?:DC|CN)=.+?",  # a domain or forest: DC=corp,DC=contoso,DC=com
+    # an account's distinguished name: spaces inside (`OU=Serveurs Web`), but its last value has
+    # none, so words after it (`为 <DN> 取消注册`) are never taken into it
+    "dn": r"CN=.*?=[^\s=]+",
+    "dc": r"(?:DC|CN)=\S+",  # a domain or forest: DC=corp,DC=contoso,DC=com
     "n": r"\d+",
     "spn": r"\S+",
     "any": r".*?",

@@ -12,6 +12,11 @@ from winrmlint.parsers.strings.powershell import POSITION
 
 _DOCS = "code:{id} (Microsoft Defender for Endpoint docs, {lang}: investigation package, Autoruns)"
 
+# Microsoft's own strings: the language-pack resource files of Windows 11 24H2 (10.0.26100), whose
+# command-line tools share their message resources with Windows Server 2025, dumped as .rc text in
+# the public repository m417z/windows-language-files (one folder per language)
+_MUI = "m417z/windows-language-files: {lang} {file}, string {id}"
+
 TABLE = Table(
     "reg query",
     (
@@ -58,6 +63,30 @@ TABLE = Table(
         Phrase("error", "ko", "오류: {any}", "code:63524616913"),
         Phrase("error", "zh-CN", "错误: {any}", "code:53901380292"),
         Phrase("error", "zh-TW", "錯誤: {any}", "code:32773812263"),
+        # from the language-pack resources (see _MUI)
+        Phrase('not_found', 'de', 'FEHLER: Der angegebene Registrierungsschlüssel bzw. Wert wurde nicht gefunden.', _MUI.format(lang='de-DE', file='reg.exe.mui', id=191)),
+        Phrase('error', 'de', 'FEHLER: {any}', _MUI.format(lang='de-DE', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'fr', 'Erreur\xa0: Erreur\xa0: le système n’a pas trouvé la clé ou la valeur de Registre spécifiée.', _MUI.format(lang='fr-FR', file='reg.exe.mui', id=191)),
+        Phrase('error', 'fr', 'Erreur\xa0: {any}', _MUI.format(lang='fr-FR', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'es', 'ERROR: El sistema no ha podido encontrar la clave o el valor del Registro', _MUI.format(lang='es-ES', file='reg.exe.mui', id=191)),
+        Phrase('not_found_tail', 'es', 'especificados.', _MUI.format(lang='es-ES', file='reg.exe.mui', id=191)),
+        Phrase('error', 'es', 'ERROR: {any}', _MUI.format(lang='es-ES', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'it', 'Errore: Impossibile trovare la chiave del Registro di sistema o il valore specificato.', _MUI.format(lang='it-IT', file='reg.exe.mui', id=191)),
+        Phrase('error', 'it', 'Errore: {any}', _MUI.format(lang='it-IT', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'pt-BR', 'ERRO: O sistema não pôde localizar a chave do Registro ou valor especificado.', _MUI.format(lang='pt-BR', file='reg.exe.mui', id=191)),
+        Phrase('error', 'pt-BR', 'ERRO: {any}', _MUI.format(lang='pt-BR', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'ru', 'Ошибка: Не удается найти указанный раздел или параметр в реестре.', _MUI.format(lang='ru-RU', file='reg.exe.mui', id=191)),
+        Phrase('error', 'ru', 'Ошибка: {any}', _MUI.format(lang='ru-RU', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'ja', 'エラー: 指定されたレジストリ キーまたは値が見つかりませんでした', _MUI.format(lang='ja-JP', file='reg.exe.mui', id=191)),
+        Phrase('error', 'ja', 'エラー: {any}', _MUI.format(lang='ja-JP', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'ko', '오류: 오류: 시스템이 지정된 레지스트리 키 또는 값을 찾을 수 없습니다.', _MUI.format(lang='ko-KR', file='reg.exe.mui', id=191)),
+        Phrase('error', 'ko', '오류: {any}', _MUI.format(lang='ko-KR', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'zh-CN', '错误: 系统找不到指定的注册表项或值。', _MUI.format(lang='zh-CN', file='reg.exe.mui', id=191)),
+        Phrase('error', 'zh-CN', '错误: {any}', _MUI.format(lang='zh-CN', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'zh-TW', '錯誤: 系統找不到指定的登錄機碼或值。', _MUI.format(lang='zh-TW', file='reg.exe.mui', id=191)),
+        Phrase('error', 'zh-TW', '錯誤: {any}', _MUI.format(lang='zh-TW', file='reg.exe.mui', id=5001)),
+        Phrase('not_found', 'en', 'ERROR: The system was unable to find the specified registry key or value.', _MUI.format(lang='en-us', file='reg.exe.mui', id=191)),
+        Phrase('error', 'en', 'ERROR: {any}', _MUI.format(lang='en-us', file='reg.exe.mui', id=5001)),
     ),
     POSITION,
 )
