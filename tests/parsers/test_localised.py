@@ -56,7 +56,7 @@ def test_each_table_covers_several_languages_and_says_which_strings_are_unverifi
     }
     unverified = {(name, p.language, p.text) for name, p in PHRASES if not p.verified}
     # strings no published source showed are marked, not passed off as real
-    assert ("setspn", "ru", "Обнаружено существующее имя SPN!") in unverified
+    assert ("setspn", "ru", "Обнаружено существующее имя SPN!") in unverified  # Windows says Найдено существующее SPN.
     assert ("winhttp-proxy", "fr", "Accès direct (pas de serveur proxy).") in unverified
     assert all(p.verified for name, p in PHRASES if name == "reg-query")
 
@@ -328,3 +328,66 @@ def test_two_servers_pasted_together_one_in_a_language_the_table_lacks() -> None
     assert coverage_lines(dump) == {}
     assert (15, "`Nazwa reguły:                         Zarządzanie zdalne systemu Windows (HTTP - ruch przychodzący)` "
                 "is no netsh advfirewall line in a language winrmlint knows: skipped") in notes(dump)
+
+
+# --- samples written from Windows' own strings (the language-pack resources) ---------------------
+
+
+def test_setspn_korean_list_then_unregister_cp949() -> None:
+    """Korean `setspn -D` also starts its header with the DN; the SPN it removes is not held."""
+    source = sample("setspn", "list_unregister_ko_cp949.txt")
+    assert source.encoding == "cp949"
+    dump = setspn.parse(source)
+    web10 = "CN=WEB10,OU=서버,DC=corp,DC=contoso,DC=com"
+    assert [(e.spn, e.account, e.location.line) for e in dump.spns] == [
+        ("WSMAN/web10.corp.contoso.com", web10, 3),
+        ("WSMAN/WEB10", web10, 4),
+        ("HTTP/web10.corp.contoso.com", web10, 5),  # listed by -L; line 9 is the removal
+    ]
+    assert notes(dump) == []
+
+
+def test_setspn_traditional_chinese_found_and_not_found() -> None:
+    dump = setspn.parse(sample("setspn", "query_zh_tw.txt"))
+    assert [(q.spn, q.found, q.location.line) for q in dump.spn_queries] == [
+        ("HTTP/web11.corp.contoso.com", True, 1),
+        ("WSMAN/web11.corp.contoso.com", False, 7),
+    ]
+    assert notes(dump) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["latfp_absent_it.txt", "latfp_absent_es.txt", "latfp_absent_ko_cp949.txt"]
+)
+def test_reg_query_absent_value_italian_spanish_two_lines_korean_doubled_prefix(name: str) -> None:
+    """Italian; Spanish, whose message runs onto a second line; Korean, whose message repeats the
+    `오류:` prefix reg prints before it. Each an absence, with nothing left unread."""
+    dump = reg_query.parse(sample("reg_query", name))
+    assert dump.readings == [] and coverage_lines(dump) == {LATFP: 2}
+    assert notes(dump) == []
+
+
+def test_sc_qc_italian_and_sc_query_korean() -> None:
+    italian = {r.path: r.value for r in service_state.parse(sample("service_state", "sc_qc_it_cp850.txt")).readings}
+    assert italian["services/WinRM/StartType"] == "Manual"
+    assert italian["services/WinRM/ERROR_CONTROL"] == "1   NORMAL"  # `CONTROLLO_ERRORE` under its English label
+    korean = service_state.parse(sample("service_state", "sc_query_ko_cp949.txt"))
+    assert {r.path: r.value for r in korean.readings}["services/WinRM/Status"] == "Stopped"  # `상태 : 1  STOPPED`
+    assert notes(korean) == []
+
+
+def test_netsh_italian_public_rule_from_the_local_subnet() -> None:
+    dump = firewall.parse(sample("firewall", "netsh_it_cp850.txt"))
+    rule = f"{paths.FIREWALL}/Gestione remota Windows (HTTP in ingresso)|Public"
+    read = {r.path.removeprefix(rule + "/"): r.value for r in dump.readings}
+    assert (read["Enabled"], read["Direction"], read["Profile"], read["Action"]) == (True, "Inbound", "Public", "Allow")
+    assert (read["LocalAddress"], read["RemoteAddress"], read["RemotePort"]) == ("Any", "LocalSubnet", "Any")
+    assert coverage_lines(dump) == {"firewall": 2}  # `OK.` closes it
+    assert notes(dump) == []
+
+
+def test_netsh_traditional_chinese_rule() -> None:
+    dump = firewall.parse(sample("firewall", "netsh_zh_tw.txt"))
+    rule = f"{paths.FIREWALL}/Windows 遠端管理 (HTTP-In)|Domain, Private"
+    read = {r.path.removeprefix(rule + "/"): r.value for r in dump.readings}
+    assert (read["Enabled"], read["Direction"], read["Action"], read["LocalPort"]) == (True, "Inbound", "Allow", "5985")

@@ -130,7 +130,7 @@ def test_localised_russian_utf16() -> None:
     dump = setspn.parse(source)
     app07 = "CN=APP07,OU=Серверы,DC=corp,DC=contoso,DC=com"
     svc = "CN=svc-app07,OU=Служебные,DC=corp,DC=contoso,DC=com"
-    # verdicts read from the table (strings/setspn.py): Обнаружено существующее… / Такое SPN не найдено.
+    # verdicts read from the table (strings/setspn.py): Найдено существующее SPN. / Такое SPN не найдено.
     assert queries(dump) == [
         (1, "HTTP/app07.corp.contoso.com", True),
         (8, "WSMAN/app07.corp.contoso.com", False),

@@ -17,10 +17,12 @@ _EXCHANGE_DOC = "code:3885561431 (Exchange troubleshooting doc, `SetSPN -x` outp
 _PS_MODULE = "code:9403773845 (PowerShell module help, Find-DuplicateSpn examples)"
 _RU_GIST = "code:11953190940 (notes with a Russian `setspn -q` transcript)"
 _ZH_KERBEROAST = "code:8561098028 (Chinese Kerberoasting write-up, `setspn -s` transcript)"
-_RU_FIXTURE = "fixtures/samples/setspn/localised_ru.txt (written by us before this table; not found published)"
+_RU_FIXTURE = ("fixtures/hostile/encodings/setspn-ru-cp866.txt (written by us before this table; Windows' own"
+               " Russian wording differs, see the _MUI rows)")
 _JA_NOTES = "code:48272461839 (Japanese notes with `C:> setspn -Q HTTP/*` and `setspn -d` transcripts)"
 _FR_LAB = "code:70758502631 (French lab report, `PS C:\\WINDOWS\\system32> setspn -L` and `setspn -X`)"
-_DE_FIXTURE = "fixtures/hostile/encodings/setspn-de-cp850.txt (written by us before this table; not found published)"
+_DE_FIXTURE = ("fixtures/hostile/encodings/setspn-de-cp850.txt (written by us before this table; Windows' own"
+               " German wording differs, see the _MUI rows)")
 
 # Microsoft's own strings: the language-pack resource files of Windows 11 24H2 (10.0.26100), whose
 # command-line tools share their message resources with Windows Server 2025, dumped as .rc text in
@@ -59,7 +61,7 @@ TABLE = Table(
         Phrase("found", "ja", "既存の SPN が見つかりました", _JA_NOTES),
         Phrase("found", "ru", "Обнаружено существующее имя SPN!", _RU_FIXTURE, False),
         Phrase("found", "zh-CN", "存在的现有 SPN 找到!",
-               "code:63506590184 (Chinese course text; its other outputs are retyped excerpts)", False),
+               "code:63506590184 (Chinese course text, retyped; Windows' own wording is 发现存在 SPN!)", False),
         Phrase("not_found", "en", "No such SPN found.", _FORMATS_MD),
         Phrase("not_found", "ru", "Такое SPN не найдено.", _RU_GIST),
         Phrase("not_found", "ru", "Такое имя SPN не найдено.", _RU_FIXTURE, False),
