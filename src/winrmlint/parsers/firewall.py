@@ -19,7 +19,6 @@ from winrmlint.parsers.text import (
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
-from winrmlint.parsers.strings import anchors
 from winrmlint.parsers.strings.firewall import PROFILES, PROPERTIES, TABLE
 from winrmlint.source import SourceText
 
@@ -378,7 +377,7 @@ DECLARATION = Format(
         r"(?:get|show)-netfirewall\w*\b(?!\s*:)",
     ),
     command_words=("netsh", "netfirewall"),
-    anchors=("----------", "direction", "remoteaddress", "localport", *anchors(TABLE, "no_rules")),
+    anchors=("----------", "direction", "remoteaddress", "localport", "no rules match"),
     samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
     strings=TABLE,
 )

@@ -477,7 +477,8 @@ DECLARATION = Format(
         r"(?:get-wmiobject|gwmi|get-ciminstance|gcim)\b.*win32_service",
     ),
     command_words=("sc", "get-service", "win32_service"),
-    anchors=("[sc]", "service_name", *(p.text.lower() for p in TABLE.phrases if p.key == "SERVICE_NAME"), "_start", "disabled", "stopped", "running", "pending", "paused", "status", "state", "starttype", "startuptype", "startmode", "get-service"),
+    # `running`, `_start` and the other winsvc.h names are printed untranslated in every language
+    anchors=("[sc]", "service_name", "_start", "disabled", "stopped", "running", "pending", "paused", "status", "state", "starttype", "startuptype", "startmode", "get-service"),
     samples=Samples("service_state", rejected=("not_a_service_dump.txt",)),
     strings=TABLE,
 )

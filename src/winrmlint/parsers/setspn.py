@@ -21,7 +21,7 @@ from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQu
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
-from winrmlint.parsers.strings import Found, anchors
+from winrmlint.parsers.strings import Found
 from winrmlint.parsers.strings.setspn import TABLE
 from winrmlint.source import SourceText
 
@@ -384,8 +384,9 @@ DECLARATION = Format(
         r"setspn(?:\.exe)?\b",
     ),
     command_words=("setspn",),
-    # `dc=` lets the structure find a language the table lacks, so that such a file is refused by name
-    anchors=("setspn", "dc=", "is registered on these accounts", *anchors(TABLE, "checking", *_HEADERS, "found", "not_found")),
+    # every header and checking line of every language holds a DN (`dc=`): that anchor finds them all,
+    # a language the table lacks included, so that such a file is refused by name
+    anchors=("setspn", "dc=", "is registered on these accounts", "existing spn found", "no such spn found"),
     samples=Samples("setspn"),
     strings=TABLE,
 )
