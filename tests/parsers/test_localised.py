@@ -391,3 +391,21 @@ def test_netsh_traditional_chinese_rule() -> None:
     rule = f"{paths.FIREWALL}/Windows 遠端管理 (HTTP-In)|Domain, Private"
     read = {r.path.removeprefix(rule + "/"): r.value for r in dump.readings}
     assert (read["Enabled"], read["Direction"], read["Action"], read["LocalPort"]) == (True, "Inbound", "Allow", "5985")
+
+
+def test_netsh_french_no_break_space_before_the_colons_cp850() -> None:
+    """Windows' French netsh writes `Nom de la règle\u00a0:` (a no-break space before the colon, cp850
+    0xFF when redirected) and `Profiles :`; `Actif` is its word for inbound."""
+    source = sample("firewall", "netsh_fr_cp850.txt")
+    assert source.encoding == "cp850"
+    dump = firewall.parse(source)
+    rule = f"{paths.FIREWALL}/Gestion à distance de Windows (HTTP-Entrée)|Domain, Private"
+    read = {r.path.removeprefix(rule + "/"): r.value for r in dump.readings}
+    assert (read["Enabled"], read["Direction"], read["Profile"], read["Action"]) == (True, "Inbound", "Domain, Private", "Allow")
+    assert coverage_lines(dump) == {"firewall": 2}
+    assert notes(dump) == []
+
+
+@pytest.mark.parametrize("closing", ["Aceptar", "ОК.", "确定。", "OK"])
+def test_netsh_closing_line_in_every_language_windows_prints_it(closing: str) -> None:
+    assert TABLES["firewall-rules"].says(closing, "ok")

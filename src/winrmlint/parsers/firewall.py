@@ -29,7 +29,8 @@ FORMAT = "firewall-rules"
 # Labels and values are read through the table (strings/firewall.py); a block whose rule-name label
 # the table lacks is skipped with a note, and a file with nothing else is in a language winrmlint
 # does not know, a parse error saying so.
-_NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?):(?:\s+(?P<value>.*))?$")
+# French puts a (no-break) space before the colon: `Nom de la règle\u00a0:`, `Profiles :`
+_NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?)[ \u00a0]?:(?:\s+(?P<value>.*))?$")
 _DASH_LINE = re.compile(r"^\s*-{10,}\s*$")
 _TERMINATOR = re.compile(r"^\s*\w+\.\s*$")
 # `-Name X` names one rule (a wildcard names none): filter records printed after it are X's

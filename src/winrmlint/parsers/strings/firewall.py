@@ -131,6 +131,18 @@ _ROWS: tuple[tuple[str, str, str, str], ...] = (
     ("ok", "de", "OK.", _DE),
     ("ok", "ja", "OK", _JA),
     # from the language-pack resources (see _MUI)
+    # netsh's closing line, from netsh.exe's resources
+    ('ok', 'de', 'OK.', _MUI.format(lang='de-DE', file='netsh.exe.mui', id=2)),
+    ('ok', 'fr', 'Ok.', _MUI.format(lang='fr-FR', file='netsh.exe.mui', id=2)),
+    ('ok', 'es', 'Aceptar', _MUI.format(lang='es-ES', file='netsh.exe.mui', id=2)),
+    ('ok', 'it', 'OK.', _MUI.format(lang='it-IT', file='netsh.exe.mui', id=2)),
+    ('ok', 'pt-BR', 'Ok.', _MUI.format(lang='pt-BR', file='netsh.exe.mui', id=2)),
+    ('ok', 'ru', 'ОК.', _MUI.format(lang='ru-RU', file='netsh.exe.mui', id=2)),
+    ('ok', 'ja', 'OK', _MUI.format(lang='ja-JP', file='netsh.exe.mui', id=2)),
+    ('ok', 'ko', '확인됨', _MUI.format(lang='ko-KR', file='netsh.exe.mui', id=2)),
+    ('ok', 'zh-CN', '确定。', _MUI.format(lang='zh-CN', file='netsh.exe.mui', id=2)),
+    ('ok', 'zh-TW', '確定。', _MUI.format(lang='zh-TW', file='netsh.exe.mui', id=2)),
+    ('ok', 'en', 'Ok.', _MUI.format(lang='en-US', file='netsh.exe.mui', id=2)),
     ('DisplayName', 'de', 'Regelname', _MUI.format(lang='de-DE', file='authfwcfg.dll.mui', id=11051)),
     ('Description', 'de', 'Beschreibung', _MUI.format(lang='de-DE', file='authfwcfg.dll.mui', id=11052)),
     ('DisplayGroup', 'de', 'Gruppierung', _MUI.format(lang='de-DE', file='authfwcfg.dll.mui', id=11053)),
