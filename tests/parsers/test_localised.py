@@ -49,7 +49,7 @@ def test_each_table_covers_several_languages_and_says_which_strings_are_unverifi
     every = ("en", "de", "fr", "es", "it", "pt-BR", "ru", "ja", "ko", "zh-CN", "zh-TW")
     assert {name: table.languages for name, table in TABLES.items()} == {
         "setspn": every,  # all from Windows' language-pack resources, and several also from published output
-        "winhttp-proxy": ("en", "de", "fr", "es", "pt-BR", "ru", "ja", "ko", "zh-CN"),
+        "winhttp-proxy": every,
         "reg-query": every,
         "service-state": every,
         "firewall-rules": every,
@@ -57,7 +57,7 @@ def test_each_table_covers_several_languages_and_says_which_strings_are_unverifi
     unverified = {(name, p.language, p.text) for name, p in PHRASES if not p.verified}
     # strings no published source showed are marked, not passed off as real
     assert ("setspn", "ru", "Обнаружено существующее имя SPN!") in unverified  # Windows says Найдено существующее SPN.
-    assert ("winhttp-proxy", "fr", "Accès direct (pas de serveur proxy).") in unverified
+    assert ("service-state", "de", "DIENSTNAME") in unverified  # Windows' German sc prints SERVICE_NAME
     assert all(p.verified for name, p in PHRASES if name == "reg-query")
 
 
@@ -409,3 +409,15 @@ def test_netsh_french_no_break_space_before_the_colons_cp850() -> None:
 @pytest.mark.parametrize("closing", ["Aceptar", "ОК.", "确定。", "OK"])
 def test_netsh_closing_line_in_every_language_windows_prints_it(closing: str) -> None:
     assert TABLES["firewall-rules"].says(closing, "ok")
+
+
+def test_winhttp_russian_title_ends_with_a_full_stop_cp866() -> None:
+    """Windows' Russian title is `Текущие параметры WinHTTP прокси.` (a full stop, not netsh's usual
+    colon): the table knows it, so it heads the section like any other title."""
+    dump = winhttp_proxy.parse(sample("winhttp_proxy", "proxy_ru_cp866.txt"))
+    assert [(r.path, r.value, r.location.line) for r in dump.readings] == [
+        (paths.WINHTTP_PROXY, "proxy.corp.contoso.com:3128", 5),
+        (paths.WINHTTP_BYPASS, "<local>;*.corp.contoso.com", 6),
+    ]
+    assert coverage_lines(dump) == {"winhttp": 3}
+    assert notes(dump) == []

@@ -63,7 +63,7 @@ def parse(source: SourceText) -> ParsedDump:
             continue
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
-        elif _TITLE.match(text):
+        elif _TITLE.match(text) or TABLE.says(text, "title"):  # Russian ends its title with `.`
             _close(source, section, dump, unknown)
             section = _Section(number)
         elif _DIRECT.match(text) and (section is not None or TABLE.says(text, "direct")):
