@@ -13,7 +13,7 @@ import pytest
 from samples import SAMPLES, coverage_lines, notes, sample
 from winrmlint import engine
 from winrmlint.model import paths
-from winrmlint.model.values import ParseError
+from winrmlint.model.values import ParseError, Source
 from winrmlint.parsers import FORMATS, detect, firewall, reg_query, service_state, setspn, winhttp_proxy
 from winrmlint.parsers.strings import LANGUAGES, Phrase, Table
 
@@ -421,3 +421,14 @@ def test_winhttp_russian_title_ends_with_a_full_stop_cp866() -> None:
     ]
     assert coverage_lines(dump) == {"winhttp": 3}
     assert notes(dump) == []
+
+
+def test_netsh_german_verbose_rule_set_by_group_policy_cp850() -> None:
+    """`Regelquelle: Gruppenrichtlinieneinstellung` (Windows' German for `Rule source: Group Policy
+    Setting`): the rule's values come from a GPO, so a fix must go to the GPO, not to netsh."""
+    dump = firewall.parse(sample("firewall", "netsh_verbose_gpo_de_cp850.txt"))
+    rule = f"{paths.FIREWALL}/Windows-Remoteverwaltung (HTTP eingehend)|Domain/"
+    read = {r.path.removeprefix(rule): r for r in dump.readings if r.path.startswith(rule)}
+    assert read["RemoteAddress"].value == "10.0.0.0/8" and read["LocalAddress"].value == "Any"  # `Lokales IP`, `Remote-IP`
+    assert {r.source for r in read.values()} == {Source.GPO}
+    assert coverage_lines(dump) == {"firewall": 2}

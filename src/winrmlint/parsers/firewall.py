@@ -215,8 +215,10 @@ class _Parser:
         display = rule.properties[0].raw
         profile = next((prop.raw for prop in rule.properties if prop.name == "Profile"), None)
         rule.id = _display_id(display, profile)
+        # `Rule source: Group Policy Setting` (verbose), in any language the table knows
         rule.gpo = any(
-            prop.name.lower() == "rule source" and "group policy" in prop.raw.lower() for prop in rule.properties
+            TABLE.says(prop.name, "RuleSource") and (TABLE.says(prop.raw, "GroupPolicy") or "group policy" in prop.raw.lower())
+            for prop in rule.properties
         )
         self._add_rule(rule)
 
