@@ -28,7 +28,8 @@ def found(dump: ParsedDump, path: str) -> list[tuple[object, int, Source, bool]]
         ("netsh_show_rule.txt", 95),
         ("netsh_verbose_gpo_utf16.txt", 95),
         ("netsh_cut.txt", 95),
-        ("netsh_german.txt", 85),
+        ("netsh_german.txt", 95),
+        ("netsh_unknown_language_pl.txt", 85),
         ("netsh_no_rules.txt", 90),
         ("get_netfirewallrule_with_filters.txt", 90),
         ("get_netfirewallrule_gpo_double_spaced.txt", 90),
@@ -158,15 +159,22 @@ def test_netsh_cut_off_block() -> None:
     assert [line for line, _ in notes(dump)] == [15, 18]
 
 
-def test_netsh_localised_keys_are_kept_as_printed() -> None:
+def test_netsh_german_labels_and_values_read_through_the_table() -> None:
+    """cp850, as cmd.exe redirects it; labels and values from published German netsh blocks
+    (strings/firewall.py): `Regelname` is DisplayName, `Öffentlich` Public, `Beliebig` Any."""
     dump = parse("netsh_german.txt")
-    rule = "firewall/Windows-Remoteverwaltung (HTTP eingehend)|Öffentlich"
+    rule = "firewall/Windows-Remoteverwaltung (HTTP eingehend)|Public"
     assert found(dump, f"{rule}/DisplayName") == [("Windows-Remoteverwaltung (HTTP eingehend)", 2, Source.LOCAL, True)]
-    assert found(dump, f"{rule}/Remote-IP") == [("LokalesSubnetz", 9, Source.LOCAL, True)]
-    assert coverage_lines(dump) == {}
-    assert notes(dump) == [
-        (2, "firewall rule block incomplete or not in English: Windows-Remoteverwaltung (HTTP eingehend)")
-    ]
+    assert found(dump, f"{rule}/Enabled") == [(True, 4, Source.LOCAL, True)]
+    assert found(dump, f"{rule}/Direction") == [("Inbound", 5, Source.LOCAL, True)]
+    assert found(dump, f"{rule}/Profile") == [("Public", 6, Source.LOCAL, True)]
+    assert found(dump, f"{rule}/RemoteAddress") == [("Any", 9, Source.LOCAL, True)]
+    assert found(dump, f"{rule}/LocalPort") == [("5985", 11, Source.LOCAL, True)]
+    assert found(dump, f"{rule}/Action") == [("Allow", 13, Source.LOCAL, True)]
+    # a label the table lacks is kept as printed
+    assert found(dump, f"{rule}/Edgeausnahme") == [("Nein", 12, Source.LOCAL, True)]
+    assert coverage_lines(dump) == {"firewall": 2}
+    assert notes(dump) == []
 
 
 def test_unrelated_text_is_a_parse_error() -> None:

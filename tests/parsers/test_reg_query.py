@@ -188,10 +188,12 @@ def test_malformed_lines_are_notes_and_bad_numbers_stay_invalid():
         (1, "value `Orphan` before any key: skipped"),
         (3, "reg query failed: ERROR: Invalid syntax."),
         (13, "not `reg query` output: skipped"),
-        # a localised error is not taken as an absence: English is the only wording relied on
-        (17, "not `reg query` output: skipped"),
     ]
-    assert dump.coverage == {}
+    # line 17 is reg's German not-found message, word for word as Windows' German resources hold it
+    # (strings/reg_query.py): the key asked for on line 16 is absent, a fact
+    assert {prefix: location.line for prefix, location in dump.coverage.items()} == {
+        r"HKLM\SOFTWARE\Policies\Microsoft\Windows\WinRM\Client": 17
+    }
 
 
 def test_transcript_trimmed_after_its_last_value_does_not_cover_the_key():

@@ -19,28 +19,24 @@ from winrmlint.parsers.text import (
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.strings.firewall import PROFILES, PROPERTIES, TABLE
 from winrmlint.source import SourceText
 
 FORMAT = "firewall-rules"
 
 # netsh prints `Key:   value` (no space before the colon, keys localised); a block's first line is the
-# rule name with a dashed line under it, and the command ends with `Ok.` (`OK.` in some languages).
-_NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?):(?:\s+(?P<value>.*))?$")
+# rule name with a dashed line under it, and the command ends with `Ok.` (`OK.`, `OK` in some languages).
+# Labels and values are read through the table (strings/firewall.py); a block whose rule-name label
+# the table lacks is skipped with a note, and a file with nothing else is in a language winrmlint
+# does not know, a parse error saying so.
+# French puts a (no-break) space before the colon: `Nom de la règle\u00a0:`, `Profiles :`
+_NETSH_FIELD = re.compile(r"^\s*(?P<key>[^\s:](?:[^:]*[^\s:])?)[ \u00a0]?:(?:\s+(?P<value>.*))?$")
 _DASH_LINE = re.compile(r"^\s*-{10,}\s*$")
 _TERMINATOR = re.compile(r"^\s*\w+\.\s*$")
-_NO_RULES = re.compile(r"^\s*No rules match the specified criteria\.?\s*$", re.IGNORECASE)
 # `-Name X` names one rule (a wildcard names none): filter records printed after it are X's
 _NAMED_RULE = re.compile(r"\bGet-NetFirewall\w*\b.*?-Name\s+['\"]?(?P<name>[^'\"\s|,;)]+)", re.IGNORECASE)
 
-# netsh's English keys under Get-NetFirewallRule's property names; other keys are kept as printed
-_NETSH_KEYS = {
-    "rule name": "DisplayName", "description": "Description", "enabled": "Enabled",
-    "direction": "Direction", "profiles": "Profile", "grouping": "DisplayGroup",
-    "localip": "LocalAddress", "remoteip": "RemoteAddress", "protocol": "Protocol",
-    "localport": "LocalPort", "remoteport": "RemotePort", "program": "Program",
-    "service": "Service", "interfacetypes": "InterfaceType", "action": "Action",
-}  # fmt: skip
-_DIRECTIONS = {"in": "Inbound", "out": "Outbound", "inbound": "Inbound", "outbound": "Outbound"}
+_DIRECTIONS = {"inbound": "Inbound", "outbound": "Outbound"}
 _PROFILES = ("Domain", "Private", "Public")
 _LISTS = {"RemoteAddress", "LocalAddress", "LocalPort", "RemotePort"}
 # properties of the Get-NetFirewall*Filter objects (address, port, application, service, interface, security)
@@ -79,8 +75,9 @@ def sniff(source: SourceText) -> int:
     for previous, line, following in zip([""] + content, content, content[1:] + [""]):
         if _DASH_LINE.match(line) and _NETSH_FIELD.match(previous) and _NETSH_FIELD.match(following):
             # a field above and below the dashes: netsh in any language (a `net localgroup` listing has neither)
-            return 95 if previous.strip().lower().startswith("rule name:") else 85
-        if _NO_RULES.match(line):
+            label = _NETSH_FIELD.match(previous)
+            return 95 if label and TABLE.says(label["key"], "DisplayName") else 85
+        if TABLE.says(line, "no_rules"):
             return 90
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if {"profile", "direction", "action"} <= names:
@@ -112,6 +109,7 @@ class _Parser:
         self.cut = False  # an elision or a cut-off block: the listing is not the whole answer
         self.listing_line: int | None = None  # the first rule or "no rules match": coverage's location
         self.recognised = False  # some rule, filter or netsh answer was seen
+        self.unknown: list[tuple[int, str]] = []  # netsh blocks whose rule-name label the table lacks
 
     def run(self) -> ParsedDump:
         index = 0
@@ -122,6 +120,8 @@ class _Parser:
         if self.netsh_unterminated:
             self.cut = True
             self._note("netsh output ends without its closing line: cut short", len(self.source.lines))
+        if self.unknown and not self.recognised:
+            raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
             raise ParseError("no firewall rules found", line)
@@ -140,8 +140,7 @@ class _Parser:
         if self.netsh is not None and not starts_block:
             field_match = _NETSH_FIELD.match(text)
             if field_match:
-                key = field_match["key"]
-                name = _NETSH_KEYS.get(key.lower(), key)
+                name = _property(field_match["key"])
                 self.netsh.add(_Property(name, (field_match["value"] or "").strip(), number))
                 return index + 1
             if not (text.strip() and _ends_block(text)):
@@ -163,10 +162,10 @@ class _Parser:
             self._command(text, number)
         elif is_elision(text):
             self._skip(text, number)
-        elif _NO_RULES.match(text):
+        elif TABLE.says(text, "no_rules"):
             self._listed(number)
             self._note("no firewall rule matched the query", number)
-        elif _TERMINATOR.match(text) and self.netsh_unterminated:
+        elif _terminator(text) and self.netsh_unterminated:
             self.netsh_unterminated = False
         elif FORMAT_LIST_LINE.match(text):
             self.list_start = index
@@ -194,6 +193,12 @@ class _Parser:
     # --- netsh -----------------------------------------------------------------------------------
 
     def _open_netsh(self, header: re.Match[str], number: int) -> None:
+        if not TABLE.says(header["key"], "DisplayName"):
+            # its labels cannot be read: the block is skipped (its lines too, as unrecognised)
+            self.unknown.append((number, header.group()))
+            self._note(TABLE.skipped(header.group()), number)
+            self.cut = True
+            return
         self.netsh = _Rule("", number)
         self.netsh.add(_Property("DisplayName", (header["value"] or "").strip(), number))
         self.netsh_unterminated = True
@@ -205,13 +210,15 @@ class _Parser:
         names = {prop.name for prop in rule.properties}
         if "Profile" not in names or "Action" not in names:
             # a block without its profiles or action was cut (or is localised beyond recognition)
-            self._note(f"firewall rule block incomplete or not in English: {rule.properties[0].raw}", rule.line)
+            self._note(f"firewall rule block incomplete: {rule.properties[0].raw}", rule.line)
             self.cut = True
         display = rule.properties[0].raw
         profile = next((prop.raw for prop in rule.properties if prop.name == "Profile"), None)
         rule.id = _display_id(display, profile)
+        # `Rule source: Group Policy Setting` (verbose), in any language the table knows
         rule.gpo = any(
-            prop.name.lower() == "rule source" and "group policy" in prop.raw.lower() for prop in rule.properties
+            TABLE.says(prop.name, "RuleSource") and (TABLE.says(prop.raw, "GroupPolicy") or "group policy" in prop.raw.lower())
+            for prop in rule.properties
         )
         self._add_rule(rule)
 
@@ -308,21 +315,40 @@ class _Parser:
 
 def _ends_block(text: str) -> bool:
     """Lines after which a netsh block cannot go on: `Ok.`, a prompt, another command's output."""
-    return bool(_TERMINATOR.match(text) or is_prompt(text) or _NO_RULES.match(text) or FORMAT_LIST_LINE.match(text))
+    return bool(_terminator(text) or is_prompt(text) or TABLE.says(text, "no_rules") or FORMAT_LIST_LINE.match(text))
+
+
+def _terminator(text: str) -> bool:
+    return bool(_TERMINATOR.match(text)) or TABLE.says(text, "ok")
+
+
+def _property(label: str) -> str:
+    """netsh's label as Get-NetFirewallRule's property name; labels the table lacks as printed."""
+    said = TABLE.find(label, *PROPERTIES)
+    return said.key if said else label
+
+
+def _word(raw: str, *keys: str) -> str:
+    """A localised value in its English form (`Eingehend` → `Inbound`); others unchanged."""
+    said = TABLE.find(raw, *keys)
+    return said.key if said else raw.strip()
 
 
 def _typed(name: str, raw: str) -> tuple[Value, bool]:
     """The normalised value of one rule property: the same text whichever tool printed it."""
     if name == "Enabled":
-        return catalog.coerce("bool", raw)  # True/False (PowerShell), Yes/No (netsh)
+        return catalog.coerce("bool", _word(raw, "Yes", "No"))  # True/False (PowerShell), Yes/No (netsh)
     if name == "Profile":
         return _profiles(raw), True
     if name == "Direction":
-        return _DIRECTIONS.get(raw.lower(), raw), raw.lower() in _DIRECTIONS
+        direction = _word(raw, "Inbound", "Outbound")
+        return _DIRECTIONS.get(direction.lower(), raw), direction.lower() in _DIRECTIONS
+    if name == "Action":
+        return _word(raw, "Allow", "Block"), True
     if name in _LISTS:
-        # `{10.0.0.1, 10.0.0.2}` (PowerShell) and `10.0.0.1,10.0.0.2` (netsh) alike
+        # `{10.0.0.1, 10.0.0.2}` (PowerShell) and `10.0.0.1,10.0.0.2` (netsh) alike; `Beliebig` is `Any`
         items, _ = catalog.coerce("list", raw)
-        return ", ".join(items if isinstance(items, tuple) else ()), True
+        return ", ".join(_word(item, "Any", "LocalSubnet") for item in (items if isinstance(items, tuple) else ())), True
     return raw, True
 
 
@@ -334,7 +360,7 @@ def _display_id(display: str, profile: str | None) -> str:
 
 def _profiles(raw: str) -> str:
     """`Domain,Private`, `Private, Domain` → `Domain, Private`; `Any` (all profiles) → all three."""
-    parts = [part.strip() for part in raw.strip("{}").split(",") if part.strip()]
+    parts = [_word(part, *PROFILES) for part in raw.strip("{}").replace("，", ",").split(",") if part.strip()]
     known = {part.lower() for part in parts}
     if "any" in known:
         return ", ".join(_PROFILES)
@@ -354,6 +380,7 @@ DECLARATION = Format(
         r"(?:get|show)-netfirewall\w*\b(?!\s*:)",
     ),
     command_words=("netsh", "netfirewall"),
-    anchors=("----------", "no rules match", "direction", "remoteaddress", "localport"),
+    anchors=("----------", "direction", "remoteaddress", "localport", "no rules match"),
     samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
+    strings=TABLE,
 )

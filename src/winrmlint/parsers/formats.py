@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from winrmlint.parsers.strings import Table
+
 
 @dataclass(frozen=True)
 class Samples:
@@ -27,6 +29,8 @@ class Format:
     format's `sniff` looks for. `commands` match the command line that prints the format (after a
     prompt or echoed bare), which is how a transcript is cut into parts; `command_words` are lower-case
     literals one of which each such command line holds (a text without two formats' words is no transcript).
+    `strings` is the format's table of localised strings (parsers/strings/), None for output whose
+    words Windows does not translate.
     """
 
     name: str
@@ -36,6 +40,7 @@ class Format:
     command_words: tuple[str, ...]
     anchors: tuple[str, ...]
     samples: Samples
+    strings: Table | None = None
     command_pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

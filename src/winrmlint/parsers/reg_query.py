@@ -11,6 +11,7 @@ from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import PROMPT, is_elision, is_prompt, prompt_command
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.strings.reg_query import TABLE
 from winrmlint.source import Location, SourceText
 
 FORMAT = "reg-query"
@@ -27,14 +28,15 @@ _VALUE = re.compile(rf"^(?P<name>\s(?=\s)|.*?\S)\s++(?P<kind>{_KINDS})(?:\s*+\(\
 _KEY = re.compile(r"^(?:\\\\[^\\\s]+\\)?HK[A-Z_]*(?:\\|$)", re.IGNORECASE)
 _ECHO = re.compile(r"\breg(?:\.exe)?\s+query\b(?P<args>.*)$", re.IGNORECASE)
 _TOKEN = re.compile(r""""([^"]*)"?|'([^']*)'?|(\S+)""")
-_NOT_FOUND = re.compile(r"unable to find the specified registry key or value", re.IGNORECASE)
-_ERROR = re.compile(r"^ERROR:", re.IGNORECASE)
+# reg's messages are localised (strings/reg_query.py); PowerShell 5.1 puts `reg : ` before them.
+# A `WORD: sentence` line after an echoed query that the table does not know is reg speaking a
+# language winrmlint does not know.
+_PS_PREFIX = re.compile(r"^reg(?:\.exe)?\s*:\s*", re.IGNORECASE)
+_MESSAGE = re.compile(r"^[^\W\d_]+\s?[:：]\s*\S")
 # Windows PowerShell 5.1 wraps what `reg` writes to stderr (`… 2>&1`) in a NativeCommandError record:
-# `reg : ERROR: …`, then `At line:1 char:1`, the command cut at the console width after `+ `, a `~~~`
+# `reg : ERROR: …`, then `At line:1 char:1` (localised: the table's `position`), the command cut at the console width after `+ `, a `~~~`
 # line and `+ CategoryInfo …`/`+ FullyQualifiedErrorId …`; the category names are not localised
-_PS_RECORD = re.compile(
-    r"^(?:At line:\d+ char:\d+|\+\s.*|\+?\s*(?:CategoryInfo|FullyQualifiedErrorId)\s*:.*|\+?\s*~+)$", re.IGNORECASE
-)
+_PS_RECORD = re.compile(r"^(?:\+\s.*|\+?\s*(?:CategoryInfo|FullyQualifiedErrorId)\s*:.*|\+?\s*~+)$", re.IGNORECASE)
 _QUIET = re.compile(r"^End of search:|REG QUERY /\?", re.IGNORECASE)
 # a hand comment after a number (formats.md): `0x1   <- here`
 _NUMBER = re.compile(r"^0x(?P<digits>[0-9a-f]+)\s*(?:(?:#|<-|//|;).*)?$", re.IGNORECASE)
@@ -54,7 +56,7 @@ def sniff(source: SourceText) -> int:
     if keys and any(_VALUE.match(line) for line in head):
         return 90
     echo = any(_echo_args(line) is not None for line in head)
-    if echo and (keys or any(_NOT_FOUND.search(line) for line in head)):
+    if echo and (keys or any(_not_found(line) for line in head)):
         return 85
     return 30 if echo else 0
 
@@ -101,6 +103,7 @@ class _Reader:
     notes: list[Note] = field(default_factory=list)
     recognised: bool = False
     unreadable: list[int] = field(default_factory=list)
+    unknown_language: list[int] = field(default_factory=list)  # reg's messages in a language the table lacks
 
     def note(self, message: str, line: int) -> None:
         self.notes.append(Note(message, self.source.at(line)))
@@ -119,7 +122,15 @@ def parse(source: SourceText) -> ParsedDump:
     if not reader.recognised and reader.unreadable:
         first = reader.unreadable[0]
         raise ParseError(f"no `reg query` output here: line {first} is neither a key, a value nor a command", first)
+    if reader.unknown_language and not reader.blocks and not reader.coverage:
+        # nothing but messages nobody can read: the file's answer is unknown, and says why
+        first = reader.unknown_language[0]
+        raise ParseError(TABLE.unknown(reader.source.lines[first - 1]), first)
     return _dump(reader)
+
+
+def _not_found(text: str) -> bool:
+    return TABLE.says(_PS_PREFIX.sub("", text.strip()), "not_found")
 
 
 def _line(reader: _Reader, raw: str, number: int) -> None:
@@ -151,22 +162,26 @@ def _line(reader: _Reader, raw: str, number: int) -> None:
     elif _KEY.match(text) and registry_map.key_name(text):
         reader.recognised = True
         _key(reader, raw, text, number)
-    elif _NOT_FOUND.search(text):
+    elif _not_found(text):
         reader.recognised = True
         _absent(reader, number)
-    elif _ERROR.match(text):
+    elif TABLE.says(_PS_PREFIX.sub("", text), "error"):
         # e.g. access denied on one subkey of a /s listing: what was shown before stays true
         reader.recognised = True
         reader.note(f"reg query failed: {text}", number)
         reader.end_block()
-    elif _QUIET.search(text):
-        return
-    elif _PS_RECORD.match(text):
+    elif _QUIET.search(text) or TABLE.says(text, "not_found_tail"):
+        return  # the Spanish not-found message ends on a second line
+    elif _PS_RECORD.match(text) or TABLE.says(text, "position"):
         reader.recognised = True
         if "nativecommanderror" in text.lower():
             reader.note("PowerShell's NativeCommandError record around reg's message passed over", number)
     elif reader.wrap_from is not None and len(raw) - len(raw.lstrip()) < reader.wrap_from:
         _continue_value(reader, raw)
+    elif reader.query is not None and _MESSAGE.match(_PS_PREFIX.sub("", text)):
+        reader.note(f"{TABLE.skipped(text)}, the value stays unknown", number)
+        reader.unknown_language.append(number)
+        reader.end_block()
     elif not reader.foreign:
         reader.note("not `reg query` output: skipped", number)
         reader.unreadable.append(number)
@@ -326,4 +341,5 @@ DECLARATION = Format(
     command_words=("query",),
     anchors=("hk", "query"),
     samples=Samples("reg_query", rejected=("not_reg_output.txt",)),
+    strings=TABLE,
 )

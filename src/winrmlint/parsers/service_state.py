@@ -19,6 +19,7 @@ from winrmlint.parsers.text import (
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.strings.service_state import LABELS, TABLE
 from winrmlint.source import SourceText
 
 FORMAT = "service-state"
@@ -31,7 +32,8 @@ _SC_FAILURE = re.compile(r"\s(?P<code>\d+):?\s*$")
 # winerror.h ERROR_SERVICE_DOES_NOT_EXIST: "The specified service does not exist as an installed service."
 _NO_SUCH_SERVICE = "1060"
 # `SERVICE_NAME: winrm` has no space before its colon; fields (`TYPE               : 20 …`) have one.
-# sc's keys are upper case in every language, which tells them from PowerShell's PascalCase names.
+# sc's labels are localised (strings/service_state.py); most languages print them upper case, which
+# tells them from PowerShell's PascalCase names, Russian does not (`Имя_службы`, `Состояние`).
 _SC_HEADER = re.compile(r"^(?P<indent>\s*)(?P<key>[^\s:]+):(?:\s+(?P<value>.*))?$")
 # the key ends on a non-space, so `\s++` scans each run of spaces once (was quadratic)
 _SC_FIELD = re.compile(r"^\s*+(?P<key>[^\s:](?:[^:]*?[^\s:])?)\s++:(?:\s+(?P<value>.*))?$")
@@ -72,7 +74,7 @@ _GET_SERVICE = re.compile(
 _PS_NOT_FOUND = re.compile(r"^\s*Get-Service\s*:\s*Cannot find any service with service name '(?P<name>[^']+)'", re.I)
 # the error record's category is not localised: `ObjectNotFound: (WinRM:String) [Get-Service], …`
 _PS_CATEGORY = re.compile(r"ObjectNotFound:\s*\((?P<name>[^():]+):String\)\s*\[Get-Service\]")
-_PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|At line:\d|\+\s)", re.IGNORECASE)
+_PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|\+\s)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -98,6 +100,7 @@ class _ScBlock:
     name: str
     indent: int
     fields: list[_ScField] = field(default_factory=list)
+    localised: bool = False  # opened by a translated label: its fields' labels may be in any case
 
     def takes(self, text: str, number: int) -> bool:
         """Adds the line to this block if it belongs here."""
@@ -114,7 +117,7 @@ class _ScBlock:
             self._extend((more["value"] or "").strip(), ", ")
             return True
         sc_field = _SC_FIELD.match(text)
-        if sc_field and _upper(sc_field["key"]):
+        if sc_field and (_upper(sc_field["key"]) or self.localised or TABLE.says(sc_field["key"], *LABELS)):
             self.fields.append(_ScField(sc_field["key"].strip(), (sc_field["value"] or "").strip(), number))
             return True
         if len(text) - len(text.lstrip()) > self.indent and self.fields:
@@ -170,6 +173,7 @@ class _Parser:
         self.in_error = False  # inside the message lines of an sc or PowerShell error
         self.not_found: set[str] = set()
         self.recognised = False  # some sc, Get-Service or Win32_Service output was seen
+        self.unknown: list[tuple[int, str]] = []  # sc blocks whose labels the table lacks
 
     def run(self) -> ParsedDump:
         index = 0
@@ -177,6 +181,8 @@ class _Parser:
             index = self._line(index)
         self._flush_list(len(self.source.lines))
         self._close_sc()
+        if self.unknown and not self.recognised:
+            raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
             raise ParseError("no service state found", line)
@@ -212,7 +218,7 @@ class _Parser:
             self._note(f"elision skipped: {text.strip()}", number)
         elif sc_line := _SC_LINE.match(text):
             self._sc_status(sc_line["text"], number)
-        elif _PS_ERROR.match(text) or _PS_CATEGORY.search(text):
+        elif _ps_error_line(text) or _PS_CATEGORY.search(text):
             self._ps_error(text, number)
         elif header and _is_sc_key(header["key"]):
             self._open_sc(header, number)
@@ -225,6 +231,10 @@ class _Parser:
             return self._line(index)
         elif FORMAT_LIST_LINE.match(text):
             self.list_start, self.in_error = index, False
+        elif header and following is not None and _sc_value(clean_line(lines[following])):
+            # sc's shape (a `LABEL: name` line over `LABEL : 4  RUNNING` fields) with a label the table lacks
+            self.unknown.append((number, text))
+            self._note(TABLE.skipped(text), number)
         elif not self.in_error:
             self._note(f"unrecognised line skipped: {text.strip()}", number)
         return index + 1
@@ -252,7 +262,8 @@ class _Parser:
         self.in_error = False
         name = (header["value"] or "").strip()
         if _PATH_NAME.match(name):
-            self.sc, self.recognised = _ScBlock(name, len(header["indent"])), True
+            localised = not _upper(header["key"])
+            self.sc, self.recognised = _ScBlock(name, len(header["indent"]), localised=localised), True
         else:
             self._note(f"service block without a usable name skipped: {header.group().strip()}", number)
 
@@ -262,17 +273,18 @@ class _Parser:
             return
         for entry in block.fields:
             start, state = _SC_START.match(entry.raw), _SC_STATE.match(entry.raw)
-            if start or entry.key.upper() == "START_TYPE":
+            label = _label(entry.key)
+            if start or label == "START_TYPE":
                 value = _SC_START_TYPES[start["code"]] if start else None
                 # `2   AUTO_START  (DELAYED)` is sc's only sign of a delayed automatic start
                 if value == "Automatic" and "(DELAYED)" in entry.raw.upper():
                     value = "AutomaticDelayed"
                 self._emit(block.name, "StartType", entry.raw, entry.line, value)
-            elif state or entry.key.upper() == "STATE":
+            elif state or label == "STATE":
                 status = _SC_STATES[state["code"]] if state else None
                 self._emit(block.name, "Status", entry.raw, entry.line, status)
             else:
-                self._emit(block.name, entry.key, entry.raw, entry.line, entry.raw)
+                self._emit(block.name, label, entry.raw, entry.line, entry.raw)
 
     # --- PowerShell ------------------------------------------------------------------------------
 
@@ -385,18 +397,36 @@ def _starts_structure(text: str) -> bool:
     """Lines that end a Format-List run although they are not `Name : value` lines."""
     header = _SC_HEADER.match(text)
     return bool(
-        is_prompt(text) or is_elision(text) or _SC_LINE.match(text) or _PS_ERROR.match(text)
+        is_prompt(text) or is_elision(text) or _SC_LINE.match(text) or _ps_error_line(text)
         or (header and _is_sc_key(header["key"]))
     )  # fmt: skip
 
 
+def _ps_error_line(text: str) -> bool:
+    """A line of PowerShell's error record: `Get-Service : …`, `+ …`, `At line:1 char:1` in any known language."""
+    return bool(_PS_ERROR.match(text)) or TABLE.says(text, "position")
+
+
 def _is_service_name_key(key: str) -> bool:
-    return key.upper() == "SERVICE_NAME"
+    return TABLE.says(key, "SERVICE_NAME")
 
 
 def _is_sc_key(key: str) -> bool:
     # SERVICE_NAME, DISPLAY_NAME; the underscore keeps `WARNING:` and `ERROR:` lines out
-    return _upper(key) and "_" in key
+    return (_upper(key) and "_" in key) or TABLE.says(key, "SERVICE_NAME", "DISPLAY_NAME")
+
+
+def _label(key: str) -> str:
+    """The English label of a localised one (`Состояние` → `STATE`); unknown labels as printed."""
+    said = TABLE.find(key, *LABELS)
+    return said.key if said else key.strip()
+
+
+def _sc_value(line: str) -> bool:
+    """A field whose value is one of winsvc.h's numbered names, which sc never translates."""
+    match = _SC_FIELD.match(line)
+    value = (match["value"] or "").strip() if match else ""
+    return bool(_SC_START.match(value) or _SC_STATE.match(value) or re.match(r"^\d+\s+WIN32_\w+", value))
 
 
 def _upper(key: str) -> bool:
@@ -447,6 +477,8 @@ DECLARATION = Format(
         r"(?:get-wmiobject|gwmi|get-ciminstance|gcim)\b.*win32_service",
     ),
     command_words=("sc", "get-service", "win32_service"),
+    # `running`, `_start` and the other winsvc.h names are printed untranslated in every language
     anchors=("[sc]", "service_name", "_start", "disabled", "stopped", "running", "pending", "paused", "status", "state", "starttype", "startuptype", "startmode", "get-service"),
     samples=Samples("service_state", rejected=("not_a_service_dump.txt",)),
+    strings=TABLE,
 )

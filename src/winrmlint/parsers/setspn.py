@@ -3,20 +3,26 @@
 setspn is localised, so the parser reads structure first (formats.md § setspn, winrm-reference.md
 §5): a line starting `CN=` is an account DN, a line holding `CN=` later is a "… for <DN>" header,
 a line holding `DC=` only is a "Checking domain/forest" line, a `class/host[:port][/name]` line is
-an SPN, and an SPN followed by words heads a `-X` duplicate group. English phrases only refine
-that (a verdict, `Updated object`, a failure).
+an SPN, and an SPN followed by words heads a `-X` duplicate group. What the words of a header, a
+checking line, a verdict or `Updated object` mean comes from the localised table
+(`strings/setspn.py`). A header or checking line the table lacks is skipped with a note (with the
+SPNs listed under it); a file none of whose lines the table knows is in a language winrmlint does
+not know, a parse error that says so, never a guess.
 """
 
 from __future__ import annotations
 
 import re
 import shlex
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQuery
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.strings import Found
+from winrmlint.parsers.strings.setspn import TABLE
 from winrmlint.source import SourceText
 
 FORMAT = "setspn"
@@ -30,15 +36,8 @@ _DC = re.compile(r"\bDC=", re.IGNORECASE)
 _COMMAND = re.compile(r"^setspn(?:\.exe)?(?:\s+(?P<args>.*))?$", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^>]*>")
 
-# English phrases that carry a fact; their absence in localised output is covered by structure
-_FOUND = re.compile(r"^Existing SPN found", re.IGNORECASE)
-_NOT_FOUND = re.compile(r"^No such SPN found", re.IGNORECASE)
-_UPDATED = re.compile(r"^Updated object", re.IGNORECASE)
-_DUPLICATE_ABORT = re.compile(r"^Duplicate SPN found", re.IGNORECASE)
+_HEADERS = ("registered", "registering", "unregistering")
 _FAILURE = re.compile(r"\b(?:fail\w*|error|could not|cannot)\b|0x[0-9a-f]{4,}", re.IGNORECASE)
-_UNREGISTER = re.compile(r"\bunregister", re.IGNORECASE)
-_GROUPS = re.compile(r"^found (\d+) groups? of duplicate SPNs", re.IGNORECASE)
-_BOILERPLATE = re.compile(r"^(?:Processing entry \d+|Operation (?:will be performed|completed)\b)", re.IGNORECASE)
 
 # setspn switches that take one argument besides the SPN/account (ss64 / learn.microsoft.com setspn)
 _TAKES_VALUE = {"t"}
@@ -83,6 +82,8 @@ class _State:
     group: _Group | None = None
     groups_seen: int = 0
     recognised: bool = False  # a command, a DN, a checking line or an SPN was seen
+    known: bool = False  # a line the table knows (its language is one winrmlint reads)
+    unknown: list[tuple[int, str]] = field(default_factory=list)  # headers and checking lines it does not
 
 
 @sniffed
@@ -93,15 +94,29 @@ def sniff(source: SourceText) -> int:
         text = raw.strip()
         if _command(raw) is not None:
             return 95
-        if re.match(r"^(?:Registered|Registering) ServicePrincipalNames for CN=", text, re.IGNORECASE):
+        if TABLE.says(text, *_HEADERS):
             return 95
-        if re.match(r"^Checking (?:domain|forest) DC=", text, re.IGNORECASE):
+        if TABLE.says(text, "checking"):
             score = max(score, 90)
         elif re.search(r"\bis registered on these accounts:?$", text, re.IGNORECASE):
             score = max(score, 90)
-        elif _NOT_FOUND.match(text) or _FOUND.match(text):
+        elif TABLE.says(text, "found", "not_found"):
             score = max(score, 70)
-    return score
+    return score or _structure(source.lines[:60])
+
+
+def _structure(head: Sequence[str]) -> int:
+    """setspn's shape in a language the table may not know: a line of words ending in a DN
+    (`… CN=…:` or `… DC=…`) followed by an account DN or an indented SPN."""
+    content = [line.expandtabs(8).rstrip() for line in head if line.strip()]
+    for line, following in zip(content, content[1:]):
+        words = line.strip()
+        if words[:3].upper() in {"CN=", "DC="} or not _DC.search(words):
+            continue
+        indented = len(following) - len(following.lstrip()) > 0
+        if _DN_START.match(following.strip()) or (indented and _SPN.match(following.split()[0])):
+            return 80
+    return 0
 
 
 @pasted
@@ -110,6 +125,9 @@ def parse(source: SourceText) -> ParsedDump:
     for number, raw in enumerate(source.lines, start=1):
         _line(state, number, raw)
     _end_command(state)
+    if state.unknown and not state.known:
+        line, text = state.unknown[0]
+        raise ParseError(TABLE.unknown(text), line)
     if not state.recognised:
         first = first_content_line(source.lines)
         raise ParseError("no setspn output found: no command, account DN, domain line or SPN", first)
@@ -141,13 +159,17 @@ def _line(state: _State, number: int, raw: str) -> None:
     indent = len(line) - len(line.lstrip())
     inside = _DN_INSIDE.search(text)
     state.recognised = state.recognised or bool(inside or _DC.search(text) or _SPN.match(text.split()[0]))
-    if _DN_START.match(text):
+    header = TABLE.find(text, *_HEADERS) if inside is not None else None
+    if _DN_START.match(text) and header is None:
         _dn_line(state, number, text, indent)
     elif inside is not None:
-        _header_line(state, number, text, inside.start())
+        _header_line(state, number, text, inside.start(), header)
     elif _DC.search(text):
         # "Checking domain DC=…" / "Checking forest …": a new scope, nothing listed yet
         _close_owner(state)
+        if not _known(state, number, text, TABLE.says(text, "checking")):
+            state.group = None
+            return
         state.group = None
         if state.query is not None:
             state.query.checked = True
@@ -238,24 +260,39 @@ def _dn_line(state: _State, number: int, dn: str, indent: int) -> None:
         state.query.owners += 1
 
 
-def _header_line(state: _State, number: int, text: str, start: int) -> None:
+def _header_line(state: _State, number: int, text: str, start: int, found: Found | None) -> None:
     """`Registered … for <DN>:` (-L), `Registering … for <DN>` (-S/-A/-R), `Unregistering …` (-D)."""
-    if _FAILURE.search(text[:start]):
+    if found is None and _FAILURE.search(text[:start]):
         # `Failed to assign SPN on account 'CN=…', error 0x2098/8344 -> Insufficient access rights`
         _failure(state, number, text)
         return
+    if not _known(state, number, text, found is not None) or found is None:
+        _close_owner(state)
+        state.group = None
+        state.owner = _Owner(text, "invalid")  # what it lists is not known to be held, added or removed
+        return
     _close_owner(state)
     state.group = None
-    dn = text[start:].rstrip().rstrip(":'").rstrip()
+    dn = found.parts["dn"].rstrip().rstrip(":'").rstrip()
     if _PLACEHOLDER.search(dn):
         _note(state, number, f"placeholder account `{dn}` skipped, with the SPNs listed under it")
         state.owner = _Owner(dn, "invalid")
-    elif state.mode == "d" or _UNREGISTER.search(text):
+    elif found.key == "unregistering" or state.mode == "d":
         state.owner = _Owner(dn, "removing")
-    elif state.mode in {"s", "a", "r"} or re.match(r"^Registering\b", text, re.IGNORECASE):
+    elif found.key == "registering" or state.mode in {"s", "a", "r"}:
         state.owner = _Owner(dn, "adding")
     else:
         state.owner = _Owner(dn, "held")
+
+
+def _known(state: _State, number: int, text: str, known: bool) -> bool:
+    """Whether the table knows this header or checking line; one it does not is skipped with a note."""
+    if known:
+        state.known = True
+    else:
+        state.unknown.append((number, text))
+        _note(state, number, f"{TABLE.skipped(text)}, with what it lists")
+    return known
 
 
 def _spn_line(state: _State, number: int, text: str, indent: int) -> None:
@@ -278,33 +315,34 @@ def _spn_line(state: _State, number: int, text: str, indent: int) -> None:
 
 
 def _other_line(state: _State, number: int, text: str) -> None:
-    if _UPDATED.match(text):
+    said = TABLE.find(text, "updated", "found", "not_found", "duplicate", "groups", "boilerplate")
+    key = said.key if said else None
+    state.known = state.known or said is not None
+    if key == "updated":
         _close_owner(state, confirmed=True)
-    elif _FOUND.match(text) or _NOT_FOUND.match(text):
+    elif key in {"found", "not_found"}:
         _close_owner(state)
         if state.query is None:
             _note(state, number, f"`{text}` for a query whose SPN the paste does not show: not recorded")
-        _record_query(state, found=_FOUND.match(text) is not None)
-    elif _DUPLICATE_ABORT.match(text):
+        _record_query(state, found=key == "found")
+    elif key == "duplicate":
         # -S refused: the account listed above already holds it; the new one was not added
         _close_owner(state)
-    elif match := _GROUPS.match(text):
+    elif said is not None and key == "groups":
         state.group = None
-        if int(match.group(1)) != state.groups_seen:
-            _note(state, number, f"setspn reports {match.group(1)} duplicate group(s), "
+        if int(said.parts["n"]) != state.groups_seen:
+            _note(state, number, f"setspn reports {said.parts['n']} duplicate group(s), "
                                  f"the paste shows {state.groups_seen}")
         state.groups_seen = 0
-    elif _BOILERPLATE.match(text):
+    elif key == "boilerplate":
         return
     elif _FAILURE.search(text):
         _failure(state, number, text)
-    elif state.owner is not None and state.owner.mode == "adding" and state.owner.pending:
-        # a localised "Updated object": whatever closes a registration that did not fail
-        _close_owner(state, confirmed=True)
-    elif state.query is not None and state.query.checked:
-        # a localised verdict: the accounts listed above (or none) decide it
+    elif state.query is not None and state.query.checked and state.query.owners:
+        # a verdict the table lacks after accounts were listed: setspn lists only the holders of a match
+        _note(state, number, f"verdict `{text[:80]}` not in the table: found, as accounts hold the SPN")
         _close_owner(state)
-        _record_query(state, found=state.query.owners > 0)
+        _record_query(state, found=True)
     else:
         _note(state, number, f"line not understood, skipped: `{text[:80]}`")
 
@@ -346,6 +384,9 @@ DECLARATION = Format(
         r"setspn(?:\.exe)?\b",
     ),
     command_words=("setspn",),
-    anchors=("setspn", "serviceprincipalnames for cn=", "checking domain", "checking forest", "is registered on these accounts", "no such spn found", "existing spn found"),
+    # every header and checking line of every language holds a DN (`dc=`): that anchor finds them all,
+    # a language the table lacks included, so that such a file is refused by name
+    anchors=("setspn", "dc=", "is registered on these accounts", "existing spn found", "no such spn found"),
     samples=Samples("setspn"),
+    strings=TABLE,
 )

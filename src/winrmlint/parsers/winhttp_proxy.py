@@ -10,6 +10,8 @@ from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import clean_line, is_elision, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.strings import anchors
+from winrmlint.parsers.strings.winhttp_proxy import TABLE
 from winrmlint.source import SourceText
 
 FORMAT = "winhttp-proxy"
@@ -17,17 +19,16 @@ COVERAGE = "winhttp"  # the prefix of paths.WINHTTP_PROXY and paths.WINHTTP_BYPA
 
 # netsh's texts are localised but keep their shape: a title naming WinHTTP and ending with a colon,
 # then either one sentence with a parenthesis (`Direct access (no proxy server).`) or two
-# `Key :  value` lines, the proxy first and the bypass list second.
+# `Key :  value` lines, the proxy first and the bypass list second. Which language it is comes from
+# the table (strings/winhttp_proxy.py): a section none of whose lines it knows is refused by name.
 # linear forms (lookahead, possessive quantifiers): overlapping `\s*[^:]*` backtracked
 # quadratically on a long line of spaces
 _TITLE = re.compile(r"^(?=[^:]*WinHTTP)[^:]*+:\s*+$", re.IGNORECASE)
 # words in the parenthesis, never a number: `… settings. (5) Access is denied.` is an error
-_DIRECT = re.compile(r"^[^:()]++\((?=[^:()\d]*[^\W\d_])[^:()\d]*+\)\s*+(?:\.\s*+)?$")
+_DIRECT = re.compile(r"^[^:()]++\((?=[^:()\d]*[^\W\d_])[^:()\d]*+\)\s*+(?:[.。]\s*+)?$")
 _FIELD = re.compile(r"^\s*+(?P<key>[^:]*?\S)\s*:(?:\s+(?P<value>.*))?$")
 # `(none)`, `(keine)`, `(aucun)`: a bypass list of real entries is never wrapped in parentheses
 _NONE = re.compile(r"^\(\s*[^()]*\)$")
-_ENGLISH_PROXY = re.compile(r"^\s*Proxy Server\(s\)\s*:", re.IGNORECASE)
-_ENGLISH_DIRECT = re.compile(r"^\s*Direct access \(no proxy server\)", re.IGNORECASE)
 
 
 @dataclass
@@ -46,7 +47,7 @@ def sniff(source: SourceText) -> int:
     for title, following in zip(head, head[1:]):
         if _TITLE.match(title) and (_DIRECT.match(following) or _FIELD.match(following)):
             return 95
-    if any(_ENGLISH_PROXY.match(line) or _ENGLISH_DIRECT.match(line) for line in head):
+    if any(TABLE.says(line, "direct") or _known_field(line, "proxy") for line in head):
         return 90
     return 0
 
@@ -55,22 +56,23 @@ def sniff(source: SourceText) -> int:
 def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     section: _Section | None = None
+    unknown: list[tuple[int, str]] = []  # sections none of whose lines the table knows
     for number, raw in enumerate(source.lines, 1):
         text = clean_line(raw)
         if not text.strip() or is_prompt(text):
             continue
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
-        elif _TITLE.match(text):
-            _close(source, section, dump)
+        elif _TITLE.match(text) or TABLE.says(text, "title"):  # Russian ends its title with `.`
+            _close(source, section, dump, unknown)
             section = _Section(number)
-        elif _DIRECT.match(text) and (section is not None or _ENGLISH_DIRECT.match(text)):
+        elif _DIRECT.match(text) and (section is not None or TABLE.says(text, "direct")):
             section = section or _Section(None)
             if section.fields or section.direct is not None:
                 dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
             else:
                 section.direct = (text.strip(), number)
-        elif (match := _FIELD.match(text)) and (section is not None or _ENGLISH_PROXY.match(text)):
+        elif (match := _FIELD.match(text)) and (section is not None or _known_field(text, "proxy")):
             section = section or _Section(None)
             if section.direct is not None:
                 dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
@@ -78,15 +80,27 @@ def parse(source: SourceText) -> ParsedDump:
                 section.fields.append((match["key"], (match["value"] or "").strip(), number))
         else:
             dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(number)))
-    _close(source, section, dump)
+    _close(source, section, dump, unknown)
+    if unknown and not dump.readings:
+        raise ParseError(TABLE.unknown(unknown[0][1]), unknown[0][0])
     if section is None:
         line = dump.notes[0].location.line if dump.notes else 1
         raise ParseError("no WinHTTP proxy settings found", line)
     return dump
 
 
-def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> None:
+def _known_field(line: str, key: str) -> bool:
+    match = _FIELD.match(line)
+    return match is not None and TABLE.says(match["key"], key)
+
+
+def _close(source: SourceText, section: _Section | None, dump: ParsedDump, unknown: list[tuple[int, str]]) -> None:
     if section is None:
+        return
+    stranger = _unknown_line(source, section)
+    if stranger is not None:
+        unknown.append(stranger)
+        dump.notes.append(Note(TABLE.skipped(stranger[1]), source.at(stranger[0])))
         return
     if section.direct is not None:
         sentence, line = section.direct
@@ -108,13 +122,24 @@ def _close(source: SourceText, section: _Section | None, dump: ParsedDump) -> No
         dump.notes.append(Note("WinHTTP proxy settings cut short", source.at(last or 1)))
 
 
+def _unknown_line(source: SourceText, section: _Section) -> tuple[int, str] | None:
+    """A section is read by position only when the table knows one of its lines (netsh's shape is
+    the same in every language, so an unknown title could be anything's); else its first line."""
+    lines = [number for number in (section.title, section.direct and section.direct[1]) if number]
+    lines += [line for _, _, line in section.fields]
+    texts = [source.lines[number - 1] for number in lines]
+    if not lines or any(TABLE.says(text, "title", "direct") for text in texts):
+        return None
+    if any(TABLE.says(key, "proxy", "bypass") for key, _, _ in section.fields):
+        return None
+    return lines[0], texts[0]
+
+
 def _path_of(key: str, position: int) -> str:
-    low = key.lower()
-    if "proxy server" in low:
-        return paths.WINHTTP_PROXY
-    if "bypass" in low:
-        return paths.WINHTTP_BYPASS
-    # localised keys: netsh always prints the proxy first and the bypass list second
+    said = TABLE.find(key, "proxy", "bypass")
+    if said is not None:
+        return paths.WINHTTP_PROXY if said.key == "proxy" else paths.WINHTTP_BYPASS
+    # a key the table lacks, in a known language: netsh always prints the proxy first and the bypass list second
     if position == 0:
         return paths.WINHTTP_PROXY
     if position == 1:
@@ -141,6 +166,7 @@ DECLARATION = Format(
         r"netsh(?:\.exe)?\s+winhttp\s+show\s+proxy\b",
     ),
     command_words=("winhttp",),
-    anchors=("winhttp", "proxy server(s)", "direct access (no proxy server)"),
+    anchors=("winhttp", *anchors(TABLE, "direct", "proxy")),
     samples=Samples("winhttp_proxy", rejected=("garbage.txt", "not_winhttp.txt")),
+    strings=TABLE,
 )
