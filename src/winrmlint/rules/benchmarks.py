@@ -280,7 +280,16 @@ def checked_against(rule_: Rule, item: Item) -> Rule:
     def with_item(host: Host, ctx: Context) -> Iterator[Finding]:
         yield from judged(host, ctx, item, check(host, ctx), opposite=True)
 
-    return replace(rule_, check=with_item, baselines=rule_.baselines + item.listed)
+    judged_alone = rule_.evaluable
+
+    def evaluable(host: Host) -> bool:
+        # on a host the item applies to (a client), its own setting decides: a client's manual
+        # service is the design whatever its listeners, so they need not be known
+        if judged_alone is None or judged_alone(host):
+            return True
+        return _applies(item, host) and item.setting is not None and host.knows(item.setting)
+
+    return replace(rule_, check=with_item, evaluable=evaluable, baselines=rule_.baselines + item.listed)
 
 
 def _state(item: Item) -> str:
