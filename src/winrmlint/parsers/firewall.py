@@ -19,6 +19,7 @@ from winrmlint.parsers.text import (
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "firewall-rules"
@@ -43,6 +44,10 @@ _NETSH_KEYS = {
 _DIRECTIONS = {"in": "Inbound", "out": "Outbound", "inbound": "Inbound", "outbound": "Outbound"}
 _PROFILES = ("Domain", "Private", "Public")
 _LISTS = {"RemoteAddress", "LocalAddress", "LocalPort", "RemotePort"}
+# a table's labels are the property names as typed (`ft name, enabled`): read under their own spelling
+_PROPERTY_NAMES = {name.lower(): name for name in (*_NETSH_KEYS.values(), "Name", "PolicyStoreSourceType", "Status")}
+# a `Get-NetFirewallRule | Format-Table` shows a rule's Name or DisplayName and some of these
+_TABLE_PROPERTIES = ("Enabled", "Profile", "Direction", "Action", "LocalPort", "RemoteAddress")
 # properties of the Get-NetFirewall*Filter objects (address, port, application, service, interface, security)
 _FILTER_KEYS = {
     "instanceid", "localaddress", "remoteaddress", "protocol", "localport", "remoteport", "icmptype",
@@ -85,6 +90,10 @@ def sniff(source: SourceText) -> int:
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if {"profile", "direction", "action"} <= names:
         return 90
+    for index, line in enumerate(content):
+        table = _rule_table(content, index) if "name" in line.lower() else None
+        if table is not None:
+            return 90 if len(table.names & {"profile", "direction", "action", "enabled"}) >= 2 else 60
     if {"localaddress", "remoteaddress"} <= names or {"protocol", "localport", "remoteport"} <= names:
         return 60
     return 0
@@ -156,9 +165,12 @@ class _Parser:
             self._flush_list(index)
             self._open_netsh(header, number)
             return following + 1
-        if self.list_start is not None and not (is_prompt(text) or is_elision(text)):
+        table = _rule_table(lines, index) if not FORMAT_LIST_LINE.match(text) else None
+        if self.list_start is not None and not (is_prompt(text) or is_elision(text) or table):
             return index + 1  # fields, continuations and strays of a Format-List run: its reader decides
         self._flush_list(index)
+        if table is not None:
+            return self._table(table)
         if is_prompt(text):
             self._command(text, number)
         elif is_elision(text):
@@ -267,6 +279,31 @@ class _Parser:
         self._add_rule(rule)
         self.current = rule
 
+    # --- Get-NetFirewallRule | Format-Table ------------------------------------------------------
+
+    def _table(self, table: Table) -> int:
+        """Each row is a rule record; a row whose Name (or DisplayName) the table cut names no rule."""
+        lines, index = self.source.lines, table.rows
+        while index < len(lines) and lines[index].strip() and not is_prompt(lines[index]):
+            number = index + 1
+            cells = table.cells(clean_line(lines[index]))
+            if cells is None:
+                self._skip(clean_line(lines[index]), number)
+                index += 1
+                continue
+            record = [
+                Field(_PROPERTY_NAMES.get(c.name.lower(), c.name), cells[c.name.lower()].text, number, cells[c.name.lower()].truncated)
+                for c in table.columns
+            ]
+            ident = table.cell(cells, "name") or table.cell(cells, "displayname")
+            if ident is not None and ident.truncated:
+                self.cut = True
+                self._note(f"firewall rule `{ident.text}` cut by the table: its row skipped", number)
+            else:
+                self._record(record)
+            index += 1
+        return index
+
     # --- shared ----------------------------------------------------------------------------------
 
     def _add_rule(self, rule: _Rule, listed: bool = True) -> None:
@@ -304,6 +341,13 @@ class _Parser:
 
     def _note(self, message: str, line: int) -> None:
         self.dump.notes.append(Note(message, self.source.at(line)))
+
+
+def _rule_table(lines: tuple[str, ...], index: int) -> Table | None:
+    table = find(lines, index)
+    if table is None or len(table.columns) < 2 or not table.has("name", "displayname"):
+        return None
+    return table if table.has(*_TABLE_PROPERTIES) else None
 
 
 def _ends_block(text: str) -> bool:
@@ -354,6 +398,6 @@ DECLARATION = Format(
         r"(?:get|show)-netfirewall\w*\b(?!\s*:)",
     ),
     command_words=("netsh", "netfirewall"),
-    anchors=("----------", "no rules match", "direction", "remoteaddress", "localport"),
+    anchors=("----------", "no rules match", "direction", "remoteaddress", "localport", "profile"),
     samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
 )

@@ -15,10 +15,10 @@ from winrmlint.parsers.text import (
     format_list_records,
     is_elision,
     is_prompt,
-    next_content,
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "service-state"
@@ -76,15 +76,6 @@ _PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|At line:\d|\+\s)", re.IGNORECASE
 
 
 @dataclass(frozen=True)
-class _Column:
-    """A table column: its header and the span of the dashes under it."""
-
-    name: str
-    start: int
-    end: int
-
-
-@dataclass(frozen=True)
 class _ScField:
     key: str
     raw: str
@@ -135,14 +126,17 @@ def sniff(source: SourceText) -> int:
     if any(_SC_LINE.match(line) for line in head):
         return 95
     content = [line for line in head if line.strip()]
-    for previous, line in zip([""] + content, content):
+    for index, line in enumerate(content):
         header = _SC_HEADER.match(line)
         if header and _is_service_name_key(header["key"]):
             return 90
         value = (match["value"] or "") if (match := _SC_FIELD.match(line)) else ""
         if _SC_START.match(value) or _SC_STATE.match(value):
             return 90
-        if _DASHES.match(line) and _is_service_table_header(previous):
+        if _DASHES.match(line) and any(
+            (table := find(content, index - back)) is not None and _is_service_table(table.names)
+            for back in (1, 2) if index >= back
+        ):
             return 85
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if len(names & _SERVICE_KEYS) >= 2 and names & _STATE_KEYS:
@@ -165,7 +159,8 @@ class _Parser:
         self.dump = ParsedDump(FORMAT)
         self.command_service: str | None = None  # named on a prompt line: `sc qc winrm`, `Get-Service WinRM`
         self.sc: _ScBlock | None = None
-        self.table: list[_Column] | None = None
+        self.table: Table | None = None
+        self.table_rows: list[list[Field]] = []  # rows of the table being read, `-Wrap` lines joined
         self.list_start: int | None = None  # first line index of a Format-List run
         self.in_error = False  # inside the message lines of an sc or PowerShell error
         self.not_found: set[str] = set()
@@ -176,6 +171,7 @@ class _Parser:
         while index < len(self.source.lines):
             index = self._line(index)
         self._flush_list(len(self.source.lines))
+        self._close_table()
         self._close_sc()
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
@@ -189,13 +185,13 @@ class _Parser:
         if self.table is not None:
             if not text.strip() or self._row(text, number):
                 return index + 1
-            self.table = None
+            self._close_table()
         if self.sc is not None and self.sc.takes(text, number):
             return index + 1
         if not text.strip():
             return index + 1
-        following = next_content(lines, index)
-        table_header = following is not None and bool(_DASHES.match(clean_line(lines[following])))
+        table = find(lines, index)
+        table_header = table is not None
         if self.sc is not None:
             if not (table_header or FORMAT_LIST_LINE.match(text) or _starts_structure(text)):
                 # a hand-typed line inside a block: the block's later fields still count
@@ -216,9 +212,9 @@ class _Parser:
             self._ps_error(text, number)
         elif header and _is_sc_key(header["key"]):
             self._open_sc(header, number)
-        elif table_header and following is not None:
-            self._open_table(text, clean_line(lines[following]), number)
-            return following + 1
+        elif table is not None:
+            self._open_table(table, number)
+            return table.rows
         elif sc_field and _upper(sc_field["key"]) and self.command_service:
             # sc fields pasted without their SERVICE_NAME line: the prompt names the service
             self.sc, self.recognised = _ScBlock(self.command_service, -1), True
@@ -291,30 +287,39 @@ class _Parser:
             self.not_found.add(found["name"].lower())
             self._emit(found["name"], "Installed", text.strip(), number, False)
 
-    def _open_table(self, header: str, dashes: str, number: int) -> None:
+    def _open_table(self, table: Table, number: int) -> None:
         self.in_error = False
-        # the dashes underline each header exactly, whether the column is left- or right-aligned
-        spans = [match.span() for match in re.finditer(r"-+", dashes)]
-        columns = [_Column(header[start:end].strip(), start, end) for start, end in spans]
-        if {column.name.lower() for column in columns} & {"name", "servicename"} or self.command_service:
-            self.table, self.recognised = columns, True
+        if table.has("name", "servicename") or self.command_service:
+            self.table, self.recognised = table, True
         else:
-            self._note(f"table without a service name column skipped: {header.strip()}", number)
+            header = " ".join(column.name for column in table.columns)
+            self._note(f"table without a service name column skipped: {header}", number)
 
     def _row(self, text: str, number: int) -> bool:
         """Reads one table row; False when the line is not a row of this table."""
-        columns = self.table or []
-        cells = [Field(column.name, cell, number, _cut(cell)) for column, cell in zip(columns, _cells(text, columns))]
-        by_name = {cell.name.lower(): cell for cell in cells}
-        name = by_name.get("name", by_name.get("servicename"))
-        if name is not None and not _SERVICE_NAME.match(name.value.rstrip(".…")):
+        table = self.table
+        cells = table.cells(text) if table is not None else None
+        if table is None or cells is None:
+            return False
+        fields = [Field(c.name, cells[c.name.lower()].text, number, cells[c.name.lower()].truncated) for c in table.columns]
+        name = table.cell(cells, "name", "servicename")
+        if name is not None and not name.text and self.table_rows and any(f.value for f in fields):
+            # `Format-Table -Wrap` goes on under the row it wraps, its Name cell empty
+            self.table_rows[-1] = [_wrapped(old, new) for old, new in zip(self.table_rows[-1], fields)]
+            return True
+        if name is not None and not _SERVICE_NAME.match(name.value):
             return False
         # Win32_Service's Status column is a health (`OK`); its run state is State
-        state = by_name.get("state", by_name.get("status"))
-        if state is not None and _status(state.value) is None:
+        state = table.cell(cells, "state") or table.cell(cells, "status")
+        if state is not None and _status(state.text) is None:
             return False
-        self._service(cells, number)
+        self.table_rows.append(fields)
         return True
+
+    def _close_table(self) -> None:
+        rows, self.table, self.table_rows = self.table_rows, None, []
+        for fields in rows:
+            self._service(fields, fields[0].line)
 
     def _flush_list(self, stop: int) -> None:
         start, self.list_start = self.list_start, None
@@ -330,7 +335,10 @@ class _Parser:
             return
         name_field = by_name.get("name", by_name.get("servicename"))
         name = field_value(name_field) if name_field else self.command_service
-        if name is None or not _PATH_NAME.match(name) or (name_field is not None and name_field.truncated):
+        if name_field is not None and name_field.truncated:
+            self._note(f"service name `{name}` cut by the table: its record skipped", number)
+            return
+        if name is None or not _PATH_NAME.match(name):
             self._note("service record without a usable name skipped", number)
             return
         self.recognised = True
@@ -403,37 +411,23 @@ def _upper(key: str) -> bool:
     return key.upper() == key and any(char.isalpha() for char in key)
 
 
-def _is_service_table_header(line: str) -> bool:
-    words = {word.lower() for word in line.split()}
+def _is_service_table(words: set[str]) -> bool:
     if "name" in words and words & {"starttype", "startmode", "startuptype"}:
         return True
     return words == {"status", "name", "displayname"}  # Get-Service's default table
 
 
-def _cells(text: str, columns: list[_Column]) -> list[str]:
-    """Split a Format-Table row into its cells.
-
-    Text starts under its column's dashes, numbers and enums end under them (Windows PowerShell
-    right-aligns `StartType`), so a word over a column's dashes is that column's; a word between
-    two columns' dashes continues a long left-aligned value of the column on its left.
-    """
-    if not columns:
-        return []
-    words: list[list[re.Match[str]]] = [[] for _ in columns]
-    for word in re.finditer(r"\S+", text):
-        over = [i for i, column in enumerate(columns) if word.start() < column.end and column.start < word.end()]
-        left = [i for i, column in enumerate(columns) if column.start <= word.start()]
-        target = over[0] if over else left[-1] if left else 0
-        words[target].append(word)
-    return [text[found[0].start() : found[-1].end()] if found else "" for found in words]
+def _wrapped(head: Field, tail: Field) -> Field:
+    """A cell and its `-Wrap` continuation: a list breaks after `, `, a long word anywhere."""
+    if not tail.value:
+        return head
+    spaced = " " in head.value or head.value.endswith(",")
+    joined = f"{head.value} {tail.value}" if spaced or not head.value else head.value + tail.value
+    return Field(head.name, joined.strip(), head.line, tail.truncated)
 
 
 def _status(text: str) -> str | None:
     return _STATUSES.get(text.lower().replace(" ", ""))
-
-
-def _cut(cell: str) -> bool:
-    return cell.rstrip().endswith(("...", "…"))
 
 
 # anchors: what this module's `sniff` needs at least one of (formats.Format)

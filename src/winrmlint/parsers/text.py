@@ -1,4 +1,4 @@
-"""Line-level helpers that the text parsers share: prompts, elisions, hand comments, Format-List and tables."""
+"""Line-level helpers that the text parsers share: prompts, elisions, hand comments, Format-List (tables: table.py)."""
 
 from __future__ import annotations
 
@@ -93,53 +93,3 @@ def _is_cut(value: str) -> bool:
     # PowerShell cuts lists as `{a, b, c, d...}`: the closing brace follows the ellipsis
     stripped = value.rstrip().removesuffix("}").rstrip()
     return stripped.endswith("...") or stripped.endswith("…")
-
-
-@dataclass(frozen=True)
-class Column:
-    """A Format-Table column: its header and where it starts (0-based, after tab expansion)."""
-
-    name: str
-    start: int
-
-
-_DASH_RUN = re.compile(r"-+")
-
-
-def is_underline(line: str) -> bool:
-    """A Format-Table header's dashed underline: dashes and spaces only."""
-    text = line.strip()
-    return bool(text) and set(text) <= {"-", " "}
-
-
-def table_columns(header: str, underline: str) -> tuple[Column, ...] | None:
-    """The columns of a Format-Table header, placed by its dashed underline.
-
-    PowerShell underlines each header name with as many dashes, left-aligned, one space apart;
-    None when the two lines do not fit that shape.
-    """
-    if not is_underline(underline):
-        return None
-    columns = []
-    for run in _DASH_RUN.finditer(underline):
-        name = header[run.start() : run.end()].strip()
-        if not name:
-            return None
-        columns.append(Column(name, run.start()))
-    return tuple(columns)
-
-
-def table_row(line: str, columns: tuple[Column, ...]) -> tuple[str, ...] | None:
-    """The cells of one left-aligned table row; None when a column edge falls inside a word.
-
-    A cell runs to the next column's start (the last one to the end of the line): values wider
-    than their header stay whole. Rows are often padded with trailing spaces; cells are stripped.
-    """
-    for column in columns[1:]:
-        edge = column.start
-        if 0 < edge < len(line) and line[edge - 1] != " " and line[edge] != " ":
-            return None
-    if line[: columns[0].start].strip():
-        return None
-    bounds = [c.start for c in columns[1:]] + [len(line)]
-    return tuple(line[c.start : end].strip() for c, end in zip(columns, bounds))
