@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
@@ -343,7 +344,7 @@ class _Parser:
         self.dump.notes.append(Note(message, self.source.at(line)))
 
 
-def _rule_table(lines: tuple[str, ...], index: int) -> Table | None:
+def _rule_table(lines: Sequence[str], index: int) -> Table | None:
     table = find(lines, index)
     if table is None or len(table.columns) < 2 or not table.has("name", "displayname"):
         return None
