@@ -135,10 +135,10 @@ def _next_content(lines: Sequence[str], index: int) -> int | None:
 
 def _columns(pieces: list[str], dashes: str) -> tuple[Column, ...] | None:
     runs = [match.span() for match in _DASH_RUN.finditer(dashes)]
-    # every word of every header line stands over a column's dashes: a title line above a table is no header
+    # every word of every header line stands within a column's dashes: a title line above a table is no header
     for piece in pieces:
         for word in _WORD.finditer(piece):
-            if not any(word.start() < end and start < word.end() for start, end in runs):
+            if not any(start <= word.start() and word.end() <= end for start, end in runs):
                 return None
     columns = []
     for start, end in runs:
@@ -191,7 +191,7 @@ def _bounds(columns: tuple[Column, ...], evidence: list[str]) -> tuple[int, ...]
         elif not right.right:
             bounds.append(right.start - 1)
         else:
-            reach = _reach(left, evidence)
+            reach = _reach(left, right.start, evidence)
             blank = next(
                 (p for p in range(reach, right.start) if all(p >= len(line) or line[p] == " " for line in evidence)),
                 right.start - 1,
@@ -200,10 +200,11 @@ def _bounds(columns: tuple[Column, ...], evidence: list[str]) -> tuple[int, ...]
     return (*bounds, 1 << 30)
 
 
-def _reach(column: Column, evidence: list[str]) -> int:
+def _reach(column: Column, limit: int, evidence: list[str]) -> int:
     """How far a left-aligned column's cells surely go: a cell's words follow one another one space
-    apart and end at a cut mark or before two spaces; a cell that runs on into the next column's
-    (one space, as PowerShell separates columns) says only that its first word is the column's."""
+    apart and end at a cut mark or before two spaces, short of the next column's label at `limit`; a
+    cell that runs on into that label by one space (as PowerShell separates columns) may hold the
+    next column's text and says only that its first word is the column's."""
     sure: list[int] = []
     first: list[int] = [column.end]
     for line in evidence:
@@ -211,15 +212,16 @@ def _reach(column: Column, evidence: list[str]) -> int:
         if not words or words[0].start() != column.start:
             continue
         first.append(words[0].end())
-        end = words[0].end()
+        end, glued = words[0].end(), False
         for word in words[1:]:
             if line[end - 3 : end].endswith(_CUT_MARKS) or word.start() > end + 1:
                 break
+            if word.start() >= limit:
+                glued = True
+                break
             end = word.end()
-        else:
-            if not line[end - 3 : end].endswith(_CUT_MARKS):
-                continue  # the cell reaches the end of the line: the next column's text may be in it
-        sure.append(end)
+        if not glued:
+            sure.append(end)
     return max(sure) if sure else max(first)
 
 
