@@ -112,7 +112,7 @@ class _Parser:
         self.source = source
         self.dump = ParsedDump(FORMAT)
         self.rules: list[_Rule] = []
-        self.by_id: dict[str, _Rule] = {}
+        self.by_id: dict[str, _Rule] = {}  # by lower-case id: Windows rule names ignore case (`-Name winrm-http-in-tcp`)
         self.current: _Rule | None = None  # the rule that filter records attach to
         self.command_rule: str | None = None
         self.netsh: _Rule | None = None  # the netsh block being read
@@ -310,15 +310,15 @@ class _Parser:
     def _add_rule(self, rule: _Rule, listed: bool = True) -> None:
         self.recognised = True
         self.rules.append(rule)
-        self.by_id[rule.id] = rule
+        self.by_id[rule.id.lower()] = rule
         if listed:
             self._listed(rule.line)
 
     def _rule_named(self, name: str, line: int) -> _Rule:
         """The rule with this Name; a filter printed alone makes one, which lists no rule."""
-        if name not in self.by_id:
+        if name.lower() not in self.by_id:
             self._add_rule(_Rule(name, line), listed=False)
-        return self.by_id[name]
+        return self.by_id[name.lower()]
 
     def _listed(self, line: int) -> None:
         self.recognised = True

@@ -46,9 +46,13 @@ _SC_STATES = {
     "1": "Stopped", "2": "StartPending", "3": "StopPending", "4": "Running",
     "5": "ContinuePending", "6": "PausePending", "7": "Paused",
 }  # fmt: skip
+# the service named on the command line; `sc query state= all` (`type=`, `bufsize=`, …) names none
 _SC_COMMAND = re.compile(
-    r"\bsc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:qc|query|queryex|qdescription)\s+\"?(?P<name>[^\s\"|]+)", re.IGNORECASE
+    r"\bsc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:qc|query|queryex|qdescription)\s+\"?(?P<name>(?![\w-]+=)[^\s\"|]+)", re.IGNORECASE
 )
+# STATE's controls (`(STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)`), on the next line, indented or
+# not once a paste trimmed it; winsvc.h names, never localised
+_SC_CONTROLS = re.compile(r"^\s*\((?:[A-Z_]+,\s*)*[A-Z_]+\)\s*$")
 
 # --- PowerShell ---------------------------------------------------------------------------------
 # ServiceControllerStatus and ServiceStartMode names; Win32_Service says `Start Pending`, `Auto`
@@ -108,7 +112,7 @@ class _ScBlock:
         if sc_field and _upper(sc_field["key"]):
             self.fields.append(_ScField(sc_field["key"].strip(), (sc_field["value"] or "").strip(), number))
             return True
-        if len(text) - len(text.lstrip()) > self.indent and self.fields:
+        if self.fields and (len(text) - len(text.lstrip()) > self.indent or _SC_CONTROLS.match(text)):
             # STATE's `(STOPPABLE, NOT_PAUSABLE, …)` flags sit alone on the next line
             self._extend(text.strip(), " ")
             return True
