@@ -260,7 +260,9 @@ def _markers(text: str) -> set[str]:
 
 
 def _is_xml(lines: Sequence[str]) -> bool:
-    first = next((line.strip() for line in lines[:60] if line.strip() and not is_prompt(line)), "")
+    # a quoted document is a document too (and `> <cfg:…` is no prompt)
+    unquoted = (_TOOL_MARK.sub("", _QUOTE.sub("", line.lstrip())) for line in lines[:60])
+    first = next((line.strip() for line in unquoted if line.strip() and not is_prompt(line)), "")
     return first.startswith("<") and not first.lower().startswith("<br")
 
 

@@ -426,6 +426,8 @@ DECLARATION = Format(
     module=__name__,
     commands=(
         r"(?:get-childitem|gci|dir|ls|get-item|gi)\b[^|\n]*\bwsman:",
+        # a listing typed at the drive's own prompt (`PS WSMan:\localhost> dir`): the prompt says where
+        r"ps[ \t]+wsman:[^>\n]*>[ \t]*(?:get-childitem|gci|dir|ls|get-item|gi)\b",
     ),
     command_words=("wsman:",),
     anchors=("wsmanconfig", "type"),
