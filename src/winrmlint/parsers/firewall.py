@@ -400,5 +400,5 @@ DECLARATION = Format(
     ),
     command_words=("netsh", "netfirewall"),
     anchors=("----------", "no rules match", "direction", "remoteaddress", "localport", "profile"),
-    samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
+    samples=Samples("firewall", rejected=("not_a_firewall_dump.txt", "not_a_rule_table_netadapter.txt")),
 )

@@ -446,5 +446,5 @@ DECLARATION = Format(
     ),
     command_words=("sc", "get-service", "win32_service"),
     anchors=("[sc]", "service_name", "_start", "disabled", "stopped", "running", "pending", "paused", "status", "state", "starttype", "startuptype", "startmode", "get-service"),
-    samples=Samples("service_state", rejected=("not_a_service_dump.txt",)),
+    samples=Samples("service_state", rejected=("not_a_service_dump.txt", "not_a_service_table_netadapter.txt")),
 )
