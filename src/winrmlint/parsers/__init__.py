@@ -168,7 +168,8 @@ def _transcript_parts(text: paste.PastedText) -> list[_Part] | None:
         command = typed if typed is not None else line.strip()
         if not command or len(command) > 2000:
             continue
-        parser = command_format(command)
+        # a command may print a format only where its prompt stands (`PS WSMan:\\localhost> dir`)
+        parser = command_format(command) or (command_format(line) if typed else None)
         if parser is not None or typed:
             starts.append((index, command, parser))
     parts: list[_Part] = []

@@ -17,6 +17,7 @@ from winrmlint.model.values import ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import Field, field_value, format_list_records, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import find
 from winrmlint.source import SourceText
 
 FORMAT = "certificate-list"
@@ -30,17 +31,42 @@ _DATES = ("%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %H:%M:%S", "%d.%m.%Y %H:%M:%S", "%Y-
 
 def _records(source: SourceText) -> list[dict[str, Field]]:
     found = []
-    for record in format_list_records(source):
+    for record in [*format_list_records(source), *_table_rows(source)]:
         fields = {f.name.lower(): f for f in record}
         if _WANTED <= fields.keys() and _THUMBPRINT.match(field_value(fields["thumbprint"])):
             found.append(fields)
-    return found
+    return sorted(found, key=lambda fields: fields["thumbprint"].line)
+
+
+def _table_rows(source: SourceText) -> list[list[Field]]:
+    """`Get-ChildItem Cert:\\LocalMachine\\My` as printed by default: a `Thumbprint  Subject` table
+    (PowerShell 7 adds `EnhancedKeyUsageList`), a long Subject cut with `...`."""
+    rows: list[list[Field]] = []
+    lines = source.lines
+    index = 0
+    while index < len(lines):
+        table = find(lines, index) if lines[index].lstrip()[:10].lower() == "thumbprint" else None
+        if table is None or not table.has("thumbprint"):
+            index += 1
+            continue
+        index = table.rows
+        while index < len(lines) and lines[index].strip() and not is_prompt(lines[index]):
+            cells = table.cells(lines[index])
+            if cells is not None:
+                rows.append([Field(c.name, cells[c.name.lower()].text, index + 1, cells[c.name.lower()].truncated)
+                             for c in table.columns])
+            index += 1
+    return rows
 
 
 @sniffed
 def sniff(source: SourceText) -> int:
     head = SourceText(source.uri, source.lines[:120], source.encoding)
-    return 93 if any(len(_TYPICAL & r.keys()) >= 2 for r in _records(head)) else 0
+    records = _records(head)
+    if any(len(_TYPICAL & r.keys()) >= 2 for r in records):
+        return 93
+    # the default table shows only Thumbprint and Subject: the provider's path says where they come from
+    return 90 if records and any("certificate::" in line.lower() or "cert:" in line.lower() for line in head.lines) else 0
 
 
 def iso_date(text: str) -> str | None:

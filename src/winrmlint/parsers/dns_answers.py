@@ -12,15 +12,17 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import format_list_records, is_prompt
+from winrmlint.parsers.text import elision_notes, format_list_records, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "dns-answers"
 PREFIX = "dns"
 _HEADER = re.compile(r"^\s*Name\s+Type\s+TTL\s+Section\s+(?:IPAddress|NameHost)\s*$", re.IGNORECASE)
-_ROW = re.compile(r"^\s*(?P<name>[\w.\-]+)\s+(?P<type>A|AAAA|CNAME)\s+\d+\s+\w+\s+(?P<data>\S+)\s*$", re.IGNORECASE)
+_NAME = re.compile(r"^[\w.\-]+$")
+_TYPES = {"a": "Address", "aaaa": "Address", "cname": "CNAME"}
 # `Resolve-DnsName : web9.corp.contoso.com : DNS name does not exist`
 _MISSING = re.compile(r"^\s*Resolve-DnsName\s*:\s*(?P<name>[\w.\-]+)\s*:\s*DNS name does not exist", re.IGNORECASE)
 
@@ -28,21 +30,25 @@ _MISSING = re.compile(r"^\s*Resolve-DnsName\s*:\s*(?P<name>[\w.\-]+)\s*:\s*DNS n
 def _facts(source: SourceText) -> list[tuple[str, str, str, int]]:
     """(name, kind, value, line): kind `Address`, `CNAME` or `Missing`."""
     found: list[tuple[str, str, str, int]] = []
-    in_table = False
-    for number, line in enumerate(source.lines, 1):
-        if _HEADER.match(line):
-            in_table = True
-            continue
+    table: Table | None = None
+    for index, line in enumerate(source.lines):
+        number = index + 1
         missing = _MISSING.match(line)
         if missing:
             found.append((missing["name"].lower(), "Missing", "true", number))
             continue
-        row = _ROW.match(line) if in_table else None
-        if row:
-            kind = "CNAME" if row["type"].upper() == "CNAME" else "Address"
-            found.append((row["name"].lower(), kind, row["data"].lower() if kind == "CNAME" else row["data"], number))
-        elif not line.strip() or is_prompt(line):
-            in_table = False
+        if not line.strip() or is_prompt(line):
+            table = None
+            continue
+        if table is not None and index >= table.rows:
+            answer = _answer(table, line)
+            if answer is not None:
+                found.append((*answer, number))
+                continue
+        if _HEADER.match(line) or line.lstrip()[:4].lower() == "name":
+            header = find(source.lines, index)
+            if header is not None and header.has("name") and header.has("type") and header.has("ipaddress", "namehost"):
+                table = header
     for record in format_list_records(source):
         fields = {f.name.lower(): f for f in record}
         if "name" not in fields or "querytype" not in fields or "section" not in fields:
@@ -54,6 +60,20 @@ def _facts(source: SourceText) -> list[tuple[str, str, str, int]]:
         if "namehost" in fields and fields["querytype"].value.strip().upper() == "CNAME":
             found.append((name, "CNAME", fields["namehost"].value.strip().lower(), fields["namehost"].line))
     return found
+
+
+def _answer(table: Table, line: str) -> tuple[str, str, str] | None:
+    """(name, kind, data) of one table row; None for a line that is no answer row."""
+    cells = table.cells(line)
+    if cells is None:
+        return None
+    name, kind, data = table.cell(cells, "name"), table.cell(cells, "type"), table.cell(cells, "ipaddress", "namehost")
+    if not (name and kind and data) or name.truncated or data.truncated or not _NAME.match(name.text):
+        return None
+    kind_name = _TYPES.get(kind.text.lower())
+    if kind_name is None or not data.text or " " in data.text:
+        return None
+    return name.text.lower(), kind_name, data.text.lower() if kind_name == "CNAME" else data.text
 
 
 @sniffed
@@ -70,7 +90,7 @@ def parse(source: SourceText) -> ParsedDump:
     if not facts:
         line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
         raise ParseError("no Resolve-DnsName answer (A, AAAA or CNAME) and no 'DNS name does not exist'", line)
-    dump = ParsedDump(FORMAT)
+    dump = ParsedDump(FORMAT, notes=elision_notes(source))
     addresses: dict[str, list[tuple[str, int]]] = {}
     for name, kind, value, line in facts:
         dump.coverage.setdefault(f"{PREFIX}/{name}", source.at(line))

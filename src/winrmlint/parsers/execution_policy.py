@@ -17,14 +17,14 @@ from winrmlint.parsers.text import (
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "execution-policy"
 
 # Property and enum names are .NET identifiers, never localised, so the English header is structure.
 _HEADER = re.compile(r"^\s*Scope\s+ExecutionPolicy\s*$", re.IGNORECASE)
-_DASHES = re.compile(r"^\s*-+\s+-+\s*$")
-# scopes are right-aligned, values too: two words, whatever the padding
+# a row moved by hand off its columns: still two words
 _ROW = re.compile(r"^\s*(?P<scope>[A-Za-z]+)\s+(?P<policy>[A-Za-z]+)\s*$")
 _SCOPE_WORD = re.compile(r"^[A-Za-z]+$")
 _FL_SCOPE = re.compile(r"^\s*Scope\s+:\s*\w", re.IGNORECASE)
@@ -57,9 +57,10 @@ def parse(source: SourceText) -> ParsedDump:
     index = 0
     while index < len(source.lines):
         text = clean_line(source.lines[index])
-        if _HEADER.match(text):
+        table = _policy_table(source.lines, index) if "scope" in text.lower() else None
+        if table is not None:
             found = True
-            index = _table(source, index, dump)
+            index = _table(source, table, dump)
             continue
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
@@ -71,31 +72,42 @@ def parse(source: SourceText) -> ParsedDump:
     return dump
 
 
-def _table(source: SourceText, header: int, dump: ParsedDump) -> int:
-    """Read the table whose header is at index `header`; returns the index of the line after it."""
+def _policy_table(lines: tuple[str, ...], index: int) -> Table | None:
+    table = find(lines, index)
+    return table if table is not None and table.has("scope") and table.has("executionpolicy") else None
+
+
+def _table(source: SourceText, table: Table, dump: ParsedDump) -> int:
+    """Read the rows of the table; returns the index of the line after it."""
     seen: set[str] = set()
-    index = last = header + 1
+    index, last = table.rows, table.rows
     while index < len(source.lines):
         text = clean_line(source.lines[index])
         number = index + 1
+        cells = table.cells(text)
         row = _ROW.match(text)
+        scope_cell, policy_cell = (table.cell(cells, "scope"), table.cell(cells, "executionpolicy")) if cells else (None, None)
+        if not (scope_cell and policy_cell and _SCOPE_WORD.match(scope_cell.text) and _SCOPE_WORD.match(policy_cell.text)):
+            scope_cell = policy_cell = None  # both cells are one word each
         # Q&A pastes put blank lines between rows: a blank line does not end the table
-        if not text.strip() or _DASHES.match(text):
+        if not text.strip():
             pass
         elif is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
-        elif row is None or is_prompt(text):
+        elif is_prompt(text) or (row is None and scope_cell is None):
             break
         else:
-            scope = _SCOPES.get(row["scope"].lower())
+            printed = scope_cell.text if scope_cell else row["scope"] if row else ""
+            policy = policy_cell.text if policy_cell else row["policy"] if row else ""
+            scope = _SCOPES.get(printed.lower())
             if scope is None:
-                dump.notes.append(Note(f"unknown execution policy scope `{row['scope']}` kept", source.at(number)))
-                scope = row["scope"]
-            dump.readings.append(_reading(source, scope, row["policy"], number))
+                dump.notes.append(Note(f"unknown execution policy scope `{printed}` kept", source.at(number)))
+                scope = printed
+            dump.readings.append(_reading(source, scope, policy, number))
             seen.add(scope)
             last = number
         index += 1
-    _cover(source, seen, header + 1, last, dump)
+    _cover(source, seen, table.first + 1, last, dump)
     return index
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
@@ -20,6 +21,7 @@ from winrmlint.parsers.text import (
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.parsers.strings.firewall import PROFILES, PROPERTIES, TABLE
+from winrmlint.parsers.table import Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "firewall-rules"
@@ -39,6 +41,10 @@ _NAMED_RULE = re.compile(r"\bGet-NetFirewall\w*\b.*?-Name\s+['\"]?(?P<name>[^'\"
 _DIRECTIONS = {"inbound": "Inbound", "outbound": "Outbound"}
 _PROFILES = ("Domain", "Private", "Public")
 _LISTS = {"RemoteAddress", "LocalAddress", "LocalPort", "RemotePort"}
+# a table's labels are the property names as typed (`ft name, enabled`): read under their own spelling
+_PROPERTY_NAMES = {name.lower(): name for name in (*PROPERTIES, "Name", "PolicyStoreSourceType", "Status")}
+# a `Get-NetFirewallRule | Format-Table` shows a rule's Name or DisplayName and some of these
+_TABLE_PROPERTIES = ("Enabled", "Profile", "Direction", "Action", "LocalPort", "RemoteAddress")
 # properties of the Get-NetFirewall*Filter objects (address, port, application, service, interface, security)
 _FILTER_KEYS = {
     "instanceid", "localaddress", "remoteaddress", "protocol", "localport", "remoteport", "icmptype",
@@ -82,6 +88,10 @@ def sniff(source: SourceText) -> int:
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if {"profile", "direction", "action"} <= names:
         return 90
+    for index, line in enumerate(content):
+        table = _rule_table(content, index) if "name" in line.lower() else None
+        if table is not None:
+            return 90 if len(table.names & {"profile", "direction", "action", "enabled"}) >= 2 else 60
     if {"localaddress", "remoteaddress"} <= names or {"protocol", "localport", "remoteport"} <= names:
         return 60
     return 0
@@ -99,7 +109,7 @@ class _Parser:
         self.source = source
         self.dump = ParsedDump(FORMAT)
         self.rules: list[_Rule] = []
-        self.by_id: dict[str, _Rule] = {}
+        self.by_id: dict[str, _Rule] = {}  # by lower-case id: Windows rule names ignore case (`-Name winrm-http-in-tcp`)
         self.current: _Rule | None = None  # the rule that filter records attach to
         self.command_rule: str | None = None
         self.netsh: _Rule | None = None  # the netsh block being read
@@ -155,9 +165,12 @@ class _Parser:
             self._flush_list(index)
             self._open_netsh(header, number)
             return following + 1
-        if self.list_start is not None and not (is_prompt(text) or is_elision(text)):
+        table = _rule_table(lines, index) if not FORMAT_LIST_LINE.match(text) else None
+        if self.list_start is not None and not (is_prompt(text) or is_elision(text) or table):
             return index + 1  # fields, continuations and strays of a Format-List run: its reader decides
         self._flush_list(index)
+        if table is not None:
+            return self._table(table)
         if is_prompt(text):
             self._command(text, number)
         elif is_elision(text):
@@ -274,20 +287,45 @@ class _Parser:
         self._add_rule(rule)
         self.current = rule
 
+    # --- Get-NetFirewallRule | Format-Table ------------------------------------------------------
+
+    def _table(self, table: Table) -> int:
+        """Each row is a rule record; a row whose Name (or DisplayName) the table cut names no rule."""
+        lines, index = self.source.lines, table.rows
+        while index < len(lines) and lines[index].strip() and not is_prompt(lines[index]):
+            number = index + 1
+            cells = table.cells(clean_line(lines[index]))
+            if cells is None:
+                self._skip(clean_line(lines[index]), number)
+                index += 1
+                continue
+            record = [
+                Field(_PROPERTY_NAMES.get(c.name.lower(), c.name), cells[c.name.lower()].text, number, cells[c.name.lower()].truncated)
+                for c in table.columns
+            ]
+            ident = table.cell(cells, "name") or table.cell(cells, "displayname")
+            if ident is not None and ident.truncated:
+                self.cut = True
+                self._note(f"firewall rule `{ident.text}` cut by the table: its row skipped", number)
+            else:
+                self._record(record)
+            index += 1
+        return index
+
     # --- shared ----------------------------------------------------------------------------------
 
     def _add_rule(self, rule: _Rule, listed: bool = True) -> None:
         self.recognised = True
         self.rules.append(rule)
-        self.by_id[rule.id] = rule
+        self.by_id[rule.id.lower()] = rule
         if listed:
             self._listed(rule.line)
 
     def _rule_named(self, name: str, line: int) -> _Rule:
         """The rule with this Name; a filter printed alone makes one, which lists no rule."""
-        if name not in self.by_id:
+        if name.lower() not in self.by_id:
             self._add_rule(_Rule(name, line), listed=False)
-        return self.by_id[name]
+        return self.by_id[name.lower()]
 
     def _listed(self, line: int) -> None:
         self.recognised = True
@@ -311,6 +349,13 @@ class _Parser:
 
     def _note(self, message: str, line: int) -> None:
         self.dump.notes.append(Note(message, self.source.at(line)))
+
+
+def _rule_table(lines: Sequence[str], index: int) -> Table | None:
+    table = find(lines, index)
+    if table is None or len(table.columns) < 2 or not table.has("name", "displayname"):
+        return None
+    return table if table.has(*_TABLE_PROPERTIES) else None
 
 
 def _ends_block(text: str) -> bool:
@@ -380,7 +425,7 @@ DECLARATION = Format(
         r"(?:get|show)-netfirewall\w*\b(?!\s*:)",
     ),
     command_words=("netsh", "netfirewall"),
-    anchors=("----------", "direction", "remoteaddress", "localport", "no rules match"),
-    samples=Samples("firewall", rejected=("not_a_firewall_dump.txt",)),
+    anchors=("----------", "no rules match", "direction", "remoteaddress", "localport", "profile"),
+    samples=Samples("firewall", rejected=("not_a_firewall_dump.txt", "not_a_rule_table_netadapter.txt")),
     strings=TABLE,
 )

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import is_prompt
+from winrmlint.parsers.text import elision_notes, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -65,7 +65,7 @@ def parse(source: SourceText) -> ParsedDump:
     if not blocks:
         line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
         raise ParseError("no `net localgroup` listing (a group name, a dashed rule, its members)", line)
-    dump = ParsedDump(FORMAT)
+    dump = ParsedDump(FORMAT, notes=elision_notes(source))
     for group, line, members in blocks:
         key = f"{PREFIX}/{group}"
         names = tuple(name for name, _ in members)

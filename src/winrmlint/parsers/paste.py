@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from winrmlint.model.values import Note, ParsedDump, ParseError
@@ -155,12 +155,15 @@ _SINGLE = re.compile(
     r"NT AUTHORITY\\(?!\\)|BUILTIN\\(?!\\)|WSMan::localhost\\(?!\\)",
     re.IGNORECASE,
 )
+_BLANK_LINE = re.compile(r"\n[ \t\f\v\r]*(?=\n)")
 _REG_STRING_VALUE = re.compile(r'^\s*(?:"[^"]*"|@)\s*=\s*"')
 _FENCE = re.compile(r"^\s*(?:```|~~~)[\w+\-. ]*\s*$")
 _EMPHASIS = re.compile(r"^(?P<indent>\s*)(?P<mark>\*\*|__|``?)(?P<inner>\S(?:.*\S)?)(?P=mark)\s*$")
 _QUOTE = re.compile(r"^>[ \t]?")
 _TOOL_MARK = re.compile(r"^\[[*+!i\-]\][ \t]?")
 _LINE_NUMBER = re.compile(r"^[ \t]*(?P<number>\d{1,6})(?:[:.|)\]]|(?=\s)|$)")
+# how a line of a prefixed block starts (after a newline): a quote, a tool's marker, an indent
+_BLOCK_START = re.compile(r"\n(?:>|\[[*+!i\-]\]|[ \t])")
 _COMMENT_MARKS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("//", re.compile(r"^//[ \t]?")),
     ("#", re.compile(r"^#[ \t]?")),
@@ -176,6 +179,7 @@ class _Work:
         self.uri = source.uri
         self.lines = list(source.lines)
         self.origin = list(range(1, len(source.lines) + 1))
+        self.moved = False  # a step joined or split lines: `origin` is no longer the identity
         self.notes: list[Note] = []
 
     def note(self, message: str, index: int) -> None:
@@ -206,35 +210,59 @@ def prepare(source: SourceText) -> PastedText:
 def _prepare(source: SourceText) -> PastedText:
     work = _Work(source)
     text = source.text
+    found = _markers(text)
     xml = _is_xml(source.lines)
-    if "<br" in text or "<BR" in text or "<Br" in text:
+    if "<br" in found:
         _split_br(work)
-    if "&" in text and not xml:
+    if "&" in found and not xml:
         _unescape(work)
-    if "\\\\" in text:
+    if "\\\\" in found:
         _undouble_backslashes(work)
     _undouble_spacing(work)
     changed = _strip_prefixes(work)
-    if ("```" in text or "~~~" in text) and _drop_fences(work):
+    if "fence" in found and _drop_fences(work):
         changed = True
     if changed:  # a quoted or fenced paste may be double-spaced inside
         _undouble_spacing(work)
-    if "**" in text or "__" in text or "`" in text:
+    if "emphasis" in found:
         _unwrap_emphasis(work)
-    if not _is_xml(tuple(work.lines)) and any(mark in text for mark in _ANNOTATION_MARKS):
+    if "annotation" in found and not _is_xml(work.lines):
         _strip_annotations(work)
-    if ">" in text or "$" in text:
+    if ">" in found or "$" in found:
         _drop_repeated_echo(work)
     work.notes.sort(key=lambda n: n.location.line)
     # no line moved (the common case): locations need no table
-    origin = () if work.origin == list(range(1, len(source.lines) + 1)) else tuple(work.origin)
+    origin = tuple(work.origin) if work.moved else ()
     return PastedText(
         source.uri, tuple(work.lines), source.encoding, source.guessed, source.remarks, origin=origin, notes=tuple(work.notes)
     )
 
 
-def _is_xml(lines: tuple[str, ...]) -> bool:
-    first = next((line.strip() for line in lines[:60] if line.strip() and not is_prompt(line)), "")
+# what each step looks for: a step whose marker the text lacks is skipped. A one-character test runs
+# at memory speed (memchr), a longer one about thirty times slower, one regex of alternatives slower
+# still: a needle is looked for only once its first character is known to occur
+_MARKERS = (
+    ("<br", ("<br", "<BR", "<Br", "<bR")),
+    ("&", ("&",)),
+    ("\\\\", ("\\\\",)),
+    ("fence", ("```", "~~~")),
+    ("emphasis", ("`", "**", "__")),
+    ("annotation", ("#", "//", "<-", "-->", "←")),
+    (">", (">",)),
+    ("$", ("$",)),
+)
+
+
+def _markers(text: str) -> set[str]:
+    chars = {needle[0] for _, needles in _MARKERS for needle in needles}
+    present = {char for char in chars if char in text}
+    return {kind for kind, needles in _MARKERS if any(n[0] in present and n in text for n in needles)}
+
+
+def _is_xml(lines: Sequence[str]) -> bool:
+    # a quoted document is a document too (and `> <cfg:…` is no prompt)
+    unquoted = (_TOOL_MARK.sub("", _QUOTE.sub("", line.lstrip())) for line in lines[:60])
+    first = next((line.strip() for line in unquoted if line.strip() and not is_prompt(line)), "")
     return first.startswith("<") and not first.lower().startswith("<br")
 
 
@@ -247,6 +275,7 @@ def _split_br(work: _Work) -> None:
             work.note(f"one line holding {len(parts)} lines joined by <br> read as {len(parts)} lines", index)
         lines.extend(parts)
         origin.extend([at] * len(parts))
+    work.moved = work.moved or len(lines) != len(work.lines)
     work.lines, work.origin = lines, origin
 
 
@@ -271,6 +300,11 @@ def _undouble_backslashes(work: _Work) -> None:
 def _undouble_spacing(work: _Work) -> None:
     """A Q&A paste's blank line after every line: there a single blank line is no break, two are one."""
     lines = work.lines
+    # counted in one C-level scan first: a text with too few blank lines to be double-spaced (nearly
+    # every file) costs no per-line work
+    blanks = len(_BLANK_LINE.findall("\n" + "\n".join(lines) + "\n"))
+    if blanks < 0.9 * (len(lines) - blanks - 1) or len(lines) - blanks < 4:
+        return
     blank = [not line.strip() for line in lines]
     content = blank.count(False)
     followed = sum(1 for a, b in zip(blank, blank[1:]) if not a and b)
@@ -306,7 +340,7 @@ def _undouble_spacing(work: _Work) -> None:
             kept_origin.append(work.origin[index])
         index = end
     work.note("every line was followed by a blank line (a double-spaced paste): those blank lines ignored", 0)
-    work.lines, work.origin = kept_lines, kept_origin
+    work.lines, work.origin, work.moved = kept_lines, kept_origin, True
 
 
 def _blocks(lines: list[str]) -> list[tuple[int, int]]:
@@ -330,8 +364,9 @@ def _strip_prefixes(work: _Work) -> bool:
     stripped = False
     for _ in range(6):  # nested prefixes (`> > `, `[*]` inside a quote) come off one at a time
         changed = _strip_file_prefix(work)
-        for first, last in _blocks(work.lines):
-            changed = _strip_block_prefix(work, first, last) or changed
+        if _BLOCK_START.search("\n" + "\n".join(work.lines)):
+            for first, last in _blocks(work.lines):
+                changed = _strip_block_prefix(work, first, last) or changed
         if not changed:
             break
         stripped = True
@@ -339,10 +374,15 @@ def _strip_prefixes(work: _Work) -> bool:
 
 
 def _strip_file_prefix(work: _Work) -> bool:
+    first = next((line for line in work.lines if line.strip()), "")
+    # every line must start with the marker: the first content line rules out nearly every file
+    marks = [(name, mark) for name, mark in _COMMENT_MARKS if mark.match(first)]
+    if not marks and not _LINE_NUMBER.match(first):
+        return False
     content = [i for i, line in enumerate(work.lines) if line.strip()]
     if len(content) < 2:
         return False
-    for name, mark in _COMMENT_MARKS:
+    for name, mark in marks:
         ends = _marker_ends([work.lines[i] for i in content], mark)
         if ends is not None:
             for i, end in zip(content, ends):
@@ -369,13 +409,18 @@ def _marker_ends(lines: list[str], mark: re.Pattern[str]) -> list[int] | None:
 def _strip_line_numbers(work: _Work, content: list[int]) -> bool:
     if len(content) < 3:
         return False
-    matches = [_LINE_NUMBER.match(work.lines[i]) for i in content]
-    numbers = [int(m["number"]) for m in matches if m]
-    if len(numbers) != len(content) or any(b <= a for a, b in zip(numbers, numbers[1:])):
+    matches: list[re.Match[str]] = []
+    for i in content:  # stops at the first line without a number
+        match = _LINE_NUMBER.match(work.lines[i])
+        if match is None:
+            return False
+        matches.append(match)
+    numbers = [int(m["number"]) for m in matches]
+    if any(b <= a for a, b in zip(numbers, numbers[1:])):
         return False
     # numbers right- or left-aligned in a gutter: cut every line where the widest number ends
-    cut = max(m.end() for m in matches if m)
-    if any(work.lines[i][m.end() : cut].strip(" \t:.|)]") for i, m in zip(content, matches) if m):
+    cut = max(m.end() for m in matches)
+    if any(work.lines[i][m.end() : cut].strip(" \t:.|)]") for i, m in zip(content, matches)):
         return False
     for i in content:
         rest = work.lines[i][cut:]
@@ -404,21 +449,20 @@ def _strip_block_prefix(work: _Work, first: int, last: int) -> bool:
 
 def _common_indent(lines: list[str]) -> str:
     """The leading blanks every line shares, character for character (a tab is not four spaces)."""
-    common: str | None = None
+    first = lines[0]
+    common = first[: len(first) - len(first.lstrip(" \t"))]
     for line in lines:
-        lead = line[: len(line) - len(line.lstrip(" \t"))]
-        if common is None:
-            common = lead
-        else:
+        if not common:
+            return ""
+        if not line.startswith(common):  # in C: a line that keeps the indent costs no slicing
+            lead = line[: len(line) - len(line.lstrip(" \t"))]
             size = 0
             for a, b in zip(common, lead):
                 if a != b:
                     break
                 size += 1
             common = common[:size]
-        if not common:
-            return ""
-    return common or ""
+    return common
 
 
 def _drop_fences(work: _Work) -> bool:
@@ -451,11 +495,14 @@ def _strip_annotations(work: _Work) -> None:
 
 def _drop_repeated_echo(work: _Work) -> None:
     """A transcript shows the command after its prompt and then again on its own line: once is enough."""
-    for index, line in enumerate(work.lines[:-1]):
-        following = work.lines[index + 1].strip()
-        if not following or following == line.strip() or not line.rstrip().endswith(following):
+    lines = work.lines
+    # the pairs where a line ends with the next one, found by C-level string tests alone
+    pairs = [i for i, (line, following) in enumerate(zip(lines, lines[1:])) if following and line != following and line.rstrip().endswith(following.strip())]
+    for index in pairs:
+        following = lines[index + 1].strip()
+        if not following or following == lines[index].strip():
             continue
-        command = prompt_command(line)
+        command = prompt_command(lines[index])
         if command and following == command:
-            work.lines[index + 1] = ""
+            lines[index + 1] = ""
             work.note(f"command `{command[:60]}` echoed a second time ignored", index + 1)

@@ -20,6 +20,7 @@ from winrmlint.parsers.text import (
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.parsers.strings.service_state import LABELS, TABLE
+from winrmlint.parsers.table import Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "service-state"
@@ -48,9 +49,13 @@ _SC_STATES = {
     "1": "Stopped", "2": "StartPending", "3": "StopPending", "4": "Running",
     "5": "ContinuePending", "6": "PausePending", "7": "Paused",
 }  # fmt: skip
+# the service named on the command line; `sc query state= all` (`type=`, `bufsize=`, …) names none
 _SC_COMMAND = re.compile(
-    r"\bsc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:qc|query|queryex|qdescription)\s+\"?(?P<name>[^\s\"|]+)", re.IGNORECASE
+    r"\bsc(?:\.exe)?\s+(?:\\\\\S+\s+)?(?:qc|query|queryex|qdescription)\s+\"?(?P<name>(?![\w-]+=)[^\s\"|]+)", re.IGNORECASE
 )
+# STATE's controls (`(STOPPABLE, NOT_PAUSABLE, ACCEPTS_SHUTDOWN)`), on the next line, indented or
+# not once a paste trimmed it; winsvc.h names, never localised
+_SC_CONTROLS = re.compile(r"^\s*\((?:[A-Z_]+,\s*)*[A-Z_]+\)\s*$")
 
 # --- PowerShell ---------------------------------------------------------------------------------
 # ServiceControllerStatus and ServiceStartMode names; Win32_Service says `Start Pending`, `Auto`
@@ -75,15 +80,6 @@ _PS_NOT_FOUND = re.compile(r"^\s*Get-Service\s*:\s*Cannot find any service with 
 # the error record's category is not localised: `ObjectNotFound: (WinRM:String) [Get-Service], …`
 _PS_CATEGORY = re.compile(r"ObjectNotFound:\s*\((?P<name>[^():]+):String\)\s*\[Get-Service\]")
 _PS_ERROR = re.compile(r"^\s*(?:Get-Service\s*:|\+\s)", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class _Column:
-    """A table column: its header and the span of the dashes under it."""
-
-    name: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -120,7 +116,7 @@ class _ScBlock:
         if sc_field and (_upper(sc_field["key"]) or self.localised or TABLE.says(sc_field["key"], *LABELS)):
             self.fields.append(_ScField(sc_field["key"].strip(), (sc_field["value"] or "").strip(), number))
             return True
-        if len(text) - len(text.lstrip()) > self.indent and self.fields:
+        if self.fields and (len(text) - len(text.lstrip()) > self.indent or _SC_CONTROLS.match(text)):
             # STATE's `(STOPPABLE, NOT_PAUSABLE, …)` flags sit alone on the next line
             self._extend(text.strip(), " ")
             return True
@@ -138,14 +134,17 @@ def sniff(source: SourceText) -> int:
     if any(_SC_LINE.match(line) for line in head):
         return 95
     content = [line for line in head if line.strip()]
-    for previous, line in zip([""] + content, content):
+    for index, line in enumerate(content):
         header = _SC_HEADER.match(line)
         if header and _is_service_name_key(header["key"]):
             return 90
         value = (match["value"] or "") if (match := _SC_FIELD.match(line)) else ""
         if _SC_START.match(value) or _SC_STATE.match(value):
             return 90
-        if _DASHES.match(line) and _is_service_table_header(previous):
+        if _DASHES.match(line) and any(
+            (table := find(content, index - back)) is not None and _is_service_table(table.names)
+            for back in (1, 2) if index >= back
+        ):
             return 85
     names = {line.split(":", 1)[0].strip().lower() for line in content if FORMAT_LIST_LINE.match(line)}
     if len(names & _SERVICE_KEYS) >= 2 and names & _STATE_KEYS:
@@ -168,7 +167,8 @@ class _Parser:
         self.dump = ParsedDump(FORMAT)
         self.command_service: str | None = None  # named on a prompt line: `sc qc winrm`, `Get-Service WinRM`
         self.sc: _ScBlock | None = None
-        self.table: list[_Column] | None = None
+        self.table: Table | None = None
+        self.table_rows: list[list[Field]] = []  # rows of the table being read, `-Wrap` lines joined
         self.list_start: int | None = None  # first line index of a Format-List run
         self.in_error = False  # inside the message lines of an sc or PowerShell error
         self.not_found: set[str] = set()
@@ -180,6 +180,7 @@ class _Parser:
         while index < len(self.source.lines):
             index = self._line(index)
         self._flush_list(len(self.source.lines))
+        self._close_table()
         self._close_sc()
         if self.unknown and not self.recognised:
             raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
@@ -195,13 +196,13 @@ class _Parser:
         if self.table is not None:
             if not text.strip() or self._row(text, number):
                 return index + 1
-            self.table = None
+            self._close_table()
         if self.sc is not None and self.sc.takes(text, number):
             return index + 1
         if not text.strip():
             return index + 1
-        following = next_content(lines, index)
-        table_header = following is not None and bool(_DASHES.match(clean_line(lines[following])))
+        table = find(lines, index)
+        table_header = table is not None
         if self.sc is not None:
             if not (table_header or FORMAT_LIST_LINE.match(text) or _starts_structure(text)):
                 # a hand-typed line inside a block: the block's later fields still count
@@ -222,16 +223,16 @@ class _Parser:
             self._ps_error(text, number)
         elif header and _is_sc_key(header["key"]):
             self._open_sc(header, number)
-        elif table_header and following is not None:
-            self._open_table(text, clean_line(lines[following]), number)
-            return following + 1
+        elif table is not None:
+            self._open_table(table, number)
+            return table.rows
         elif sc_field and _upper(sc_field["key"]) and self.command_service:
             # sc fields pasted without their SERVICE_NAME line: the prompt names the service
             self.sc, self.recognised = _ScBlock(self.command_service, -1), True
             return self._line(index)
         elif FORMAT_LIST_LINE.match(text):
             self.list_start, self.in_error = index, False
-        elif header and following is not None and _sc_value(clean_line(lines[following])):
+        elif header and (following := next_content(lines, index)) is not None and _sc_value(clean_line(lines[following])):
             # sc's shape (a `LABEL: name` line over `LABEL : 4  RUNNING` fields) with a label the table lacks
             self.unknown.append((number, text))
             self._note(TABLE.skipped(text), number)
@@ -303,30 +304,39 @@ class _Parser:
             self.not_found.add(found["name"].lower())
             self._emit(found["name"], "Installed", text.strip(), number, False)
 
-    def _open_table(self, header: str, dashes: str, number: int) -> None:
+    def _open_table(self, table: Table, number: int) -> None:
         self.in_error = False
-        # the dashes underline each header exactly, whether the column is left- or right-aligned
-        spans = [match.span() for match in re.finditer(r"-+", dashes)]
-        columns = [_Column(header[start:end].strip(), start, end) for start, end in spans]
-        if {column.name.lower() for column in columns} & {"name", "servicename"} or self.command_service:
-            self.table, self.recognised = columns, True
+        if table.has("name", "servicename") or self.command_service:
+            self.table, self.recognised = table, True
         else:
-            self._note(f"table without a service name column skipped: {header.strip()}", number)
+            header = " ".join(column.name for column in table.columns)
+            self._note(f"table without a service name column skipped: {header}", number)
 
     def _row(self, text: str, number: int) -> bool:
         """Reads one table row; False when the line is not a row of this table."""
-        columns = self.table or []
-        cells = [Field(column.name, cell, number, _cut(cell)) for column, cell in zip(columns, _cells(text, columns))]
-        by_name = {cell.name.lower(): cell for cell in cells}
-        name = by_name.get("name", by_name.get("servicename"))
-        if name is not None and not _SERVICE_NAME.match(name.value.rstrip(".…")):
+        table = self.table
+        cells = table.cells(text) if table is not None else None
+        if table is None or cells is None:
+            return False
+        fields = [Field(c.name, cells[c.name.lower()].text, number, cells[c.name.lower()].truncated) for c in table.columns]
+        name = table.cell(cells, "name", "servicename")
+        if name is not None and not name.text and self.table_rows and any(f.value for f in fields):
+            # `Format-Table -Wrap` goes on under the row it wraps, its Name cell empty
+            self.table_rows[-1] = [_wrapped(old, new) for old, new in zip(self.table_rows[-1], fields)]
+            return True
+        if name is not None and not _SERVICE_NAME.match(name.value):
             return False
         # Win32_Service's Status column is a health (`OK`); its run state is State
-        state = by_name.get("state", by_name.get("status"))
-        if state is not None and _status(state.value) is None:
+        state = table.cell(cells, "state") or table.cell(cells, "status")
+        if state is not None and _status(state.text) is None:
             return False
-        self._service(cells, number)
+        self.table_rows.append(fields)
         return True
+
+    def _close_table(self) -> None:
+        rows, self.table, self.table_rows = self.table_rows, None, []
+        for fields in rows:
+            self._service(fields, fields[0].line)
 
     def _flush_list(self, stop: int) -> None:
         start, self.list_start = self.list_start, None
@@ -342,7 +352,10 @@ class _Parser:
             return
         name_field = by_name.get("name", by_name.get("servicename"))
         name = field_value(name_field) if name_field else self.command_service
-        if name is None or not _PATH_NAME.match(name) or (name_field is not None and name_field.truncated):
+        if name_field is not None and name_field.truncated:
+            self._note(f"service name `{name}` cut by the table: its record skipped", number)
+            return
+        if name is None or not _PATH_NAME.match(name):
             self._note("service record without a usable name skipped", number)
             return
         self.recognised = True
@@ -433,37 +446,23 @@ def _upper(key: str) -> bool:
     return key.upper() == key and any(char.isalpha() for char in key)
 
 
-def _is_service_table_header(line: str) -> bool:
-    words = {word.lower() for word in line.split()}
+def _is_service_table(words: set[str]) -> bool:
     if "name" in words and words & {"starttype", "startmode", "startuptype"}:
         return True
     return words == {"status", "name", "displayname"}  # Get-Service's default table
 
 
-def _cells(text: str, columns: list[_Column]) -> list[str]:
-    """Split a Format-Table row into its cells.
-
-    Text starts under its column's dashes, numbers and enums end under them (Windows PowerShell
-    right-aligns `StartType`), so a word over a column's dashes is that column's; a word between
-    two columns' dashes continues a long left-aligned value of the column on its left.
-    """
-    if not columns:
-        return []
-    words: list[list[re.Match[str]]] = [[] for _ in columns]
-    for word in re.finditer(r"\S+", text):
-        over = [i for i, column in enumerate(columns) if word.start() < column.end and column.start < word.end()]
-        left = [i for i, column in enumerate(columns) if column.start <= word.start()]
-        target = over[0] if over else left[-1] if left else 0
-        words[target].append(word)
-    return [text[found[0].start() : found[-1].end()] if found else "" for found in words]
+def _wrapped(head: Field, tail: Field) -> Field:
+    """A cell and its `-Wrap` continuation: a list breaks after `, `, a long word anywhere."""
+    if not tail.value:
+        return head
+    spaced = " " in head.value or head.value.endswith(",")
+    joined = f"{head.value} {tail.value}" if spaced or not head.value else head.value + tail.value
+    return Field(head.name, joined.strip(), head.line, tail.truncated)
 
 
 def _status(text: str) -> str | None:
     return _STATUSES.get(text.lower().replace(" ", ""))
-
-
-def _cut(cell: str) -> bool:
-    return cell.rstrip().endswith(("...", "…"))
 
 
 # anchors: what this module's `sniff` needs at least one of (formats.Format)
@@ -479,6 +478,6 @@ DECLARATION = Format(
     command_words=("sc", "get-service", "win32_service"),
     # `running`, `_start` and the other winsvc.h names are printed untranslated in every language
     anchors=("[sc]", "service_name", "_start", "disabled", "stopped", "running", "pending", "paused", "status", "state", "starttype", "startuptype", "startmode", "get-service"),
-    samples=Samples("service_state", rejected=("not_a_service_dump.txt",)),
+    samples=Samples("service_state", rejected=("not_a_service_dump.txt", "not_a_service_table_netadapter.txt")),
     strings=TABLE,
 )

@@ -8,17 +8,14 @@ from dataclasses import dataclass, field
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Value
 from winrmlint.parsers.text import (
-    Column,
     first_content_line,
     is_elision,
-    is_underline,
     prompt_command,
     strip_comment,
-    table_columns,
-    table_row,
 )
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import Cell, Table, find
 from winrmlint.source import SourceText
 
 FORMAT = "pssession-configuration"
@@ -30,8 +27,9 @@ _FIELD = re.compile(r"^(?P<indent>\s*)(?P<name>[A-Za-z_][\w\-]*)\s+:(?:\s(?P<val
 # records (`Get-PSSessionConfiguration : No session configuration matches …`)
 _COMMAND = re.compile(r"^(?P<lead>.*?)\bGet-PSSessionConfiguration\b(?!\s*:)(?P<args>.*)$", re.IGNORECASE)
 # Format-Table keeps Name first; the other headers are property names, never localised
-_TABLE_HEADER = re.compile(r"^\s*Name\s(?:.*\s)?(?:PSVersion|StartupScript|RunAsUser|Permission|Enabled)\b",
-                           re.IGNORECASE)
+_TABLE_HEADER = re.compile(r"^\s*Name\s", re.IGNORECASE)
+# (`Enabled` alone is every cmdlet's: a firewall rule table has it too)
+_TABLE_PROPERTIES = ("PSVersion", "StartupScript", "RunAsUser", "Permission")
 _WARNING = re.compile(r"^\s*WARNING:", re.IGNORECASE)
 # formats.md: PowerShell cuts a table cell, or a list after four items, with `...` (`…` in 7.x)
 _CUT = re.compile(r"(?:\.\.\.|…)\}?$")
@@ -104,7 +102,7 @@ def sniff(source: SourceText) -> int:
     for index, raw in enumerate(source.lines[:60]):
         if _command(raw) is not None:
             return 95
-        if _table_starts(source.lines, index):
+        if _table_at(source.lines, index) is not None:
             return 90
         match = _FIELD.match(raw.rstrip())
         if match:
@@ -159,8 +157,9 @@ def _line(reader: _Reader, index: int) -> int:
         reader.block.cut = True
         _note(reader, number, f"elision `{line.strip()}` skipped: the listing is not complete")
         return index + 1
-    if _table_starts(source.lines, index):
-        return _table(reader, index)
+    table = _table_at(source.lines, index)
+    if table is not None:
+        return _table(reader, table)
     _list_line(reader, number, line)
     return index + 1
 
@@ -202,52 +201,50 @@ def _list_line(reader: _Reader, number: int, line: str) -> None:
     _note(reader, number, f"line not understood, skipped: `{line.strip()[:80]}`")
 
 
-def _table(reader: _Reader, index: int) -> int:
+def _table(reader: _Reader, table: Table) -> int:
     """`Get-PSSessionConfiguration | Format-Table`: one record per row, `ft -Wrap` rows continued."""
     source = reader.source
-    columns = table_columns(source.lines[index].expandtabs(8), source.lines[index + 1].expandtabs(8))
-    row_index = index + 2
-    if columns is None:
-        _note(reader, index + 1, "table header not understood, table skipped")
-        return row_index
+    row_index = table.rows
     block = reader.block
     while row_index < len(source.lines):
         line = source.lines[row_index].expandtabs(8).rstrip()
         if not line.strip() or prompt_command(line) is not None or _command(line) is not None:
             break
-        cells = table_row(line, columns)
+        cells = table.cells(line)
         if cells is None:
             _note(reader, row_index + 1, f"table row not understood, skipped: `{line.strip()[:80]}`")
-        elif block.records and _continues(block.records[-1], cells, columns):
-            for entry, cell in zip(block.records[-1], cells):
-                if cell:
-                    entry.pieces.append((cell, "cell", 0))
+        elif block.records and _continues(block.records[-1], cells, table):
+            for entry in block.records[-1]:
+                cell = cells.get(entry.name.lower())
+                if cell is not None and cell.text:
+                    entry.pieces.append((cell.text, "cell", 0))
         else:
-            block.records.append(_row_fields(columns, cells, row_index + 1))
+            block.records.append(_row_fields(table, cells, row_index + 1))
         row_index += 1
     return row_index
 
 
-def _continues(record: list[_Field], cells: tuple[str, ...], columns: tuple[Column, ...]) -> bool:
+def _continues(record: list[_Field], cells: dict[str, Cell], table: Table) -> bool:
     """Whether a row carries on the record above (`Format-Table -Wrap`).
 
     Such a row leaves the first cell empty, or continues a first cell that filled its column;
     then a short cell the record's first row had (Enabled, PSVersion) stays empty.
     """
-    if not cells[0]:
+    first, *others = [cells[c.name.lower()].text for c in table.columns]
+    if not first:
         return True
-    width = columns[1].start - columns[0].start - 1 if len(columns) > 1 else 0
+    width = table.bounds[0] - table.columns[0].start if len(table.columns) > 1 else 0
     name = record[0].pieces[-1][0]
     if len(name) != width or _CUT.search(name):
         return False
-    return any(f.pieces[0][0] and not cell for f, cell in zip(record[1:], cells[1:]))
+    return any(f.pieces[0][0] and not cell for f, cell in zip(record[1:], others))
 
 
-def _row_fields(columns: tuple[Column, ...], cells: tuple[str, ...], number: int) -> list[_Field]:
+def _row_fields(table: Table, cells: dict[str, Cell], number: int) -> list[_Field]:
     fields = []
-    for column, cell in zip(columns, cells):
+    for column in table.columns:
         entry = _Field(column.name, number, column.start)
-        entry.pieces.append((cell, "first", 0))
+        entry.pieces.append((cells[column.name.lower()].text, "first", 0))
         fields.append(entry)
     return fields
 
@@ -349,9 +346,12 @@ def _unfiltered(command: str) -> bool:
     return bool(_UNFILTERED_ARGS.match(first)) and all(_FORMATTERS.match(s.strip()) for s in stages)
 
 
-def _table_starts(lines: tuple[str, ...], index: int) -> bool:
-    """A Format-Table header at `index`, underlined on the next line."""
-    return bool(_TABLE_HEADER.match(lines[index])) and index + 1 < len(lines) and is_underline(lines[index + 1])
+def _table_at(lines: tuple[str, ...], index: int) -> Table | None:
+    """A Format-Table header at `index`: Name and another of the cmdlet's properties, underlined."""
+    if not _TABLE_HEADER.match(lines[index]):
+        return None
+    table = find(lines, index)
+    return table if table is not None and table.has("name") and table.has(*_TABLE_PROPERTIES) else None
 
 
 def _note(reader: _Reader, number: int, message: str) -> None:

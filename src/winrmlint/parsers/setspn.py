@@ -150,10 +150,10 @@ def _line(state: _State, number: int, raw: str) -> None:
         _end_command(state)
         state.mode = "other"
         return
-    if state.mode == "other":
-        return
     if is_elision(text):
         _note(state, number, f"elision `{text}` skipped: the SPNs it stands for are not known")
+        return
+    if state.mode == "other":
         return
     text = strip_comment(text)
     indent = len(line) - len(line.lstrip())

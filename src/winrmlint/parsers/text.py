@@ -1,4 +1,4 @@
-"""Line-level helpers that the text parsers share: prompts, elisions, hand comments, Format-List and tables."""
+"""Line-level helpers that the text parsers share: prompts, elisions, hand comments, Format-List (tables: table.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 # prompts, elisions and annotations are read in one place for every parser (paste.py)
 from winrmlint.parsers.paste import PROMPT, is_elision, is_prompt, prompt_command  # noqa: F401
 from winrmlint.parsers.paste import strip_annotation as strip_comment
+from winrmlint.model.values import Note
 from winrmlint.source import SourceText
 
 
@@ -95,51 +96,11 @@ def _is_cut(value: str) -> bool:
     return stripped.endswith("...") or stripped.endswith("…")
 
 
-@dataclass(frozen=True)
-class Column:
-    """A Format-Table column: its header and where it starts (0-based, after tab expansion)."""
-
-    name: str
-    start: int
-
-
-_DASH_RUN = re.compile(r"-+")
-
-
-def is_underline(line: str) -> bool:
-    """A Format-Table header's dashed underline: dashes and spaces only."""
-    text = line.strip()
-    return bool(text) and set(text) <= {"-", " "}
-
-
-def table_columns(header: str, underline: str) -> tuple[Column, ...] | None:
-    """The columns of a Format-Table header, placed by its dashed underline.
-
-    PowerShell underlines each header name with as many dashes, left-aligned, one space apart;
-    None when the two lines do not fit that shape.
-    """
-    if not is_underline(underline):
-        return None
-    columns = []
-    for run in _DASH_RUN.finditer(underline):
-        name = header[run.start() : run.end()].strip()
-        if not name:
-            return None
-        columns.append(Column(name, run.start()))
-    return tuple(columns)
-
-
-def table_row(line: str, columns: tuple[Column, ...]) -> tuple[str, ...] | None:
-    """The cells of one left-aligned table row; None when a column edge falls inside a word.
-
-    A cell runs to the next column's start (the last one to the end of the line): values wider
-    than their header stay whole. Rows are often padded with trailing spaces; cells are stripped.
-    """
-    for column in columns[1:]:
-        edge = column.start
-        if 0 < edge < len(line) and line[edge - 1] != " " and line[edge] != " ":
-            return None
-    if line[: columns[0].start].strip():
-        return None
-    bounds = [c.start for c in columns[1:]] + [len(line)]
-    return tuple(line[c.start : end].strip() for c, end in zip(columns, bounds))
+def elision_notes(source: SourceText) -> list[Note]:
+    """A note for every elision line, for parsers that read records and pass over what lies between:
+    what the author cut is said, never passed over in silence."""
+    return [
+        Note(f"elision skipped: {line.strip()}", source.at(number))
+        for number, line in enumerate(source.lines, 1)
+        if is_elision(line)
+    ]

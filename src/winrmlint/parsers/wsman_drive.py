@@ -28,18 +28,15 @@ from dataclasses import dataclass, field
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
 from winrmlint.parsers.text import (
-    Column,
     first_content_line,
     is_elision,
-    is_underline,
     prompt_command,
     strip_comment,
-    table_columns,
-    table_row,
 )
 from winrmlint.parsers.winrm_config import OPTIONAL
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
+from winrmlint.parsers.table import Table, find, is_underline
 from winrmlint.source import Location, SourceText
 
 FORMAT = "wsman-drive"
@@ -183,10 +180,10 @@ def _table(reader: _Reader, index: int, rest: str) -> int:
     head = index + 1
     while head < len(lines) and not lines[head].strip():
         head += 1
-    if head + 1 >= len(lines) or not is_underline(lines[head + 1]):
+    columns = find(lines, head) if head < len(lines) else None
+    if columns is None and not (head + 1 < len(lines) and is_underline(lines[head + 1])):
         reader.note(number, "`WSManConfig:` header without a table under it")
         return index + 1
-    columns = table_columns(lines[head].expandtabs(8).rstrip(), lines[head + 1].expandtabs(8).rstrip())
     provider = _PROVIDER_PATH.match(rest)
     parts = [p for p in provider.group("path").split("\\") if p] if provider else []
     if len(parts) == 0 or parts[0].lower() == "wsman":
@@ -197,7 +194,7 @@ def _table(reader: _Reader, index: int, rest: str) -> int:
         return _skip_rows(lines, head + 2)
     table = _Table(parts[0], tuple(parts[1:]), number, single_item=bool(_SINGLE_ITEM.match(reader.command)))
     reader.tables.append(table)
-    row_index, last_row = head + 2, head + 1
+    row_index, last_row = columns.rows, columns.rows - 1
     while row_index < len(lines):
         raw = lines[row_index]
         text = raw.strip()
@@ -225,12 +222,13 @@ def _skip_rows(lines: tuple[str, ...], index: int) -> int:
     return index
 
 
-def _row(line: str, columns: tuple[Column, ...], number: int) -> _Row | None:
-    names = [c.name.lower() for c in columns]
-    cells = table_row(line, columns) or _token_cells(line, names)
-    if cells is None:
+def _row(line: str, columns: Table, number: int) -> _Row | None:
+    names = [c.name.lower() for c in columns.columns]
+    cells = columns.cells(line)
+    tokens = _token_cells(line, names) if cells is None else None
+    if cells is None and tokens is None:
         return None
-    cell = dict(zip(names, cells))
+    cell = {name: cell.text for name, cell in cells.items()} if cells is not None else dict(zip(names, tokens or ()))
     kind, name = cell.get("type", ""), cell.get("name", "")
     if not name or ("type" in cell and not _TYPE.match(kind)):
         return None
@@ -428,6 +426,8 @@ DECLARATION = Format(
     module=__name__,
     commands=(
         r"(?:get-childitem|gci|dir|ls|get-item|gi)\b[^|\n]*\bwsman:",
+        # a listing typed at the drive's own prompt (`PS WSMan:\localhost> dir`): the prompt says where
+        r"ps[ \t]+wsman:[^>\n]*>[ \t]*(?:get-childitem|gci|dir|ls|get-item|gi)\b",
     ),
     command_words=("wsman:",),
     anchors=("wsmanconfig", "type"),
