@@ -268,16 +268,14 @@ def _dump(value: Any, stream: TextIO, indent: str) -> None:
     if isinstance(value, _Stream):
         first = True
         for element in value.items:
-            stream.write(("[\n" if first else ",\n") + inner)
-            stream.write(json.dumps(element, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + inner))
+            stream.write(("[\n" if first else ",\n") + inner + _encode(element, inner))
             first = False
         stream.write("[]" if first else "\n" + indent + "]")
     elif not _streams(value):
-        # strings hold no raw newline in JSON: every newline here is json's own indentation
-        stream.write(json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False).replace("\n", "\n" + indent))
+        stream.write(_encode(value, indent))
     elif isinstance(value, dict):
         for n, key in enumerate(sorted(value)):
-            stream.write(("{\n" if n == 0 else ",\n") + inner + json.dumps(key, ensure_ascii=False) + ": ")
+            stream.write(("{\n" if n == 0 else ",\n") + inner + _string(key) + ": ")
             _dump(value[key], stream, inner)
         stream.write("\n" + indent + "}")
     else:
@@ -285,6 +283,28 @@ def _dump(value: Any, stream: TextIO, indent: str) -> None:
             stream.write(("[\n" if n == 0 else ",\n") + inner)
             _dump(element, stream, inner)
         stream.write("\n" + indent + "]")
+
+
+_string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps(ensure_ascii=False) has it
+
+
+def _encode(value: Any, indent: str) -> str:
+    """json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) at this indentation: json
+    itself is pure Python once it indents, and this is the serial part of a fleet's run."""
+    if isinstance(value, str):
+        return _string(value)
+    if isinstance(value, dict):
+        if not value:
+            return "{}"
+        inner = indent + "  "
+        return "{\n" + ",\n".join(inner + _string(k) + ": " + _encode(value[k], inner) for k in sorted(value)) + "\n" + indent + "}"
+    if isinstance(value, list | tuple):
+        if not value:
+            return "[]"
+        inner = indent + "  "
+        return "[\n" + ",\n".join(inner + _encode(v, inner) for v in value) + "\n" + indent + "]"
+    # numbers, booleans, null
+    return json.dumps(value)
 
 
 def _streams(value: Any) -> bool:
