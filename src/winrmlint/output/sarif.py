@@ -18,6 +18,7 @@ import sarif_om as om
 from winrmlint import __version__, project
 from winrmlint.baseline import Previous
 from winrmlint.engine import RunResult
+from winrmlint.output import jsonstream
 from winrmlint.output.escape import sarif_text
 from winrmlint.output.report import of, Item, Report, message_with_fix
 from winrmlint.rules.base import Rule
@@ -241,77 +242,12 @@ def document(report: Report | RunResult) -> dict[str, Any]:
     return _plain(log(report))
 
 
-class _Stream(list[Any]):
-    """A list member written element by element (`_dump`): a marker in the skeleton, never filled."""
-
-    def __init__(self, items: Iterator[Any]) -> None:
-        super().__init__()
-        self.items = items
-
-
 def write(report: Report | RunResult, stream: TextIO) -> None:
     """What `json.dump(document(report), indent=2, sort_keys=True)` writes, byte for byte, built
     and written one artifact and one result at a time."""
     parts = _Parts(of(report))
     skeleton = _plain(parts.log(artifacts=[], results=[]))
     run = skeleton["runs"][0]
-    run["artifacts"] = _Stream(_plain(a) for a in parts.artifacts())
-    run["results"] = _Stream(_plain(r) for r in parts.results())
-    _dump(skeleton, stream, "")
-    stream.write("\n")
-
-
-def _dump(value: Any, stream: TextIO, indent: str) -> None:
-    """json.dump(indent=2, sort_keys=True, ensure_ascii=False) of `value` at this indentation,
-    with each `_Stream`'s elements encoded and written as they come."""
-    inner = indent + "  "
-    if isinstance(value, _Stream):
-        first = True
-        for element in value.items:
-            stream.write(("[\n" if first else ",\n") + inner + _encode(element, inner))
-            first = False
-        stream.write("[]" if first else "\n" + indent + "]")
-    elif not _streams(value):
-        stream.write(_encode(value, indent))
-    elif isinstance(value, dict):
-        for n, key in enumerate(sorted(value)):
-            stream.write(("{\n" if n == 0 else ",\n") + inner + _string(key) + ": ")
-            _dump(value[key], stream, inner)
-        stream.write("\n" + indent + "}")
-    else:
-        for n, element in enumerate(value):
-            stream.write(("[\n" if n == 0 else ",\n") + inner)
-            _dump(element, stream, inner)
-        stream.write("\n" + indent + "]")
-
-
-_string = json.encoder.encode_basestring  # the C encoder of a string, as json.dumps(ensure_ascii=False) has it
-
-
-def _encode(value: Any, indent: str) -> str:
-    """json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) at this indentation: json
-    itself is pure Python once it indents, and this is the serial part of a fleet's run."""
-    if isinstance(value, str):
-        return _string(value)
-    if isinstance(value, dict):
-        if not value:
-            return "{}"
-        inner = indent + "  "
-        return "{\n" + ",\n".join(inner + _string(k) + ": " + _encode(value[k], inner) for k in sorted(value)) + "\n" + indent + "}"
-    if isinstance(value, list | tuple):
-        if not value:
-            return "[]"
-        inner = indent + "  "
-        return "[\n" + ",\n".join(inner + _encode(v, inner) for v in value) + "\n" + indent + "]"
-    # numbers, booleans, null
-    return json.dumps(value)
-
-
-def _streams(value: Any) -> bool:
-    if isinstance(value, _Stream):
-        return True
-    if isinstance(value, dict):
-        return any(_streams(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_streams(v) for v in value)
-    return False
+    run["artifacts"] = jsonstream.Stream(_plain(a) for a in parts.artifacts())
+    run["results"] = jsonstream.Stream(_plain(r) for r in parts.results())
+    jsonstream.dump(skeleton, stream, sort_keys=True)
