@@ -16,7 +16,7 @@ from winrmlint.source import Location
 _PRECEDENCE = {Source.GPO: 0, Source.COMPATIBILITY: 1, Source.LOCAL: 2, Source.DEFAULT: 3}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Setting:
     """One setting of a host: its effective value and every reading that reports it.
 
