@@ -103,7 +103,9 @@ class Rule:
 
     `needs` lists the logical prefixes one of which some input must speak to before the rule can
     judge a host; with none of them collected, the host is reported as not evaluated.
-    `fleet` rules see every host of the run at once (SPNs live in one directory).
+    `fleet` rules see every host of the run at once (SPNs live in one directory), as summaries:
+    `reads` lists the logical prefixes of the settings a fleet rule reads, which is what a
+    host's summary keeps (summary.py; a test checks that the rules read nothing else).
     `baselines` names the benchmark items a rule also checks when a profile asks for them
     (`--profile stig`): the rule's kind is then what it finds by default, and `baseline` is a tag.
     """
@@ -119,6 +121,7 @@ class Rule:
     cwe: tuple[str, ...] = ()
     baselines: tuple[str, ...] = ()
     fleet: bool = False
+    reads: tuple[str, ...] = ()
     doc: str = field(default="", repr=False)
 
     @property
@@ -197,6 +200,7 @@ def rule(
     cwe: Sequence[str] = (),
     baselines: Sequence[str] = (),
     fleet: bool = False,
+    reads: Sequence[str] = (),
 ) -> Callable[[Check], Rule]:
     """Turn a check function and its docstring into a Rule (registration is explicit, elsewhere)."""
 
@@ -213,6 +217,7 @@ def rule(
             cwe=tuple(cwe),
             baselines=tuple(baselines),
             fleet=fleet,
+            reads=tuple(reads),
             doc=check.__doc__ or "",
         )
 

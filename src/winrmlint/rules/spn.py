@@ -33,6 +33,9 @@ SPN_PREFIXES = ("HTTP", "HOST", "WSMAN")
 # The ports WinRM listens on unless a listener says otherwise (winrm-reference.md §1.5)
 WINRM_PORTS = frozenset({5985, 5986})
 SPN_PATH = "spn"
+# what the fleet SPN rules read of a host's settings: its identity (`host/…`), its listeners'
+# ports and its client's prefix (SPNs, queries and coverage are in every summary)
+FLEET_READS = ("host", catalog.LISTENERS, SPN_PREFIX)
 
 
 def winrm_ports(host: Host) -> frozenset[int]:
@@ -94,7 +97,7 @@ def set_prefix(value: str) -> str:
 
 @rule(
     code="WRM401", name="http-spn-owned-by-other-account", level="error", kind="breaks", needs=(), docs=(SPN,),
-    fleet=True,
+    fleet=True, reads=FLEET_READS,
 )
 def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Finding]:
     """A host's `HTTP/` SPN belongs to another account: Kerberos to WinRM fails with 0x80090322.
@@ -234,7 +237,8 @@ def _stray_fix(reg: Registration, who: Identity) -> str:
     )
 
 
-@rule(code="WRM402", name="duplicate-spn", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True)
+@rule(code="WRM402", name="duplicate-spn", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True,
+      reads=FLEET_READS)
 def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
     """One SPN is registered on more than one account.
 
@@ -343,7 +347,8 @@ def _by_label(owners: dict[str, tuple[Host, Identity]], name: str) -> tuple[Host
     return found if found is not None and found[1].named(name) else None
 
 
-@rule(code="WRM403", name="wsman-spn-missing", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True)
+@rule(code="WRM403", name="wsman-spn-missing", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True,
+      reads=FLEET_READS)
 def wsman_spn_missing(host: Host, ctx: Context) -> Iterator[Finding]:
     """Clients ask for `WSMAN/` SPNs that a host's computer account does not hold.
 
