@@ -396,7 +396,12 @@ def _sniff(file: BundleFile, limits: Limits) -> str | None:
 def _once(bundles: list[Bundle], limits: Limits) -> list[Bundle]:
     """Each host once: a bundle reached again (the same folder, one inside a host already
     found, a file of one) or a copy of one (a folder and the zip made of it) is dropped."""
-    hosts = [b for b in bundles if b.role == "host" and b.key]
+    # every host's key, by its form without a trailing slash: a key is inside a host when one of
+    # its proper `/`-prefixes is there (one lookup per prefix, not one comparison per host)
+    roots: dict[str, set[str]] = {}
+    for b in bundles:
+        if b.role == "host" and b.key and b.files:
+            roots.setdefault(b.key.rstrip("/"), set()).add(b.key)
     kept: list[Bundle] = []
     seen: set[str] = set()
     copies: dict[tuple, list[Bundle]] = {}
@@ -404,7 +409,8 @@ def _once(bundles: list[Bundle], limits: Limits) -> list[Bundle]:
         if bundle.key:
             if bundle.key in seen:
                 continue
-            if any(other is not bundle and other.files and _inside(bundle.key, other.key) and other.key != bundle.key for other in hosts):
+            key = bundle.key
+            if any(k != key for i, c in enumerate(key) if c == "/" for k in roots.get(key[:i], ())):
                 continue
             seen.add(bundle.key)
         if bundle.role == "host" and bundle.files:
@@ -414,10 +420,6 @@ def _once(bundles: list[Bundle], limits: Limits) -> list[Bundle]:
             copies.setdefault(shape, []).append(bundle)
         kept.append(bundle)
     return kept
-
-
-def _inside(key: str, root: str) -> bool:
-    return key == root or key.startswith(root.rstrip("/") + "/")
 
 
 def _relative(file: BundleFile, bundle: Bundle) -> str:

@@ -8,11 +8,19 @@ from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, NoReturn, Optional, TextIO
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, NoReturn, Optional, TextIO
 
 import typer
 
 from winrmlint import __version__, debugging
+
+if TYPE_CHECKING:  # typing only: the modules are imported when a command needs them
+    from winrmlint.baseline import Previous
+    from winrmlint.config import Settings
+    from winrmlint.engine import RunResult
+    from winrmlint.output.report import Report
+    from winrmlint.shard import Shard
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -249,9 +257,10 @@ def lint(
     from winrmlint.output.write import WriteError
 
     try:
-        report, run = _lint_and_write(
-            targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics, part, summaries
-        )
+        report, run = _lint_and_write(_Run(
+            targets=targets, formats=formats, settings=settings, jobs=jobs, previous=previous,
+            include_suppressed=include_suppressed, quiet=quiet, statistics=statistics, shard=part, summaries=summaries,
+        ))
     except WriteError as err:
         _usage(str(err))
     _exit_if_nothing_read(run)
@@ -259,8 +268,27 @@ def lint(
     raise typer.Exit(0 if exit_zero or not failing else 1)
 
 
-def _lint_and_write(targets, formats, settings, jobs, previous, include_suppressed, quiet, statistics, part, summaries):
+@dataclass(frozen=True)
+class _Run:
+    """What `lint` asks of one run, once its flags and configuration are checked."""
+
+    targets: list[str]
+    formats: list[tuple[str, Path | None]]
+    settings: Settings
+    jobs: int
+    previous: dict[str, Previous] | None
+    include_suppressed: bool
+    quiet: bool
+    statistics: bool
+    shard: Shard | None
+    summaries: Path | None
+
+
+def _lint_and_write(asked: _Run) -> tuple[Report, RunResult]:
     """The run and its outputs; each file is written whole (atomically) once all are done."""
+    targets, formats, settings, jobs, previous = asked.targets, asked.formats, asked.settings, asked.jobs, asked.previous
+    include_suppressed, quiet, statistics = asked.include_suppressed, asked.quiet, asked.statistics
+    part, summaries = asked.shard, asked.summaries
     from datetime import date
 
     from winrmlint import engine

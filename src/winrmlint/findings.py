@@ -21,7 +21,7 @@ class Level(StrEnum):
         return {"error": 3, "warning": 2, "note": 1}[self.value]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One problem on one host: the value's location and logical path, the message, the fix.
 

@@ -1,9 +1,10 @@
 """Per-host summaries: what is left of a host once its host rules ran.
 
 A summary is a `Host` that keeps only what the outputs and the fleet rules read: the host's name,
-bundle, files and coverage, its SPNs and `setspn -Q` queries, its identity (`host/…`), its
-listeners and its client's `spn_prefix` (WRM401-403); with `--baseline`, every `winrm/config`
-setting too (WRM802 compares them). The fleet rules run on summaries unchanged, and a worker
+bundle, files and coverage, its SPNs and `setspn -Q` queries, and of its settings those under the
+prefixes that the outputs read and each fleet rule declares (`Rule.reads`: identity, listeners,
+the client's `spn_prefix` for WRM401-403; with a golden host, every `winrm/config` setting for
+WRM802). The fleet rules run on summaries unchanged, and a worker
 sends one back instead of the whole model. `record`/`load` write a summary with the host's
 findings as one JSON object, so that `winrmlint merge` can run the fleet rules across shards.
 """
@@ -21,26 +22,38 @@ from winrmlint.model.host import Host, ParsedFile, Setting
 from winrmlint.options import RuleOptions
 from winrmlint.model.values import Note, Reading, Source, SpnEntry, SpnQuery, Value
 from winrmlint.rules.base import Rule
-from winrmlint.rules.spn import SPN_PREFIX
 from winrmlint.source import Location
 
 if TYPE_CHECKING:
     from winrmlint.engine import HostResult
 
-# the settings the fleet rules read (spn.identity, spn.spn_prefix, spn.winrm_ports), by lower-case key
-# what outputs and fleet rules read of a host: identity, listeners, and its manifest's suppressions
-_READ = ("host/", catalog.LISTENERS.lower() + "/", "manifest/suppressions/")
-_SPN_PREFIX = SPN_PREFIX.lower()
-_CONFIG = catalog.ROOT.lower() + "/"
+# what the outputs read of a host's settings besides the fleet rules: its identity (JSON's
+# `join_state`), its listeners (HTML's evidence) and its manifest's suppressions
+_OUTPUTS = ("host", catalog.LISTENERS, "manifest/suppressions")
+_CONFIG = catalog.ROOT.lower()
+
+
+def reads(config: bool) -> tuple[str, ...]:
+    """The lower-case prefixes of the settings a summary keeps: the outputs' and what every fleet
+    rule declares it reads (`Rule.reads`); the whole `winrm/config` only with `config` (a golden
+    host to compare with, WRM802)."""
+    from winrmlint.rules import RULES
+
+    declared = {p.lower() for r in RULES if r.fleet for p in r.reads}
+    return tuple(sorted({p.lower() for p in _OUTPUTS} | {p for p in declared if config or p != _CONFIG}))
+
+
+_READS = {config: reads(config) for config in (False, True)}
+
+
+def _kept(key: str, prefixes: tuple[str, ...]) -> bool:
+    return any(key == p or key.startswith(p + "/") for p in prefixes)
 
 
 def of(host: Host, config: bool = False) -> Host:
     """The host's summary; `config` keeps every `winrm/config` setting as well (for WRM802)."""
-    settings = {
-        key: setting
-        for key, setting in host.settings.items()
-        if key.startswith(_READ) or key == _SPN_PREFIX or (config and key.startswith(_CONFIG))
-    }
+    prefixes = _READS[config]
+    settings = {key: setting for key, setting in host.settings.items() if _kept(key, prefixes)}
     return Host(
         name=host.name,
         bundle=host.bundle,

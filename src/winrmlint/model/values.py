@@ -19,7 +19,7 @@ class Source(StrEnum):
     DEFAULT = "default"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reading:
     """One value of one setting, as one input reports it.
 
@@ -38,7 +38,7 @@ class Reading:
     origin: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpnEntry:
     """An SPN and the account it is registered on, as a `setspn` dump shows it."""
 
@@ -47,7 +47,7 @@ class SpnEntry:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class SpnQuery:
     """A `setspn -Q` that was asked: a query that found nothing is a fact too."""
 
@@ -56,7 +56,7 @@ class SpnQuery:
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Note:
     """Something a parser passed over (an elision line, a prompt): reported, never fatal."""
 

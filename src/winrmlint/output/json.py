@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 
 from winrmlint import __version__
 from winrmlint.engine import RunResult
 from winrmlint.findings import Level
 from winrmlint.model.host import ParsedFile
+from winrmlint.output import jsonstream
 from winrmlint.output.report import of, Item, Report
 from winrmlint.output.statistics import Statistics
 
@@ -59,6 +60,14 @@ def file_dict(f: ParsedFile) -> dict[str, Any]:
 
 
 def document(given: Report | RunResult) -> dict[str, Any]:
+    """The report as one JSON value (what `write` writes, made whole)."""
+    doc = _parts(given)
+    doc["hosts"] = list(doc["hosts"].items)
+    doc["other_findings"] = list(doc["other_findings"].items)
+    return doc
+
+
+def _parts(given: Report | RunResult) -> dict[str, Any]:
     report = of(given)
     by_bundle = report.items_by_bundle()
     stats = Statistics.of(report)
@@ -66,7 +75,8 @@ def document(given: Report | RunResult) -> dict[str, Any]:
     doc: dict[str, Any] = {
         "tool": {"name": "winrmlint", "version": __version__},
         "rules": [r.code for r in report.rules],
-        "hosts": [
+        # one host at a time, in run order: `write` streams them, `document` makes the list
+        "hosts": jsonstream.Stream(
             {
                 "name": r.host.name,
                 "bundle": r.host.bundle,
@@ -76,11 +86,12 @@ def document(given: Report | RunResult) -> dict[str, Any]:
                 "not_evaluated": r.not_evaluated,
             }
             for r in report.hosts
-        ],
+        ),
         # a fleet's own input: domain-wide reports, and dumps at a fleet's root that belong to no host
         "fleet_input": [{"bundle": r.host.bundle, "files": [file_dict(f) for f in r.host.files]} for r in report.run.environment],
         # findings about no host: the configuration's suppressions (WRM002, WRM003)
-        "other_findings": [finding_dict(i) for found in by_bundle.values() for i in found],
+        # written after the hosts, which take theirs from `by_bundle` first
+        "other_findings": jsonstream.Stream(_left(by_bundle)),
         "summary": {
             "hosts": len(report.hosts),
             "hosts_linted": stats.hosts_linted,
@@ -102,6 +113,11 @@ def document(given: Report | RunResult) -> dict[str, Any]:
     return doc
 
 
+def _left(by_bundle: dict[str, list[Item]]) -> Iterator[dict[str, Any]]:
+    """The findings of no host's bundle, once the hosts took theirs."""
+    for found in by_bundle.values():
+        yield from (finding_dict(i) for i in found)
+
+
 def write(report: Report | RunResult, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2, ensure_ascii=False)
-    stream.write("\n")
+    jsonstream.dump(_parts(report), stream)

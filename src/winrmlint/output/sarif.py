@@ -8,6 +8,7 @@ would take its rule's level in some consumers and `warning` in others.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any, TextIO
 from urllib.parse import quote
 
@@ -17,6 +18,7 @@ import sarif_om as om
 from winrmlint import __version__, project
 from winrmlint.baseline import Previous
 from winrmlint.engine import RunResult
+from winrmlint.output import jsonstream
 from winrmlint.output.escape import sarif_text
 from winrmlint.output.report import of, Item, Report, message_with_fix
 from winrmlint.rules.base import Rule
@@ -132,70 +134,91 @@ def absent_result(previous: Previous, rule_index: int | None, artifact_index: di
 
 
 def log(given: Report | RunResult) -> om.SarifLog:
-    report = of(given)
-    run = report.run
-    files = sorted({f.uri for f in run.files} | {f.location.uri for f in report.findings})
-    artifact_index = {uri: i for i, uri in enumerate(files)}
-    formats = {f.uri: f.format for f in run.files}
-    rule_index = {r.code: i for i, r in enumerate(report.rules)}
-    # the failure is also a WRM001 result; the notification points at that rule (not at a
-    # notification descriptor, which `descriptor` would mean)
-    unreadable = om.ReportingDescriptorReference(id="WRM001", index=rule_index.get("WRM001"))
-    notifications = [
-        om.Notification(
-            level="error",
-            message=om.Message(text=f"{f.uri}:{f.error_line}: {f.error}"),
-            locations=[om.Location(physical_location=physical(Location(f.uri, f.error_line), artifact_index[f.uri]))],
-            associated_rule=unreadable,
-        )
-        for f in sorted(run.files, key=lambda f: f.uri)
-        if f.error
-    ]
-    # a rule that raised judged nothing on that host: the run did not fully succeed
-    notifications.extend(
-        om.Notification(
-            level="error",
-            message=om.Message(text=f"{at.uri}: {message}"),
-            locations=[om.Location(physical_location=physical(at, artifact_index.get(at.uri)))],
-            associated_rule=unreadable,
-        )
-        for at, message in sorted(run.internal_errors)
-    )
-    artifacts = [
-        om.Artifact(
-            location=artifact_location(uri),
-            roles=["analysisTarget"],
-            properties={"format": formats[uri]} if formats.get(uri) else None,
-        )
-        for uri in files
-    ]
-    return om.SarifLog(
-        version="2.1.0",
-        schema_uri=SCHEMA_URI,
-        runs=[
-            om.Run(
-                tool=om.Tool(
-                    driver=om.ToolComponent(
-                        name="winrmlint",
-                        version=__version__,
-                        semantic_version=__version__,
-                        information_uri=project.url(),
-                        rules=[reporting_descriptor(r) for r in report.rules],
-                    )
-                ),
-                invocations=[
-                    om.Invocation(
-                        execution_successful=not notifications,
-                        tool_execution_notifications=notifications or None,
-                    )
-                ],
-                artifacts=artifacts,
-                results=[result(i, rule_index[i.finding.code], artifact_index) for i in report.items]
-                + [absent_result(p, rule_index.get(p.code), artifact_index) for p in report.absent],
-                column_kind="unicodeCodePoints",
+    """The whole log as sarif-om objects (for callers that want them; `write` streams instead)."""
+    parts = _Parts(of(given))
+    return parts.log(artifacts=list(parts.artifacts()), results=list(parts.results()))
+
+
+class _Parts:
+    """A report's SARIF in parts: the run's skeleton, and its artifacts and results one at a time,
+    so that `write` never holds more than one result's objects (memory flat in the fleet's size)."""
+
+    def __init__(self, report: Report) -> None:
+        self.report = report
+        run = report.run
+        files = {f.uri: f.format for f in run.files}
+        self.formats = files
+        self.files = sorted(files.keys() | {f.location.uri for f in report.findings})
+        self.artifact_index = {uri: i for i, uri in enumerate(self.files)}
+        self.rule_index = {r.code: i for i, r in enumerate(report.rules)}
+
+    def notifications(self) -> list[om.Notification]:
+        run, artifact_index = self.report.run, self.artifact_index
+        # the failure is also a WRM001 result; the notification points at that rule (not at a
+        # notification descriptor, which `descriptor` would mean)
+        unreadable = om.ReportingDescriptorReference(id="WRM001", index=self.rule_index.get("WRM001"))
+        notifications = [
+            om.Notification(
+                level="error",
+                message=om.Message(text=f"{f.uri}:{f.error_line}: {f.error}"),
+                locations=[om.Location(physical_location=physical(Location(f.uri, f.error_line), artifact_index[f.uri]))],
+                associated_rule=unreadable,
             )
-        ],
-    )
+            for f in sorted((f for f in run.files if f.error), key=lambda f: f.uri)
+        ]
+        # a rule that raised judged nothing on that host: the run did not fully succeed
+        notifications.extend(
+            om.Notification(
+                level="error",
+                message=om.Message(text=f"{at.uri}: {message}"),
+                locations=[om.Location(physical_location=physical(at, artifact_index.get(at.uri)))],
+                associated_rule=unreadable,
+            )
+            for at, message in sorted(run.internal_errors)
+        )
+        return notifications
+
+    def artifacts(self) -> Iterator[om.Artifact]:
+        for uri in self.files:
+            fmt = self.formats.get(uri)
+            yield om.Artifact(location=artifact_location(uri), roles=["analysisTarget"],
+                              properties={"format": fmt} if fmt else None)
+
+    def results(self) -> Iterator[om.Result]:
+        report, rule_index, artifact_index = self.report, self.rule_index, self.artifact_index
+        for i in report.items:
+            yield result(i, rule_index[i.finding.code], artifact_index)
+        for p in report.absent:
+            yield absent_result(p, rule_index.get(p.code), artifact_index)
+
+    def log(self, artifacts: list[om.Artifact], results: list[om.Result]) -> om.SarifLog:
+        notifications = self.notifications()
+        return om.SarifLog(
+            version="2.1.0",
+            schema_uri=SCHEMA_URI,
+            runs=[
+                om.Run(
+                    tool=om.Tool(
+                        driver=om.ToolComponent(
+                            name="winrmlint",
+                            version=__version__,
+                            semantic_version=__version__,
+                            information_uri=project.url(),
+                            rules=[reporting_descriptor(r) for r in self.report.rules],
+                        )
+                    ),
+                    invocations=[
+                        om.Invocation(
+                            execution_successful=not notifications,
+                            tool_execution_notifications=notifications or None,
+                        )
+                    ],
+                    artifacts=artifacts,
+                    results=results,
+                    column_kind="unicodeCodePoints",
+                )
+            ],
+        )
 
 
 def _plain(value: Any) -> Any:
@@ -220,5 +243,11 @@ def document(report: Report | RunResult) -> dict[str, Any]:
 
 
 def write(report: Report | RunResult, stream: TextIO) -> None:
-    json.dump(document(report), stream, indent=2, sort_keys=True, ensure_ascii=False)
-    stream.write("\n")
+    """What `json.dump(document(report), indent=2, sort_keys=True)` writes, byte for byte, built
+    and written one artifact and one result at a time."""
+    parts = _Parts(of(report))
+    skeleton = _plain(parts.log(artifacts=[], results=[]))
+    run = skeleton["runs"][0]
+    run["artifacts"] = jsonstream.Stream(_plain(a) for a in parts.artifacts())
+    run["results"] = jsonstream.Stream(_plain(r) for r in parts.results())
+    jsonstream.dump(skeleton, stream, sort_keys=True)

@@ -107,7 +107,9 @@ class Rule:
     inputs, or a second one only when the first shows a certain value (an Entra-only join state
     needs the SPN prefix too; a domain join alone already answers). A fleet rule's `evaluable`
     is asked of every host of the run: one host with the input lets it judge them all.
-    `fleet` rules see every host of the run at once (SPNs live in one directory).
+    `fleet` rules see every host of the run at once (SPNs live in one directory), as summaries:
+    `reads` lists the logical prefixes of the settings a fleet rule reads, which is what a
+    host's summary keeps (summary.py; a test checks that the rules read nothing else).
     `baselines` names the benchmark items a rule also checks when a profile asks for them
     (`--profile stig`): the rule's kind is then what it finds by default, and `baseline` is a tag.
     """
@@ -123,6 +125,7 @@ class Rule:
     cwe: tuple[str, ...] = ()
     baselines: tuple[str, ...] = ()
     fleet: bool = False
+    reads: tuple[str, ...] = ()
     doc: str = field(default="", repr=False)
     evaluable: Callable[[Host], bool] | None = field(default=None, repr=False)
 
@@ -203,6 +206,7 @@ def rule(
     baselines: Sequence[str] = (),
     fleet: bool = False,
     evaluable: Callable[[Host], bool] | None = None,
+    reads: Sequence[str] = (),
 ) -> Callable[[Check], Rule]:
     """Turn a check function and its docstring into a Rule (registration is explicit, elsewhere)."""
 
@@ -219,6 +223,7 @@ def rule(
             cwe=tuple(cwe),
             baselines=tuple(baselines),
             fleet=fleet,
+            reads=tuple(reads),
             doc=check.__doc__ or "",
             evaluable=evaluable,
         )

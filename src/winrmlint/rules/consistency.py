@@ -271,7 +271,8 @@ def _disagreement_fix(clashes: Sequence[tuple[Reading, Reading]]) -> str:
     return "Collect the inputs again, at the same time and from this host, to know which value is current"
 
 
-@rule(code="WRM802", name="baseline-drift", level="warning", kind="exposure", needs=(catalog.ROOT,), fleet=True)
+@rule(code="WRM802", name="baseline-drift", level="warning", kind="exposure", needs=(catalog.ROOT,), fleet=True,
+      reads=(catalog.ROOT,))
 def baseline_drift(host: Host | None, ctx: Context) -> Iterator[Finding]:
     """A host's WinRM configuration differs from the baseline host's.
 

@@ -47,6 +47,9 @@ SPN_PREFIXES = ("HTTP", "HOST", "WSMAN")
 # The ports WinRM listens on unless a listener says otherwise (winrm-reference.md §1.5)
 WINRM_PORTS = frozenset({5985, 5986})
 SPN_PATH = "spn"
+# what the fleet SPN rules read of a host's settings: its identity (`host/…`), its listeners'
+# ports and its client's prefix (SPNs, queries and coverage are in every summary)
+FLEET_READS = ("host", catalog.LISTENERS, SPN_PREFIX)
 
 
 def winrm_ports(host: Host) -> frozenset[int]:
@@ -121,7 +124,7 @@ def has_spns(host: Host) -> bool:
 @rule(
     code="WRM401", name="http-spn-owned-by-other-account", level="error", kind="breaks", needs=(), docs=(SPN,),
     evaluable=has_spns,
-    fleet=True,
+    fleet=True, reads=FLEET_READS,
 )
 def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Finding]:
     """A host's `HTTP/` SPN belongs to another account: Kerberos to WinRM fails with 0x80090322.
@@ -359,7 +362,7 @@ def _stray_fix(reg: Registration, who: Identity, spns: Directory, hosts: Sequenc
 
 
 @rule(code="WRM402", name="duplicate-spn", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True,
-      evaluable=has_spns)
+      evaluable=has_spns, reads=FLEET_READS)
 def duplicate_spn(host: Host, ctx: Context) -> Iterator[Finding]:
     """One SPN is registered on more than one account.
 
@@ -469,7 +472,7 @@ def _by_label(owners: dict[str, tuple[Host, Identity]], name: str) -> tuple[Host
 
 
 @rule(code="WRM403", name="wsman-spn-missing", level="error", kind="breaks", needs=(), docs=(SPN,), fleet=True,
-      evaluable=has_spns)
+      evaluable=has_spns, reads=FLEET_READS)
 def wsman_spn_missing(host: Host, ctx: Context) -> Iterator[Finding]:
     """Clients ask for `WSMAN/` SPNs that a host's computer account does not hold.
 
