@@ -274,6 +274,11 @@ def stated_role(host: Host) -> Role | None:
     return None
 
 
+# what `infer_role` reads beyond the host's identity and listeners (a fleet rule that asks a
+# summary for the role declares these)
+ROLE_READS = (paths.ALLOW_AUTO_CONFIG, paths.SERVICE_START_TYPE)
+
+
 def infer_role(host: Host) -> Role | None:
     """The host's WinRM role: as a manifest states it, else inferred. A listener, or the policy
     that creates one (`AllowAutoConfig`), makes a server; no listener with a WinRM service that

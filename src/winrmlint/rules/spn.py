@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
 from winrmlint.model.host import Host, Setting
-from winrmlint.model.platform import Role
+from winrmlint.model.platform import ROLE_READS, Role
 from winrmlint.model.spn_directory import (
     COMPUTER_CLASSES,
     Directory,
@@ -47,9 +47,9 @@ SPN_PREFIXES = ("HTTP", "HOST", "WSMAN")
 # The ports WinRM listens on unless a listener says otherwise (winrm-reference.md §1.5)
 WINRM_PORTS = frozenset({5985, 5986})
 SPN_PATH = "spn"
-# what the fleet SPN rules read of a host's settings: its identity (`host/…`), its listeners'
-# ports and its client's prefix (SPNs, queries and coverage are in every summary)
-FLEET_READS = ("host", catalog.LISTENERS, SPN_PREFIX)
+# what the fleet SPN rules read of a host's settings: its identity (`host/…`), its role, its
+# listeners' ports and its client's prefix (SPNs, queries and coverage are in every summary)
+FLEET_READS = ("host", catalog.LISTENERS, SPN_PREFIX, *ROLE_READS)
 
 
 def winrm_ports(host: Host) -> frozenset[int]:
