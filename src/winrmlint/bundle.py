@@ -404,7 +404,7 @@ class _Walk:
             if fmt in FLEET_FORMATS:
                 fleet.files.append(file)
             elif fmt is not None:
-                fleet.refused.append((file.uri, f"not linted: a {fmt} dump beside a fleet's host folders belongs to no "
+                fleet.refused.append((file.uri, f"a {fmt} dump beside a fleet's host folders belongs to no "
                                                 "host (move it into its host's folder)"))
         return fleet
 
