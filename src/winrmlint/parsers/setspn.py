@@ -28,7 +28,7 @@ _DN_START = re.compile(r"^CN=", re.IGNORECASE)
 _DN_INSIDE = re.compile(r"\bCN=", re.IGNORECASE)
 _DC = re.compile(r"\bDC=", re.IGNORECASE)
 _COMMAND = re.compile(r"^setspn(?:\.exe)?(?:\s+(?P<args>.*))?$", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"<[^>]*>")
+_PLACEHOLDER = re.compile(r"<[^<>]*>")  # `<` excluded: a run of them was quadratic
 
 # English phrases that carry a fact; their absence in localised output is covered by structure
 _FOUND = re.compile(r"^Existing SPN found", re.IGNORECASE)
@@ -224,7 +224,7 @@ def _dn_line(state: _State, number: int, dn: str, indent: int) -> None:
         if _PLACEHOLDER.search(dn):
             _note(state, number, f"placeholder account `{dn}` skipped")
             return
-        state.dump.spns.append(SpnEntry(group.spn, dn, state.source.at(number)))
+        state.dump.spns.append(SpnEntry(group.spn, dn, state.source.at(number), _guess(state.source)))
         return
     _close_owner(state)
     state.group = None
@@ -270,7 +270,7 @@ def _spn_line(state: _State, number: int, text: str, indent: int) -> None:
     if owner is None:
         _note(state, number, f"SPN `{text}` listed under no account: skipped")
         return
-    entry = SpnEntry(text, owner.dn, state.source.at(number))
+    entry = SpnEntry(text, owner.dn, state.source.at(number), _guess(state.source))
     if owner.mode == "held":
         state.dump.spns.append(entry)
     elif owner.mode == "adding":
@@ -349,3 +349,8 @@ DECLARATION = Format(
     anchors=("setspn", "serviceprincipalnames for cn=", "checking domain", "checking forest", "is registered on these accounts", "no such spn found", "existing spn found"),
     samples=Samples("setspn"),
 )
+
+
+def _guess(source: SourceText) -> str | None:
+    """The code page guessed for the file, which every account read from it carries."""
+    return source.encoding if source.guessed else None
