@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import shutil
 import stat
 import zipfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES
@@ -118,7 +122,7 @@ def test_notes_beside_a_fleets_bundles_do_not_make_it_one_host(tmp_path: Path) -
     (fleet / "winrm-config.txt").write_bytes((LEGACY / "winrm-config.txt").read_bytes())
     bundles = discover([str(fleet)], cwd=str(tmp_path))
     assert [(b.name, b.role) for b in bundles] == [("srv01", "host"), ("web01", "host"), ("fleet", "fleet")]
-    assert bundles[2].refused == [("fleet/winrm-config.txt", "not linted: a winrm-config-text dump beside a fleet's "
+    assert bundles[2].refused == [("fleet/winrm-config.txt", "a winrm-config-text dump beside a fleet's "
                                    "host folders belongs to no host (move it into its host's folder)")]
 
 
@@ -282,3 +286,205 @@ def test_a_fleet_past_max_files_names_every_host_it_did_not_read(tmp_path: Path)
     whole = {r.host.bundle for r in run.hosts} - cut - never
     assert (len(whole), len(cut), len(never)) == (1, 1, 2)
     assert {Path(b).name for b in whole | cut | never} == {"web01", "web02", "web03", "web04"}
+
+
+# ------------------------------------------------ discovery end to end, as a user runs it
+
+
+@pytest.fixture
+def deny(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Make files or folders unreadable: chmod 000, and, where that does not bind (root), EACCES
+    from the calls that open or list them (the same errno the kernel gives)."""
+    denied: list[str] = []
+    real_open, real_scandir = os.open, os.scandir
+
+    def refused(path: object) -> bool:
+        full = os.path.abspath(os.fsdecode(path))  # type: ignore[arg-type]
+        return any(full == d or full.startswith(d + os.sep) for d in denied)
+
+    def opening(path, flags, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if refused(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_open(path, flags, *args, **kwargs)
+
+    def listing(path="."):  # type: ignore[no-untyped-def]
+        if refused(path):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), path)
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "open", opening)
+    monkeypatch.setattr(os, "scandir", listing)
+
+    def make(*paths: Path) -> None:
+        for path in paths:
+            denied.append(str(path.absolute()))
+            path.chmod(0)
+
+    yield make
+    for path in denied:
+        Path(path).chmod(0o755)
+
+
+def lint_cli(*args: str) -> tuple[int, dict, str]:
+    """`winrmlint lint` as a user runs it: the exit code, the JSON report and the text summary."""
+    runner = CliRunner()
+    as_json = runner.invoke(cli.app, ["lint", "--jobs", "1", "-f", "json", *args])
+    as_text = runner.invoke(cli.app, ["lint", "--jobs", "1", *args])
+    assert as_json.exit_code == as_text.exit_code, (as_json.output, as_text.output)
+    assert "Traceback" not in as_text.output + as_json.output
+    return as_json.exit_code, json.loads(as_json.stdout), as_text.stdout.rstrip("\n").rsplit("\n", 1)[-1]
+
+
+def bundles_in(doc: dict) -> list[str]:
+    return [h["bundle"] for h in doc["hosts"]]
+
+
+def wrm001(doc: dict) -> dict[str, str]:
+    """The WRM001 findings of a JSON report: file → message."""
+    found = [f for h in doc["hosts"] for f in h["findings"]] + doc["other_findings"]
+    return {f["file"]: f["message"] for f in found if f["code"] == "WRM001"}
+
+
+def test_cli_a_host_folder_that_cannot_be_read_is_a_host_left_out_not_merged(tmp_path: Path, deny, monkeypatch) -> None:
+    """One readable and one unreadable host were linted as ONE host named after the fleet."""
+    monkeypatch.chdir(tmp_path)
+    fleet = fleet_of(tmp_path, WEB01=LEGACY, SRV02=CLEAN)
+    deny(*sorted((fleet / "SRV02").iterdir()))  # its files: the folder still lists
+    code, doc, summary = lint_cli("fleet")
+    assert code == 1 and bundles_in(doc) == ["fleet/SRV02", "fleet/WEB01"]
+    assert summary.endswith("2 hosts given, 1 linted, 1 left out: SRV02; 11 files unreadable")
+    assert doc["summary"]["hosts_left_out"] == ["fleet/SRV02"]
+    assert wrm001(doc)["fleet/SRV02/winrm-config.txt"] == "cannot be read: Permission denied"
+    # the readable host keeps exactly the findings it has alone
+    web01 = next(h for h in doc["hosts"] if h["bundle"] == "fleet/WEB01")
+    assert {f["code"] for f in web01["findings"]} == {c for c, *_ in alone(fleet / "WEB01")}
+    # a host whose folder cannot even be listed, and hosts named in their files' names
+    deny(fleet / "WEB01")
+    (fleet / "WEB03").mkdir()
+    for source in sorted(LEGACY.iterdir()):
+        shutil.copy(source, fleet / "WEB03" / f"WEB03-{source.name}")
+    code, doc, summary = lint_cli("fleet")
+    assert bundles_in(doc) == ["fleet/SRV02", "fleet/WEB01", "fleet/WEB03"]
+    assert summary.endswith("3 hosts given, 1 linted, 2 left out: SRV02, WEB01; 12 files unreadable")
+    assert wrm001(doc)["fleet/WEB01"] == "not read: folder cannot be listed: Permission denied"
+
+
+def test_cli_a_corrupt_or_unreadable_zip_is_a_host_left_out(tmp_path: Path, deny, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fleet = fleet_of(tmp_path, WEB01=LEGACY)
+    zip_folder(fleet / "SRV02.zip", dumps_of(CLEAN))
+    whole = (fleet / "SRV02.zip").read_bytes()
+    (fleet / "SRV03.zip").write_bytes(whole[: len(whole) // 2])  # a copy cut short
+    (fleet / "SRV04.zip").write_bytes(b"Config\n    MaxEnvelopeSizekb = 500\n")  # not a zip at all
+    shutil.copy(fleet / "SRV02.zip", fleet / "SRV05.zip")
+    deny(fleet / "SRV05.zip")
+    code, doc, summary = lint_cli("fleet")
+    assert bundles_in(doc) == ["fleet/SRV02.zip", "fleet/SRV03.zip", "fleet/SRV04.zip", "fleet/SRV05.zip", "fleet/WEB01"]
+    assert summary.endswith("5 hosts given, 2 linted, 3 left out: SRV03, SRV04, SRV05; 3 files unreadable")
+    assert wrm001(doc) == {
+        "fleet/SRV03.zip": "not read: archive cannot be read: it is truncated or corrupt (BadZipFile)",
+        "fleet/SRV04.zip": "not read: archive cannot be read: not a zip archive (its first bytes are not a zip's)",
+        "fleet/SRV05.zip": "not read: archive cannot be read: Permission denied",
+    }
+    # given by name, a corrupt zip is the same host left out, and exit 2: nothing was readable
+    code, doc, summary = lint_cli("fleet/SRV03.zip")
+    assert code == 2 and summary.endswith("1 host given, 0 linted, 1 left out: SRV03; 1 file unreadable")
+
+
+def test_cli_an_unreadable_part_of_one_host_stays_in_that_host(tmp_path: Path, deny, monkeypatch) -> None:
+    """`WEB01/registry/…` readable, `WEB01/winrm/…` not: one host WEB01, its unread files named."""
+    monkeypatch.chdir(tmp_path)
+    bundle = tmp_path / "WEB01"
+    (bundle / "winrm").mkdir(parents=True)
+    (bundle / "registry").mkdir()
+    shutil.copy(LEGACY / "winrm-config.txt", bundle / "winrm" / "winrm-config.txt")
+    shutil.copy(LEGACY / "registry.reg", bundle / "registry" / "registry.reg")
+    deny(bundle / "winrm" / "winrm-config.txt")
+    code, doc, summary = lint_cli("WEB01")
+    assert bundles_in(doc) == ["WEB01"]
+    assert summary.endswith("1 host given, 1 linted, 0 left out; 1 file unreadable")
+    assert wrm001(doc) == {"WEB01/winrm/winrm-config.txt": "cannot be read: Permission denied"}
+
+
+def test_cli_folders_and_zips_side_by_side_and_a_folder_of_zips(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fleet = fleet_of(tmp_path, WEB01=LEGACY)
+    zip_folder(fleet / "SRV02.zip", dumps_of(CLEAN, "SRV02/"))
+    code, doc, summary = lint_cli("fleet")
+    assert code == 1 and bundles_in(doc) == ["fleet/SRV02.zip/SRV02", "fleet/WEB01"]
+    assert summary.endswith("2 hosts given, 2 linted, 0 left out")
+    zips = tmp_path / "zips"
+    zips.mkdir()
+    zip_folder(zips / "WEB01.zip", dumps_of(LEGACY))
+    zip_folder(zips / "SRV02.zip", dumps_of(CLEAN))
+    code, doc, summary = lint_cli("zips")
+    assert bundles_in(doc) == ["zips/SRV02.zip", "zips/WEB01.zip"] and summary.endswith("2 hosts given, 2 linted, 0 left out")
+
+
+def test_cli_stray_files_at_a_fleets_root_merge_no_hosts(tmp_path: Path, monkeypatch) -> None:
+    """A README, an `explain` transcript and a `setspn -X` report at the root of a fleet."""
+    monkeypatch.chdir(tmp_path)
+    fleet = fleet_of(tmp_path, srv01=CLEAN, web01=LEGACY)
+    (fleet / "README.md").write_text("# Collected 2026-11-18\n\n```\nConfig\n    MaxEnvelopeSizekb = 500\n```\n")
+    (fleet / "explain-WRM102.txt").write_text(
+        "PS C:\\> winrmlint explain WRM102\n\nConfig\n    Service\n        AllowUnencrypted = true\n"
+    )
+    shutil.copy(SETSPN_X, fleet / "setspn-X.txt")
+    code, doc, summary = lint_cli("fleet")
+    assert bundles_in(doc) == ["fleet/srv01", "fleet/web01"]
+    assert summary.endswith("2 hosts given, 2 linted, 0 left out; 1 file unreadable")
+    assert [f["file"] for h in doc["fleet_input"] for f in h["files"] if not f["error"]] == ["fleet/setspn-X.txt"]
+    assert list(wrm001(doc)) == ["fleet/explain-WRM102.txt"]
+    web01 = next(h for h in doc["hosts"] if h["bundle"] == "fleet/web01")
+    mine = {f["code"] for f in web01["findings"]}
+    assert {c for c, *_ in alone(fleet / "web01")} <= mine and "WRM001" not in mine
+
+
+def test_cli_a_bundle_in_sub_folders_is_one_host_alone_and_in_a_fleet(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    bundle = tmp_path / "fleet" / "WEB01"
+    for part, names in {"winrm": ("winrm-config.txt", "listeners.txt"), "registry": ("registry.reg",), "ad": ("dsregcmd.txt", "setspn-http.txt")}.items():
+        (bundle / part).mkdir(parents=True)
+        for name in names:
+            shutil.copy(LEGACY / name, bundle / part / name)
+    code, doc, summary = lint_cli("fleet/WEB01")
+    assert bundles_in(doc) == ["fleet/WEB01"] and summary.endswith("1 host given, 1 linted, 0 left out")
+    shutil.copytree(CLEAN, tmp_path / "fleet" / "srv01")
+    code, doc, summary = lint_cli("fleet")
+    assert bundles_in(doc) == ["fleet/WEB01", "fleet/srv01"] and summary.endswith("2 hosts given, 2 linted, 0 left out")
+
+
+def test_cli_the_same_bundle_given_twice_or_inside_a_given_fleet_is_linted_once(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    fleet_of(tmp_path, srv01=CLEAN, web01=LEGACY)
+    given = ["fleet", "fleet/web01", "fleet/web01", "./fleet/srv01", "fleet/web01/listeners.txt"]
+    code, doc, summary = lint_cli(*given)
+    assert code == 1 and bundles_in(doc) == ["fleet/srv01", "fleet/web01"]
+    assert summary.endswith("2 hosts given, 2 linted, 0 left out")
+    sarif = json.loads(CliRunner().invoke(cli.app, ["lint", "--jobs", "1", "-f", "sarif", *given]).stdout)
+    results = sarif["runs"][0]["results"]
+    assert len(results) == len({json.dumps(r, sort_keys=True) for r in results}) == doc["summary"]["findings"]
+
+
+def test_cli_lint_in_a_repository_root_reads_no_docs_or_code(tmp_path: Path, monkeypatch) -> None:
+    repo = tmp_path / "repo"
+    (repo / "src" / "pkg").mkdir(parents=True)
+    (repo / "README.md").write_text("# Tool\n\n```\nConfig\n    MaxEnvelopeSizekb = 500\n```\n")
+    (repo / "pyproject.toml").write_text("[project]\nname = 'x'\n")
+    (repo / "src" / "pkg" / "__init__.py").write_text("'''Config\n    MaxEnvelopeSizekb = 500'''\n")
+    (repo / "src" / "pkg.egg-info").mkdir()
+    (repo / "src" / "pkg.egg-info" / "SOURCES.txt").write_text("README.md\npyproject.toml\nsrc/pkg/__init__.py\n")
+    (repo / "src" / "pkg" / "__pycache__").mkdir()
+    (repo / "src" / "pkg" / "__pycache__" / "x.txt").write_text("cache\n")
+    monkeypatch.chdir(repo)
+    code, doc, summary = lint_cli()
+    # nothing here is a dump: said so, exit 2, and no host made of the README
+    assert code == 2 and summary.endswith("1 host given, 0 linted, 1 left out: repo; 1 file unreadable")
+    assert list(wrm001(doc).values()) == ["not read: holds no file that could be a dump (a document is read beside "
+                                          "dumps, or when named: `winrmlint lint NOTE.md`)"]
+    shutil.copytree(LEGACY, repo / "dumps" / "web01")
+    code, doc, summary = lint_cli()
+    assert code == 1 and bundles_in(doc) == ["dumps/web01"] and summary.endswith("1 host given, 1 linted, 0 left out")
+    # a document named on the command line is read: a ticket saved with a paste in it
+    code, doc, _ = lint_cli("README.md")
+    assert [f["format"] for h in doc["hosts"] for f in h["files"]] == ["winrm-config-text"]

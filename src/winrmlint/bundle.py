@@ -153,15 +153,29 @@ def _open_archive(path: str, mtime_ns: int, size: int) -> zipfile.ZipFile:
     return zipfile.ZipFile(open_regular(path))
 
 
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
+
+
 def is_archive(path: str) -> bool:
     """A zip, judged by its first bytes: a text dump with an archive appended is a text dump
     (zipfile alone would call it a zip, as it reads the directory from the end)."""
     try:
         with open_regular(path) as handle:
-            start = handle.read(4)
-            if start not in (b"PK\x03\x04", b"PK\x05\x06"):
+            if handle.read(4) not in _ZIP_MAGIC:
                 return False
             return zipfile.is_zipfile(handle)
+    except (OSError, InputRefused):
+        return False
+
+
+def _claims_archive(path: str) -> bool:
+    """Whether a file means to be a zip (its name, or a zip's first bytes) though it may not open
+    as one: it is then an archive that cannot be read, a host lost loudly, never a stray file."""
+    if path.lower().endswith(".zip"):
+        return True
+    try:
+        with open_regular(path) as handle:
+            return handle.read(4) in _ZIP_MAGIC
     except (OSError, InputRefused):
         return False
 
@@ -214,7 +228,7 @@ def discover(paths: list[str], limits: Limits = Limits(), cwd: str | None = None
         elif not stat.S_ISREG(info.st_mode):
             # a FIFO or a device would block or never end
             bundles.append(Bundle(name=display(path.name), root=uri, refused=[(uri, "not a regular file")], key=real))
-        elif is_archive(real):
+        elif _claims_archive(real) or is_archive(real):
             tree = _zip_tree(Path(real), uri, limits)
             bundles.extend(walk.bundles(tree, display(path.stem), explicit=True))
         else:
@@ -275,6 +289,9 @@ _CODE = frozenset(
 )
 _DOCUMENTS = frozenset(".md .markdown .rst .adoc .asciidoc .org .html .htm .tex".split())
 _CODE_NAMES = frozenset("makefile dockerfile license licence copying notice authors changelog codeowners".split())
+# Folders that tools write beside sources (caches, installed packages), never a host's dumps.
+_TOOL_FOLDERS = frozenset("__pycache__ node_modules site-packages".split())
+_TOOL_SUFFIXES = (".egg-info", ".dist-info")
 
 
 def _kind(file: BundleFile) -> str:
@@ -339,7 +356,25 @@ class _Walk:
             if found & seen:
                 return True
             seen |= found
-        return False
+        # a part nothing of which could be recognised (its files unreadable or garbled, or the
+        # part itself an archive or folder that cannot be opened) has no kinds to compare; it is
+        # judged by what its listing shows, so that it is never merged into a readable host
+        return any(self._opaque_host(node, part, parts) for part in parts if not self.formats(part))
+
+    def _opaque_host(self, node: _Node, part: _Node, parts: list[_Node]) -> bool:
+        """Whether an unrecognisable part of `node` is a host: its files bear the names a
+        sibling's do (one collection run on each host), or it could not be opened at all and
+        sits beside a readable part in a folder with no dumps of its own (a fleet's hosts)."""
+        names = self._names(part)
+        if names:
+            return any(names & self._names(other) for other in parts if other is not part)
+        unopened = any(uri == part.uri for uri, _ in part.refused)
+        return unopened and not self.dumps(node) and any(self.formats(other) for other in parts)
+
+    def _names(self, node: _Node) -> set[str]:
+        """Its files' names, less the part's own name (`WEB02-winrm.txt` repeats `WEB01-winrm.txt`)."""
+        own = node.name.lower()
+        return {f.uri.rsplit("/", 1)[-1].lower().replace(own, "") for f in node.all_files() if _kind(f) == "candidate"}
 
     def bundles(self, node: _Node, name: str, explicit: bool = False) -> list[Bundle]:
         manifest = _manifest(node)
@@ -353,10 +388,12 @@ class _Walk:
             return self.bundles(parts[0], parts[0].name)
         files = [f for f in node.all_files() if f is not manifest and self.readable(f)]
         refused = node.all_refused()
-        if not files and not refused and manifest is None:
+        if not refused and manifest is None and not any(_kind(f) == "candidate" for f in files):
+            # documents or code only (a repository's README quoting a dump): not a host
             if not explicit:
-                return []  # documents or code only: not a host
-            refused = [(node.uri, "holds no file that could be a dump")]
+                return []
+            hint = " (a document is read beside dumps, or when named: `winrmlint lint NOTE.md`)" if files else ""
+            files, refused = [], [(node.uri, f"holds no file that could be a dump{hint}")]
         return [Bundle(name=name, root=node.uri, files=files, refused=refused, manifest=manifest, key=node.key)]
 
     def _fleet_input(self, node: _Node, name: str) -> Bundle:
@@ -367,7 +404,7 @@ class _Walk:
             if fmt in FLEET_FORMATS:
                 fleet.files.append(file)
             elif fmt is not None:
-                fleet.refused.append((file.uri, f"not linted: a {fmt} dump beside a fleet's host folders belongs to no "
+                fleet.refused.append((file.uri, f"a {fmt} dump beside a fleet's host folders belongs to no "
                                                 "host (move it into its host's folder)"))
         return fleet
 
@@ -503,7 +540,7 @@ def _folder_tree(root: Path, base: Path, limits: Limits) -> _Node:
             node.refused.append((node.uri, f"folder cannot be listed: {err.strerror}"))
             continue
         for entry in entries:
-            if entry.name.startswith("."):
+            if entry.name.startswith(".") or (entry.name in _TOOL_FOLDERS or entry.name.endswith(_TOOL_SUFFIXES)) and entry.is_dir():
                 continue
             path = Path(entry.path)
             uri = uri_of(path, base)
@@ -540,7 +577,7 @@ def _folder_tree(root: Path, base: Path, limits: Limits) -> _Node:
                     # one refusal, not one per file: the listing stops here
                     node.refused.append((uri, f"more than {limits.max_files} files: this one and the rest not read"))
                     break
-                if is_archive(str(path)):
+                if _claims_archive(str(path)) or is_archive(str(path)):
                     # a zip found while walking is a folder of its own: a host, or a part of one
                     name = display(entry.name)
                     node.folders.setdefault(f"{name}\x00zip", _zip_tree(path, uri, limits))
@@ -554,6 +591,10 @@ def _zip_tree(archive_path: Path, archive_uri: str, limits: Limits) -> _Node:
     top = _Node(archive_uri, key=real, name=display(archive_path.stem))
     try:
         # zipfile builds every entry of the central directory at once: bound it before it does
+        with open_regular(real) as handle:
+            if handle.read(4) not in _ZIP_MAGIC:
+                # a text dump named .zip, or one with an archive appended: never opened as one
+                raise InputRefused("archive cannot be read: not a zip archive (its first bytes are not a zip's)")
         directory = _central_directory_size(archive_path)
         if directory > limits.max_archive_entries * _MAX_DIRECTORY_ENTRY:
             top.refused.append((archive_uri, f"archive directory is {directory} bytes, too large for "
@@ -564,8 +605,12 @@ def _zip_tree(archive_path: Path, archive_uri: str, limits: Limits) -> _Node:
     except InputRefused as err:
         top.refused.append((archive_uri, str(err)))
         return top
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError, struct.error) as err:
-        top.refused.append((archive_uri, f"archive cannot be read: {type(err).__name__}"))
+    except OSError as err:
+        top.refused.append((archive_uri, f"archive cannot be read: {err.strerror or type(err).__name__}"))
+        return top
+    except (zipfile.BadZipFile, ValueError, EOFError, struct.error) as err:
+        what = "has an invalid name or field" if isinstance(err, ValueError) else "is truncated or corrupt"
+        top.refused.append((archive_uri, f"archive cannot be read: it {what} ({type(err).__name__})"))
         return top
     if len(infos) > limits.max_archive_entries:
         top.refused.append((archive_uri, f"archive has {len(infos)} entries, over the limit of {limits.max_archive_entries}"))

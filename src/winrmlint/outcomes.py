@@ -35,14 +35,16 @@ ENABLE = Doc(
 WRAPPER = "Connecting to remote server {0} failed with the following error message : {1}"
 HELP_TOPIC = "For more information, see the about_Remote_Troubleshooting Help topic."
 _WRAPPER_RE = re.compile(
-    r"(?:\[[^\]\n]*\]\s*)?Connecting\s+to\s+remote\s+server\s+.*?\s+failed\s+with\s+the\s+following\s+error\s+message\s*:",
+    r"(?:\[[^\[\]\n]*\]\s*)?Connecting\s+to\s+remote\s+server\s+.*?\s+failed\s+with\s+the\s+following\s+error\s+message\s*:",
     re.IGNORECASE | re.DOTALL,
 )
 _HELP_RE = re.compile(r"For\s+more\s+information,\s+see\s+the\s+about_Remote_Troubleshooting\s+Help\s+topic\.?", re.IGNORECASE)
 _HEX = re.compile(r"\b0x[0-9a-fA-F]{1,8}\b")
 _FQEID = re.compile(r"FullyQualifiedErrorId\s*:\s*([\w.,-]+)", re.IGNORECASE)
 _PLACEHOLDER = re.compile(r"<[^<>]{1,40}>|\{\w+\}|…")
-_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|\s*(?:…|\.\.\.)\s*")
+# an ellipsis's spaces are taken from where their run starts: searched from every offset of a
+# long run of spaces, `\s*` was quadratic
+_SENTENCE = re.compile(r"(?<=[.!?:;])\s+|(?<!\s)\s*+(?:…|\.\.\.)\s*")
 # an error record is a few KiB; a longer paste is read this far (matching is linear in it per text)
 MAX_PASTE = 64 * 1024
 # sentences shorter than this (as letters and digits) say too little to tell outcomes apart

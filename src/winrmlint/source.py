@@ -15,6 +15,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Control characters other than tab, CR, LF and form feed: text dumps never hold them.
@@ -43,7 +44,7 @@ class SourceText:
 
     `guessed` is true when the encoding was guessed from the bytes (an 8-bit code page):
     names read from such a file may be spelled differently by another file of the same
-    account, and should be compared with `comparable()`. `remarks` are (line, message) notes
+    account, and should be compared with `readings()`. `remarks` are (line, message) notes
     that decoding made (the guessed page, an archive appended to the text).
     """
 
@@ -249,3 +250,22 @@ def loose_key(name: str) -> str:
     what the other bytes are, and how many characters they make). `Müller` read as cp850,
     cp866 (`MБller`) or UTF-8 are all `m?ller`. Compare names from a `guessed` source by it."""
     return _NON_ASCII_RUN.sub("?", name).casefold()
+
+
+@lru_cache(maxsize=4096)
+def readings(text: str, page: str) -> frozenset[str]:
+    """Every text that the bytes `text` was decoded from (with the guessed `page`) reads as in
+    a page Windows writes, or in UTF-8: one of them is the spelling a correctly decoded dump of
+    the same account shows. Exact where `loose_key` only sets letters aside (a GBK misreading
+    swallows the ASCII byte after a letter); a text the page cannot give back is only itself."""
+    try:
+        raw = text.encode(page)
+    except (UnicodeEncodeError, LookupError):
+        return frozenset({text})
+    found = {text}
+    for other in ("utf-8", *_CODE_PAGES):
+        try:
+            found.add(raw.decode(other))
+        except UnicodeDecodeError:
+            continue
+    return frozenset(found)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
 from winrmlint.model import paths
 from winrmlint.model.host import Host
 from winrmlint.model.values import SpnEntry
-from winrmlint.source import Location
+from winrmlint.source import Location, readings
 
 # Service classes of services that run as the computer (WinRM as Network Service, RDP, the
 # HOST aliases): the computer account is their rightful owner
@@ -131,9 +131,10 @@ class Directory:
     def of(cls, hosts: Sequence[Host]) -> Directory:
         found = cls()
         entries: list[tuple[SpnEntry, Host]] = [(e, h) for h in hosts for e in h.spns]
+        spelling = _Spellings(e for e, _ in entries)
         for entry, host in sorted(entries, key=lambda item: (item[0].location, item[1].name.lower())):
-            account = account_key(entry.account)
-            reg = Registration(Spn.parse(entry.spn), entry.account, entry.location, host, account)
+            account, shown = spelling.of(entry)
+            reg = Registration(Spn.parse(entry.spn), shown, entry.location, host, account)
             seen = found.shown_at.setdefault(reg.key, [])
             seen.append(entry.location)
             if len(seen) > 1:
@@ -154,6 +155,30 @@ class Directory:
     def showings(self, reg: Registration) -> list[Location]:
         """Every other line of the run that shows this registration."""
         return sorted(loc for loc in self.shown_at.get(reg.key, []) if loc != reg.location)
+
+
+class _Spellings:
+    """One key per account however its dumps were decoded: an account read with a guessed code
+    page takes the key of a certain spelling that its bytes can read as (its misspelling is then
+    never shown), or of the first guessed spelling that shares such a reading."""
+
+    def __init__(self, entries: Iterable[SpnEntry]) -> None:
+        self.certain: dict[str, str] = {}
+        self.taken: dict[str, str] = {}
+        for entry in entries:
+            if entry.decoding is None:
+                self.certain.setdefault(account_key(entry.account), entry.account)
+
+    def of(self, entry: SpnEntry) -> tuple[str, str]:
+        """The entry's account key and the spelling to show."""
+        key = account_key(entry.account)
+        if entry.decoding is None:
+            return key, entry.account
+        keys = sorted({account_key(text) for text in readings(entry.account, entry.decoding)})
+        chosen = next((k for k in keys if k in self.certain), None) or next((self.taken[k] for k in keys if k in self.taken), key)
+        for k in keys:
+            self.taken.setdefault(k, chosen)
+        return chosen, self.certain.get(chosen, entry.account)
 
 
 @dataclass(frozen=True)

@@ -45,6 +45,9 @@ class SpnEntry:
     spn: str
     account: str
     location: Location
+    # the code page guessed for the dump's bytes (source.SourceText.guessed), None when certain:
+    # the account may be misspelt, and is compared by what those bytes can read as
+    decoding: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

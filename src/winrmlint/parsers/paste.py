@@ -82,8 +82,8 @@ _PROMPT_BODY = r"\[?PS\]?[ \t]*[A-Za-z]:\\[^>\n]*>|[A-Za-z]:(?:\\[^>\n]*)?>|PS[ 
 # prompts the drive-letter form does not match: a provider drive (`PS WSMan:\localhost>`,
 # `PS HKLM:\SOFTWARE>`), a remote session (`[app07]: PS C:\Users>`), pwsh on Linux (`PS /home/x>`)
 _PROVIDER_BODY = r"(?:\[[^\]\s]+\]:[ \t]*)?PS[ \t]+(?:[A-Za-z][\w.\-]*:|/)[^>\n]*>"
-PROMPT = re.compile(rf"^\s*(?:{_PROMPT_BODY})")
-_PROVIDER_PROMPT = re.compile(rf"^\s*(?:{_PROVIDER_BODY})")
+PROMPT = re.compile(rf"^\s*+(?:{_PROMPT_BODY})")
+_PROVIDER_PROMPT = re.compile(rf"^\s*+(?:{_PROVIDER_BODY})")
 # any prompt, for a pattern over a whole text (MULTILINE): never crosses a line
 PROMPTS = rf"(?:{_PROMPT_BODY}|{_PROVIDER_BODY})"
 

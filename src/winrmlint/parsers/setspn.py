@@ -34,7 +34,7 @@ _DN_START = re.compile(r"^CN=", re.IGNORECASE)
 _DN_INSIDE = re.compile(r"\bCN=", re.IGNORECASE)
 _DC = re.compile(r"\bDC=", re.IGNORECASE)
 _COMMAND = re.compile(r"^setspn(?:\.exe)?(?:\s+(?P<args>.*))?$", re.IGNORECASE)
-_PLACEHOLDER = re.compile(r"<[^>]*>")
+_PLACEHOLDER = re.compile(r"<[^<>]*>")  # `<` excluded: a run of them was quadratic
 
 _HEADERS = ("registered", "registering", "unregistering")
 _FAILURE = re.compile(r"\b(?:fail\w*|error|could not|cannot)\b|0x[0-9a-f]{4,}", re.IGNORECASE)
@@ -246,7 +246,7 @@ def _dn_line(state: _State, number: int, dn: str, indent: int) -> None:
         if _PLACEHOLDER.search(dn):
             _note(state, number, f"placeholder account `{dn}` skipped")
             return
-        state.dump.spns.append(SpnEntry(group.spn, dn, state.source.at(number)))
+        state.dump.spns.append(SpnEntry(group.spn, dn, state.source.at(number), _guess(state.source)))
         return
     _close_owner(state)
     state.group = None
@@ -307,7 +307,7 @@ def _spn_line(state: _State, number: int, text: str, indent: int) -> None:
     if owner is None:
         _note(state, number, f"SPN `{text}` listed under no account: skipped")
         return
-    entry = SpnEntry(text, owner.dn, state.source.at(number))
+    entry = SpnEntry(text, owner.dn, state.source.at(number), _guess(state.source))
     if owner.mode == "held":
         state.dump.spns.append(entry)
     elif owner.mode == "adding":
@@ -390,3 +390,8 @@ DECLARATION = Format(
     samples=Samples("setspn"),
     strings=TABLE,
 )
+
+
+def _guess(source: SourceText) -> str | None:
+    """The code page guessed for the file, which every account read from it carries."""
+    return source.encoding if source.guessed else None
