@@ -14,7 +14,7 @@ import re
 from datetime import datetime
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import Field, field_value, format_list_records, is_prompt
+from winrmlint.parsers.text import Field, field_value, first_output_line, format_list_records, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.parsers.table import find
@@ -90,7 +90,7 @@ def _list(text: str) -> tuple[str, ...]:
 def parse(source: SourceText) -> ParsedDump:
     records = _records(source)
     if not records:
-        line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
+        line = first_output_line(source.lines)
         raise ParseError("no certificate record with Subject and a 40-digit Thumbprint", line)
     dump = ParsedDump(FORMAT)
     for fields in records:

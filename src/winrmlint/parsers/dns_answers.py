@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import elision_notes, format_list_records, is_prompt
+from winrmlint.parsers.text import elision_notes, first_output_line, format_list_records, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.parsers.table import Table, find
@@ -88,7 +88,7 @@ def sniff(source: SourceText) -> int:
 def parse(source: SourceText) -> ParsedDump:
     facts = _facts(source)
     if not facts:
-        line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
+        line = first_output_line(source.lines)
         raise ParseError("no Resolve-DnsName answer (A, AAAA or CNAME) and no 'DNS name does not exist'", line)
     dump = ParsedDump(FORMAT, notes=elision_notes(source))
     addresses: dict[str, list[tuple[str, int]]] = {}

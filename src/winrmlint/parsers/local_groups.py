@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import elision_notes, is_prompt
+from winrmlint.parsers.text import elision_notes, first_output_line, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -63,7 +63,7 @@ def sniff(source: SourceText) -> int:
 def parse(source: SourceText) -> ParsedDump:
     blocks = _blocks(source)
     if not blocks:
-        line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
+        line = first_output_line(source.lines)
         raise ParseError("no `net localgroup` listing (a group name, a dashed rule, its members)", line)
     dump = ParsedDump(FORMAT, notes=elision_notes(source))
     for group, line, members in blocks:

@@ -10,7 +10,7 @@ Property names and enum values are not localised; each record becomes
 from __future__ import annotations
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import elision_notes, field_value, format_list_records, is_prompt
+from winrmlint.parsers.text import elision_notes, field_value, first_output_line, format_list_records
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -45,7 +45,7 @@ def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT, notes=elision_notes(source))
     records = _records(source)
     if not records:
-        line = next((n for n, text in enumerate(source.lines, 1) if text.strip() and not is_prompt(text)), 1)
+        line = first_output_line(source.lines)
         raise ParseError("no Get-NetConnectionProfile record with InterfaceAlias and NetworkCategory", line)
     for fields in records:
         alias, alias_line = fields["interfacealias"]

@@ -18,6 +18,12 @@ def first_content_line(lines: Sequence[str]) -> int:
     return next((number for number, line in enumerate(lines, start=1) if line.strip()), 1)
 
 
+def first_output_line(lines: Sequence[str]) -> int:
+    """The number of the first line that is neither blank nor a prompt (1 if none is): where a
+    refusal of a command's output points."""
+    return next((number for number, line in enumerate(lines, start=1) if line.strip() and not is_prompt(line)), 1)
+
+
 def next_content(lines: Sequence[str], index: int) -> int | None:
     """The index of the first non-blank line among the three after `index`, or None.
 
