@@ -27,6 +27,7 @@ _HEADER = re.compile(r"^\s*Scope\s+ExecutionPolicy\s*$", re.IGNORECASE)
 # a row moved by hand off its columns: still two words
 _ROW = re.compile(r"^\s*(?P<scope>[A-Za-z]+)\s+(?P<policy>[A-Za-z]+)\s*$")
 _SCOPE_WORD = re.compile(r"^[A-Za-z]+$")
+_UNDERLINE = re.compile(r"^\s*-+\s+-+\s*$")
 _FL_SCOPE = re.compile(r"^\s*Scope\s+:\s*\w", re.IGNORECASE)
 _FL_POLICY = re.compile(r"^\s*ExecutionPolicy\s+:", re.IGNORECASE)
 
@@ -61,6 +62,10 @@ def parse(source: SourceText) -> ParsedDump:
         if table is not None:
             found = True
             index = _table(source, table, dump)
+            continue
+        if _HEADER.match(text) and index + 1 < len(source.lines) and _UNDERLINE.match(clean_line(source.lines[index + 1])):
+            found = True
+            index = _loose_rows(source, index, dump)
             continue
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
@@ -108,6 +113,34 @@ def _table(source: SourceText, table: Table, dump: ParsedDump) -> int:
             last = number
         index += 1
     _cover(source, seen, table.first + 1, last, dump)
+    return index
+
+
+def _loose_rows(source: SourceText, index: int, dump: ParsedDump) -> int:
+    """A header whose underline a paste moved (`Scope ExecutionPolicy` flush left, its dashes still
+    indented): the columns cannot be placed, but each row is still a scope and a policy, one word
+    each. Returns the index of the line after the rows."""
+    dump.notes.append(Note("header and underline not aligned: rows read as scope and policy words",
+                           source.at(index + 1)))
+    seen: set[str] = set()
+    first, last = index + 1, index + 1
+    index += 2
+    while index < len(source.lines):
+        text = clean_line(source.lines[index])
+        row = _ROW.match(text)
+        if not text.strip():
+            pass
+        elif is_elision(text):
+            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
+        elif row is None or row["scope"].lower() not in _SCOPES:
+            break
+        else:
+            scope = _SCOPES[row["scope"].lower()]
+            dump.readings.append(_reading(source, scope, row["policy"], index + 1))
+            seen.add(scope)
+            last = index + 1
+        index += 1
+    _cover(source, seen, first, last, dump)
     return index
 
 

@@ -97,6 +97,10 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
+# `Get-NetFirewallRule … | Format-Table DisplayName, Name`: the header of a listing of names alone
+_NAMES_ONLY = re.compile(r"^\s*(?:DisplayName\s+Name|Name\s+DisplayName)\s*$", re.IGNORECASE)
+
+
 @pasted
 def parse(source: SourceText) -> ParsedDump:
     return _Parser(source).run()
@@ -134,6 +138,10 @@ class _Parser:
             raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
+            names_only = next((n for n, raw in enumerate(self.source.lines, start=1) if _NAMES_ONLY.match(raw)), None)
+            if names_only is not None:
+                raise ParseError("a table of rule names only (`DisplayName`, `Name`): it does not show whether a rule "
+                                 "is enabled, for which profiles, or from which addresses", names_only)
             raise ParseError("no firewall rules found", line)
         for rule in self.rules:
             self._emit(rule)

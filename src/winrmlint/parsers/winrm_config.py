@@ -50,6 +50,7 @@ class _Line:
     value: str | None = None  # None: a bare key (an empty value)
     source: Source | None = None
     command: _Command | None = None
+    spaced: bool = False  # `AllowUnencrypted true`: a known name whose ` = ` the paste lost
 
 
 _COMMAND = re.compile(r"^winrm(?:\.cmd)?\s+\S", re.IGNORECASE)
@@ -67,6 +68,8 @@ _COMMENT_LINE = re.compile(r"^(?:#|//|<-|-->)")
 # (possessive): searched from every offset of a long run of spaces, it was quadratic
 _SOURCE_TAG = re.compile(r"(?<!\s)\s*+\[\s*+Source\s*+=\s*+\"?(?P<source>[^\"\]]*+)\"?\s*+\]$", re.IGNORECASE)
 _KEY = re.compile(r"^(?P<name>[A-Za-z_][\w.\-]*)(?:\s*=\s*(?P<value>.*))?$")
+# `NetworkDelayms 5000`: some consoles and pastes print the config without ` = ` (issue 10)
+_SPACED_KEY = re.compile(r"^(?P<name>[A-Za-z_][\w.\-]*)\s+(?P<value>[^\s:=](?:.*\S)?)$")
 # winrm.cmd prints the signed decimal and the hex HRESULT; the label is localised (reference §0)
 _ERRNO = re.compile(r"^[^=]*?:\s*(?P<decimal>-?\d+)\s+(?P<hex>0x[0-9A-Fa-f]{1,8})$")
 _SHOUT = re.compile(r"^(?P<word>[^\W\d_]+):(?:\s|$)")
@@ -122,6 +125,9 @@ def _lex(number: int, raw: str) -> _Line:
         name, value = key["name"], key["value"]
         kind = _Kind.HEADER if value is None and name.lower() in _HEADERS else _Kind.KEY
         return _Line(number, kind, indent, width, content, name, value, source)
+    spaced = _SPACED_KEY.match(content)
+    if spaced and spaced["name"].lower() in _KNOWN_NAMES and spaced["name"].lower() != "message":
+        return _Line(number, _Kind.KEY, indent, width, content, spaced["name"], spaced["value"], source, spaced=True)
     shout = _SHOUT.match(content)
     if shout and shout["word"].isupper():
         return _Line(number, _Kind.SHOUT, indent, width, content)
@@ -238,6 +244,7 @@ class _Reader:
         self.enumerations: list[tuple[_Command | None, list[_Node]]] = []
         self.final: tuple[_Node, _Value] | None = None
         self.unreachable: list[int] = []  # lines where the host's own `winrm` got 0x80338012
+        self.spaced_noted = False
 
     # ---- the line loop
 
@@ -276,6 +283,9 @@ class _Reader:
         elif line.kind is _Kind.HEADER:
             self._on_header(index, line)
         elif line.kind is _Kind.KEY:
+            if line.spaced and not self.spaced_noted:
+                self.spaced_noted = True
+                self._note("` = ` missing between names and values: `Name value` read as `Name = value`", line.number)
             if line.value is None and self._is_container(line) and self._opens_block(index):
                 self._on_header(index, line)
             else:

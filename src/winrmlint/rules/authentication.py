@@ -113,7 +113,8 @@ def _client_basic_auth(host: Host, ctx: Context) -> Iterator[Finding]:
         why = f"with client `AllowUnencrypted` {shown(unencrypted)}, the password crosses HTTP in clear text"
         related = [unencrypted.location]
     elif basic.source is Source.GPO:
-        why = "a policy pushes it, so every connection may offer the password, only base64-encoded"
+        why = ("a policy pushes it, so any script on this client may log on with `-Authentication Basic`, "
+               "which sends the password in every request, only base64-encoded")
         related = []
     else:
         return

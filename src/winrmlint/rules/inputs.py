@@ -8,6 +8,7 @@ from winrmlint.findings import Finding
 from winrmlint.manifest import FORMAT
 from winrmlint.model import paths
 from winrmlint.model.host import Host
+from winrmlint.model.platform import Role
 from winrmlint.rules.base import Context, rule
 from winrmlint.source import Location
 
@@ -122,6 +123,13 @@ def _advice(format: str | None, error: str) -> str:
     return f"Collect it again, whole and unedited, from its command line to its end: {command}"
 
 
+def _service_down_shown(host: Host) -> bool:
+    """Whether WRM512 reports this host's fault: its own `winrm` got 0x80338012, no service state
+    outranks that, and the host is not a client whose service may be stopped by design."""
+    return (host.get(paths.SERVICE_UNREACHABLE) is not None and host.get(paths.SERVICE_STATUS) is None
+            and host.role is not Role.CLIENT)
+
+
 def _collection_failed(host: Host, ctx: Context) -> Iterator[Finding]:
     """A bundle whose dumps hold a WSManFault and no configuration: the collection failed, which
     must never read as "no findings"."""
@@ -134,6 +142,8 @@ def _collection_failed(host: Host, ctx: Context) -> Iterator[Finding]:
         return
     code = host.get(paths.WSMAN_FAULT_CODE)
     number = str(code.value).lower() if code is not None else ""
+    if number == "0x80338012" and _service_down_shown(host):
+        return  # WRM512 says it: the host's own `winrm` found the service not running (say one thing)
     what, fix = _FAULTS.get(number, ("the command failed", "run it again from an elevated prompt on the host itself"))
     shown = f" ({number})" if number else ""
     yield ctx.finding(

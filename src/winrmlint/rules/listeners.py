@@ -327,9 +327,16 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
         ), level=Level.NOTE)
 
 
+def _thumbprints_shown(host: Host) -> bool:
+    """WRM504 judges the listeners, or without them a service `CertificateThumbprint` that is set
+    (a `winrm get winrm/config` alone shows no listener: an empty service thumbprint judges nothing)."""
+    service = host.get(SERVICE_THUMBPRINT)
+    return host.knows(catalog.LISTENERS) or (service is not None and not is_empty(service))
+
+
 @rule(
-    code="WRM504", name="https-listener-incomplete", level="error", kind="breaks", needs=(catalog.LISTENERS,),
-    docs=(INSTALL,),
+    code="WRM504", name="https-listener-incomplete", level="error", kind="breaks",
+    needs=(catalog.LISTENERS, SERVICE_THUMBPRINT), evaluable=_thumbprints_shown, docs=(INSTALL,),
 )
 def https_listener_incomplete(host: Host, ctx: Context) -> Iterator[Finding]:
     """A listener's certificate settings do not fit its transport.

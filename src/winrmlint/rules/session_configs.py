@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 
 from winrmlint.findings import Finding
@@ -16,6 +18,9 @@ from winrmlint.model.permissions import (
 )
 from winrmlint.model.sddl import BROAD, broad_grants, without
 from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
+
+# `Get-PSSessionConfiguration` run in pwsh: `PowerShell.7`, `PowerShell.7.4.6` (Enable-PSRemoting's names)
+_PWSH_ENDPOINT = re.compile(r"^PowerShell\.\d", re.IGNORECASE)
 
 @rule(
     code="WRM603", name="session-config-broad-access", level="warning", kind="exposure", needs=(paths.SESSION_CONFIGS,),
@@ -179,7 +184,9 @@ def default_session_configuration_missing(host: Host, ctx: Context) -> Iterator[
     default = find(configs, DEFAULT)
     if default is None:
         listed = host.covers(paths.SESSION_CONFIGS)
-        if listed is None:
+        if listed is None or (configs and all(_PWSH_ENDPOINT.match(c.name) for c in configs)):
+            # PowerShell 6 and 7 list only their own `PowerShell.<version>` endpoints: Windows
+            # PowerShell's `Microsoft.PowerShell` exists beside them, unseen by that listing
             return
         names = enumerate_words([f"`{c.name}`" for c in configs]) if configs else "none"
         yield ctx.finding(

@@ -276,7 +276,9 @@ def _outside_the_run(ctx: Context, hosts: Sequence[Host], identities: Sequence[I
     for reg in sorted((r for regs in spns.by_spn.values() for r in regs), key=lambda r: r.location):
         spn = reg.spn
         label = spn.host.split(".", 1)[0]
-        if spn.service_class != "http" or spn.port is not None or not label:
+        # `HTTP/name@REALM` is a principal name written with its realm (keytab tools list it so): a
+        # WinRM client asks for `HTTP/<host>`, never for that spelling
+        if spn.service_class != "http" or spn.port is not None or not label or "@" in spn.host:
             continue
         if any(who.named(spn.host) for who in identities) or (reg.account_key, label) in seen:
             continue
