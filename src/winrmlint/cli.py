@@ -439,16 +439,16 @@ class RulesFormat(str, Enum):
 def rules(
     output_format: Annotated[RulesFormat, typer.Option("--format", "-f", help="text, or a Markdown table for docs.")] = RulesFormat.text,
 ) -> None:
-    """List the rules: code, name, level, kind and summary."""
+    """List the rules: code, name, level (`error (+note)`: a variant, see `explain`), kind and summary."""
     from winrmlint.rules import RULES
 
     if output_format is RulesFormat.markdown:
         typer.echo("| code | name | level | kind | summary |\n| --- | --- | --- | --- | --- |")
         for r in RULES:
-            typer.echo(f"| {r.code} | `{r.name}` | {r.level.value} | {r.kind_shown} | {r.summary} |")
+            typer.echo(f"| {r.code} | `{r.name}` | {r.level_shown} | {r.kind_shown} | {r.summary} |")
         return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<34} {r.level.value:<8} {r.kind_shown:<18} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level_shown:<13} {r.kind_shown:<18} {r.summary}")
 
 
 class ExplainFormat(str, Enum):

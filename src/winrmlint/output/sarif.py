@@ -62,6 +62,9 @@ def reporting_descriptor(rule: Rule) -> om.ReportingDescriptor:
     }
     if rule.security_severity is not None:
         properties["security-severity"] = f"{rule.security_severity:.1f}"
+    if rule.variants:
+        # what the rule reports beyond its catalog line, and at which level (Rule.variants)
+        properties["variants"] = [{"level": v.level.value, "when": v.when} for v in rule.variants]
     return om.ReportingDescriptor(
         id=rule.code,
         name=pascal(rule.name),

@@ -29,6 +29,8 @@ ROOT_SDDL = f"{catalog.ROOT}/service/RootSDDL"
     code="WRM602", name="rootsddl-broad-access", level="error", kind="exposure", needs=(f"{catalog.ROOT}/service",),
     evaluable=lambda host: host.get(ROOT_SDDL) is not None,
     docs=(TROUBLE,), security_severity=8.0, cwe=("CWE-732",),
+    variants=(("note", "when the RootSDDL is widened beyond the Windows default by named principals, not broad ones "
+              "(Remote Management Users with `GA`, a domain SID)"),),
 )
 def rootsddl_broad_access(host: Host, ctx: Context) -> Iterator[Finding]:
     """The service's RootSDDL lets a broad group use WinRM.

@@ -98,6 +98,24 @@ REQUIRED_SECTIONS = ("What it finds", "Why it matters", "Example", "Fix")
 
 
 @dataclass(frozen=True)
+class Variant:
+    """A case a rule reports beyond its catalog line, at its own level and under a stated condition.
+
+    The catalog (../shared/rules-catalog.md) is the public contract and not ours to edit; where a
+    rule does more than its line says (a weaker case as a note, a second way to see the cause),
+    it declares it here, and `rules`, `explain`, the rule docs and SARIF (`properties.variants`)
+    show it. tests/test_rule_levels.py holds every level a rule emits to its catalog level or a
+    declared variant.
+    """
+
+    level: Level
+    when: str  # the condition, as a clause: "when only one of the two filters is empty"
+
+    def shown(self) -> str:
+        return f"{self.level.value} {self.when}"
+
+
+@dataclass(frozen=True)
 class Rule:
     """A rule: its public contract (code, name, level), its documentation and its check.
 
@@ -126,8 +144,33 @@ class Rule:
     baselines: tuple[str, ...] = ()
     fleet: bool = False
     reads: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
     doc: str = field(default="", repr=False)
     evaluable: Callable[[Host], bool] | None = field(default=None, repr=False)
+
+    @property
+    def levels(self) -> tuple[Level, ...]:
+        """Every level the rule may report: the catalog's first, then its variants' (in order, once)."""
+        found = [self.level]
+        for variant in self.variants:
+            if variant.level not in found:
+                found.append(variant.level)
+        return tuple(found)
+
+    @property
+    def level_shown(self) -> str:
+        """`error`, or `error (+note)` for a rule with variants, as `winrmlint rules` shows it."""
+        extra = [lv.value for lv in self.levels[1:]]
+        return self.level.value + (f" (+{', +'.join(extra)})" if extra else " (+variant)" if self.variants else "")
+
+    @property
+    def variants_markdown(self) -> str:
+        """The `## Levels` section: the catalog level, then each variant with its condition."""
+        if not self.variants:
+            return ""
+        lines = [f"- **{self.level.value}**: the catalog's case (above)"]
+        lines += [f"- **{v.level.value}** {v.when}" for v in self.variants]
+        return "## Levels\n" + "\n".join(lines)
 
     @property
     def summary(self) -> str:
@@ -142,7 +185,7 @@ class Rule:
             tail.append("Baselines: " + ", ".join(self.baselines))
         if self.cwe:
             tail.append("Weakness: " + ", ".join(self.cwe))
-        parts = [body, "## References\n" + refs if refs else "", "\n\n".join(tail)]
+        parts = [body, self.variants_markdown, "## References\n" + refs if refs else "", "\n\n".join(tail)]
         return "\n\n".join(p for p in parts if p)
 
     @property
@@ -207,6 +250,7 @@ def rule(
     fleet: bool = False,
     evaluable: Callable[[Host], bool] | None = None,
     reads: Sequence[str] = (),
+    variants: Sequence[tuple[str, str]] = (),
 ) -> Callable[[Check], Rule]:
     """Turn a check function and its docstring into a Rule (registration is explicit, elsewhere)."""
 
@@ -224,6 +268,7 @@ def rule(
             baselines=tuple(baselines),
             fleet=fleet,
             reads=tuple(reads),
+            variants=tuple(Variant(Level(lv), when) for lv, when in variants),
             doc=check.__doc__ or "",
             evaluable=evaluable,
         )
@@ -255,9 +300,12 @@ class Context:
     ) -> Finding:
         location = at.location if isinstance(at, Setting) else at
         logical = path or (at.path if isinstance(at, Setting) else "")
+        if level is not None and level not in self.rule.levels:
+            # the catalog level or a declared variant, nothing else (Rule.variants)
+            raise ValueError(f"{self.rule.code} reports {level.value}, neither its level nor a declared variant")
         return Finding(
             code=self.rule.code,
-            # a rule may report a weaker case of its cause below its own level (WRM401's note)
+            # a rule may report a weaker case of its cause at a variant's level (WRM401's note)
             level=level or self.rule.level,
             # values quoted from a dump are bounded here, for every rule (budget.clip_quoted)
             message=clip_quoted(message),

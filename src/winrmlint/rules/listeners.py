@@ -6,7 +6,6 @@ import re
 import string
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import replace
 
 from winrmlint.findings import Finding, Level
 from winrmlint.model import catalog, paths
@@ -236,6 +235,7 @@ def listener_listening_nowhere(host: Host, ctx: Context) -> Iterator[Finding]:
 @rule(
     code="WRM503", name="ip-filters-empty", level="error", kind="breaks", needs=(f"{catalog.ROOT}/service",),
     docs=(TROUBLE, INSTALL),
+    variants=(("note", "when only one of `IPv4Filter` and `IPv6Filter` is empty: WinRM still listens on the other family"),),
 )
 def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
     """The service's IP filters are empty: WinRM listens on no address (or on one family only).
@@ -311,7 +311,7 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
         assert empty is not None
         origin = " (set by Group Policy)" if empty.source is Source.GPO else ""
         # the catalog: both empty is an error, one empty only a note (the host still listens)
-        yield replace(ctx.finding(
+        yield ctx.finding(
             host,
             empty,
             f"Service `{empty.name}` is empty{origin}: WinRM does not listen on {family}, only on "
@@ -324,7 +324,8 @@ def ip_filters_empty(host: Host, ctx: Context) -> Iterator[Finding]:
                 else remedy(empty, "*")
             ),
             related=[other.location],
-        ), level=Level.NOTE)
+            level=Level.NOTE,
+        )
 
 
 def _thumbprints_shown(host: Host) -> bool:

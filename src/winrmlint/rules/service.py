@@ -202,6 +202,8 @@ def winrm_service_not_automatic(host: Host, ctx: Context) -> Iterator[Finding]:
     code="WRM512", name="winrm-service-stopped", level="error", kind="breaks",
     needs=(paths.SERVICE_STATUS, paths.SERVICE_UNREACHABLE), evaluable=_state_judged,
     docs=(TROUBLE,),
+    variants=(("error", "without a service state in the bundle, when the host's own `winrm get` or `winrm enumerate` "
+               "printed a `WSManFault` with 0x80338012 (not on a client)"),),
 )
 def winrm_service_stopped(host: Host, ctx: Context) -> Iterator[Finding]:
     """Listeners are configured but the WinRM service is stopped.

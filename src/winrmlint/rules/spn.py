@@ -125,6 +125,8 @@ def has_spns(host: Host) -> bool:
     code="WRM401", name="http-spn-owned-by-other-account", level="error", kind="breaks", needs=(), docs=(SPN,),
     evaluable=has_spns,
     fleet=True, reads=FLEET_READS,
+    variants=(("note", "when `HTTP/<name>` is on a user or service account and no bundle of the run is "
+              "`<name>`: worded conditionally, \"if `<name>` is managed with WinRM, Kerberos fails\""),),
 )
 def http_spn_owned_by_other_account(host: Host, ctx: Context) -> Iterator[Finding]:
     """A host's `HTTP/` SPN belongs to another account: Kerberos to WinRM fails with 0x80090322.
