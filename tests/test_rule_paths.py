@@ -22,7 +22,7 @@ from types import ModuleType
 from conftest import FIXTURES
 from winrmlint import engine, manifest, rules
 from winrmlint.bundle import MANIFEST
-from winrmlint.model import catalog, paths
+from winrmlint.model import catalog, registry_map
 from winrmlint.rules import RULES
 from winrmlint.rules.base import Rule
 from winrmlint.source import SourceText
@@ -117,9 +117,9 @@ def produced() -> frozenset[str]:
     known = {s.path.lower() for s in catalog.SETTINGS} | {catalog.ROOT, catalog.LISTENERS}
     # the Group Policy value that drives a setting (reference §2.2), as the catalog names it
     known |= {f"{s.policy.registry_key}\\{s.policy.value_name}".lower() for s in catalog.SETTINGS if s.policy}
-    # the registry value the registry map reads into `services/WinRM/StartType` (its own spelling
-    # of the service's start type); a benchmark item names it as the value an admin checks
-    known.add(f"{paths.WINRM_SERVICE_REG_KEY}\\Start".lower())
+    # the registry values the registry map reads into a logical path of their own (the service's
+    # `Start` into `services/WinRM/StartType`); a benchmark item names one as the value an admin checks
+    known |= {value.lower() for value in registry_map.TRANSLATED}
     for path in sorted(FIXTURES.rglob("*")):
         if not path.is_file() or _SKIP & set(path.relative_to(FIXTURES).parts) or path.stat().st_size > 1 << 20:
             continue

@@ -448,7 +448,7 @@ def rules(
             typer.echo(f"| {r.code} | `{r.name}` | {r.level_shown} | {r.kind_shown} | {r.summary} |")
         return
     for r in RULES:
-        typer.echo(f"{r.code}  {r.name:<34} {r.level_shown:<13} {r.kind_shown:<18} {r.summary}")
+        typer.echo(f"{r.code}  {r.name:<34} {r.level_shown:<16} {r.kind_shown:<18} {r.summary}")
 
 
 class ExplainFormat(str, Enum):

@@ -98,6 +98,11 @@ _LISTENER_VALUES: Mapping[str, str] = MappingProxyType({
 # winnt.h SERVICE_AUTO_START, SERVICE_DEMAND_START, SERVICE_DISABLED (§2.3); 0 and 1 are drivers'.
 _START_TYPES: Mapping[int, str] = MappingProxyType({2: "Automatic", 3: "Manual", 4: "Disabled"})
 
+# Registry values read into a logical path of their own, not kept under their registry path: the
+# service's `Start` becomes `services/WinRM/StartType`. A rule or benchmark item may still name the
+# registry value, as the one an admin checks (tests/test_rule_paths.py takes these as produced).
+TRANSLATED: frozenset[str] = frozenset({rf"{paths.WINRM_SERVICE_REG_KEY}\Start"})
+
 # Keys and value names in Windows' own spelling, so `Software` and `SOFTWARE` make one path.
 _OTHER_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
     (POLICY_CLIENT, ("TrustedHosts",)),
@@ -288,7 +293,8 @@ def _map_key(key: RegistryKey, values: dict[str, RegistryValue], origin: str) ->
     if listener:
         special, taken = _listener_readings(key, listener, values, origin), frozenset(_LISTENER_VALUES)
     elif low == paths.WINRM_SERVICE_REG_KEY.lower():
-        special, taken = _start_type(values, origin), frozenset({"start"})
+        special, taken = _start_type(values, origin), frozenset(
+            v.rsplit("\\", 1)[1].lower() for v in TRANSLATED if v.lower().startswith(low + "\\"))
     elif low in _LOWER_LOCAL_EP:
         scope = _LOWER_LOCAL_EP[low]
         special, taken = _local_execution_policy(scope, values, origin), frozenset({"executionpolicy"})
