@@ -39,8 +39,10 @@ EXPECTED: dict[str, list[tuple[str, str, int]]] = {
     "48-reg-latfp.txt": [("WRM601", "warning", 4)],
     "49-trustedhosts-wsman-drive.txt": [("WRM304", "note", 8)],
     "52-firewall-table-names-only.txt": [("WRM001", "error", 3)],
+    "54-sessionconfig-after-windows-disable.txt": [("WRM605", "warning", 7)],
+    "58-reg-policy-filters-empty.reg": [("WRM503", "error", 8)],
 }
-FILES = sorted(p.name for p in PUBLISHED.glob("*.txt"))
+FILES = sorted(p.name for p in PUBLISHED.iterdir() if p.suffix in (".txt", ".reg"))
 
 
 def findings(name: str) -> list[tuple[str, str, int]]:
@@ -49,7 +51,7 @@ def findings(name: str) -> list[tuple[str, str, int]]:
 
 
 def test_the_measured_corpus_is_all_here() -> None:
-    assert len(FILES) >= 50
+    assert len(FILES) >= 60
     assert set(EXPECTED) <= set(FILES)
     assert "sources.md" in {p.name for p in PUBLISHED.iterdir()}
 
@@ -82,9 +84,14 @@ def test_wrm504_is_not_evaluated_on_a_config_without_listeners_or_thumbprint() -
 
 
 def test_a_pwsh_session_configuration_listing_is_not_a_missing_default() -> None:
-    result = engine.lint([str(PUBLISHED / "44-sessionconfig-pwsh7.txt")], rules=engine.select_rules())
-    assert result.findings == []
-    assert "WRM605" not in result.hosts[0].not_evaluated
+    # pwsh lists only PowerShell 6+ endpoints, and custom ones registered there (`Test`)
+    for name in ("44-sessionconfig-pwsh7.txt", "55-sessionconfig-pwsh-table-custom.txt"):
+        result = engine.lint([str(PUBLISHED / name)], rules=engine.select_rules())
+        assert result.findings == []
+        assert "WRM605" not in result.hosts[0].not_evaluated
+    # Windows PowerShell lists them all: its own endpoint denying the network is still reported
+    disabled = engine.lint([str(PUBLISHED / "54-sessionconfig-after-windows-disable.txt")], rules=engine.select_rules())
+    assert [f.code for f in disabled.findings] == ["WRM605"]
 
 
 def test_a_principal_with_a_realm_is_no_spn_of_a_host() -> None:

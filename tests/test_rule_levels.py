@@ -27,7 +27,7 @@ PROFILES = ("default", "stig", "cis-l2")
 TARGETS = sorted(
     [p for p in (FIXTURES / "rules").glob("WRM*/*") if p.is_dir()]
     + [p for d in ("scenarios", "bundles", "hosts", "pristine") for p in (FIXTURES / d).iterdir() if p.is_dir()]
-    + sorted((FIXTURES / "published").glob("*.txt"))
+    + sorted(p for p in (FIXTURES / "published").iterdir() if p.suffix in (".txt", ".reg"))
 )
 # the rules whose variants report below their catalog level, and what each one's finding says
 BELOW = {"WRM401": Level.NOTE, "WRM503": Level.NOTE, "WRM602": Level.NOTE}

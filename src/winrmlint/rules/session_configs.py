@@ -12,6 +12,7 @@ from winrmlint.model.host import Host, Setting
 from winrmlint.model.permissions import (
     DEFAULT,
     STOCK_32BIT,
+    SessionConfig,
     broad_in_permission,
     find,
     session_configs,
@@ -21,6 +22,23 @@ from winrmlint.rules.base import TROUBLE, Context, enumerate_words, rule
 
 # `Get-PSSessionConfiguration` run in pwsh: `PowerShell.7`, `PowerShell.7.4.6` (Enable-PSRemoting's names)
 _PWSH_ENDPOINT = re.compile(r"^PowerShell\.\d", re.IGNORECASE)
+_PS_MAJOR = re.compile(r"^\s*(\d+)")
+
+
+def _pwsh_listing(configs: list[SessionConfig]) -> bool:
+    """Whether a listing came from PowerShell 6 or 7, which shows only the endpoints of PowerShell
+    6 and later (`PowerShell.7`, or any with `PSVersion` 6+, and custom ones registered there): Windows PowerShell's
+    `Microsoft.PowerShell` exists beside them, unseen by that listing. Windows PowerShell lists
+    every endpoint, its own `microsoft.*` ones among them (Disable-PSRemoting's docs, example 6:
+    "`Get-PSSessionConfiguration` run within Windows PowerShell shows all endpoint configurations")."""
+    def modern(config: SessionConfig) -> bool:
+        version = config.prop("PSVersion")
+        major = _PS_MAJOR.match(str(version.value)) if version is not None else None
+        return int(major[1]) >= 6 if major else bool(_PWSH_ENDPOINT.match(config.name))
+    # a custom endpoint registered from pwsh shows there too (`Test`, no PSVersion column): with a
+    # PowerShell 6+ endpoint listed and none of Windows PowerShell's own `microsoft.*`, the listing
+    # is pwsh's as well
+    return any(modern(c) for c in configs) and not any(c.name.lower().startswith("microsoft.") for c in configs)
 
 @rule(
     code="WRM603", name="session-config-broad-access", level="warning", kind="exposure", needs=(paths.SESSION_CONFIGS,),
@@ -184,9 +202,7 @@ def default_session_configuration_missing(host: Host, ctx: Context) -> Iterator[
     default = find(configs, DEFAULT)
     if default is None:
         listed = host.covers(paths.SESSION_CONFIGS)
-        if listed is None or (configs and all(_PWSH_ENDPOINT.match(c.name) for c in configs)):
-            # PowerShell 6 and 7 list only their own `PowerShell.<version>` endpoints: Windows
-            # PowerShell's `Microsoft.PowerShell` exists beside them, unseen by that listing
+        if listed is None or _pwsh_listing(configs):
             return
         names = enumerate_words([f"`{c.name}`" for c in configs]) if configs else "none"
         yield ctx.finding(
