@@ -355,7 +355,9 @@ def _rule_table(lines: Sequence[str], index: int) -> Table | None:
     table = find(lines, index)
     if table is None or len(table.columns) < 2 or not table.has("name", "displayname"):
         return None
-    return table if table.has(*_TABLE_PROPERTIES) else None
+    # `ft DisplayName, Name`: a listing of which rules there are, named both ways
+    named_twice = table.has("name") and table.has("displayname")
+    return table if named_twice or table.has(*_TABLE_PROPERTIES) else None
 
 
 def _ends_block(text: str) -> bool:
