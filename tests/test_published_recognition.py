@@ -48,3 +48,7 @@ def test_recognised_files_are_read_whole(results: list[recognition.Result]) -> N
 def test_recognition_is_at_least_98_percent(results: list[recognition.Result]) -> None:
     summary = recognition.summary(results)
     assert summary["recognised_percent"] >= 98.0, summary
+
+
+def test_the_measurement_document_shows_this_measure(results: list[recognition.Result]) -> None:
+    assert recognition.table(results) in recognition.DOC.read_text(encoding="utf-8")

@@ -441,12 +441,25 @@ def _strip_block_prefix(work: _Work, first: int, last: int) -> bool:
                 work.lines[index] = work.lines[index][end:]
             work.note(f"the `{name.strip()}` prefix on every line of {work.span(first, last)} removed", first)
             return True
+    if many and _select_string_context(work, marked):
+        return True
     indent = _common_indent(lines)
     if indent:
         for index in range(first, last + 1):
             work.lines[index] = work.lines[index][len(indent) :]
         return True
     return False
+
+
+def _select_string_context(work: _Work, block: list[int]) -> bool:
+    """`… | Select-String -Context`: the matched lines start `> `, the lines around them two blanks."""
+    heads = [work.lines[index][:2] for index in block]
+    if "> " not in heads or "  " not in heads or not set(heads) <= {"> ", "  "}:
+        return False
+    for index in block:
+        work.lines[index] = work.lines[index][2:]
+    work.note(f"the `Select-String -Context` marks (`>` on matched lines) on {work.span(block[0], block[-1])} removed", block[0])
+    return True
 
 
 def _common_indent(lines: list[str]) -> str:
