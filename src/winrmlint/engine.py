@@ -271,6 +271,7 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
         return None, None, ParseError("not a recognised WinRM dump (no format matched its content)", 1)
     try:
         dump = parser.parse(source)
+        parsers.later_runs_first(dump, source)
         # a pasted console transcript's `Microsoft Windows [Version …]` banner tells the edition
         dump.readings.extend(banner_readings(source))
         return parser.FORMAT, dump, None

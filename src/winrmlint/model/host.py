@@ -269,23 +269,22 @@ def grouped(host: Host, prefix: str) -> dict[str, tuple[str, dict[str, Setting]]
 def build_host(name: str, bundle: str, dumps: Iterable[ParsedDump], files: list[ParsedFile]) -> Host:
     """Merge the dumps of one bundle: group readings by path, order by precedence, add defaults."""
     host = Host(name=name, bundle=bundle, files=files)
-    grouped: dict[str, list[tuple[int, Reading]]] = {}
+    grouped: dict[str, list[Reading]] = {}
     spelled: dict[str, str] = {}
-    for order, dump in enumerate(dumps):
+    for dump in dumps:
         # a name a parser offers for the host is a setting too (`host/fqdn`), read once
         named = [r for r in dump.host_names if r not in dump.readings]
         for reading in (*dump.readings, *named):
             key = reading.path.lower()
-            grouped.setdefault(key, []).append((order, reading))
+            grouped.setdefault(key, []).append(reading)
             spelled.setdefault(key, reading.path)
         for prefix, location in dump.coverage.items():
             host.coverage.setdefault(prefix, location)
         host.spns.extend(dump.spns)
         host.spn_queries.extend(dump.spn_queries)
     for key, readings in grouped.items():
-        # among equal sources the first file read (sorted by path) wins; within one file the
-        # later reading wins: a transcript that runs a command twice shows the state it ended in
-        ordered = tuple(r for _, r in sorted(readings, key=lambda o: (_PRECEDENCE[o[1].source], o[0], -o[1].location.line)))
+        # stable: among equal sources the first file read (sorted by path) wins
+        ordered = tuple(sorted(readings, key=lambda r: _PRECEDENCE[r.source]))
         host.settings[key] = Setting(spelled[key], ordered)
     for known in catalog.SETTINGS:
         key = known.path.lower()

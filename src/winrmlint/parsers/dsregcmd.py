@@ -21,7 +21,7 @@ _BOXED_TITLE = re.compile(r"^\|\s*(?P<title>\S.*?)\s*\|$")
 # Windows 10 before 1703 printed `    AzureAdJoined: YES` (a one-word label, no space before the
 # colon, and `KeySignTest: : MUST Run elevated to test.`): read too, the label being one CamelCase word.
 _LABEL = re.compile(
-    r"^(?:(?P<label>[^:]*?\S)\s+:(?:\s+(?P<value>.*?))?"
+    r"^(?:(?P<label>[^:]*?[^\s:])\s+:(?:\s+(?P<value>.*?))?"
     r"|\s*(?P<word>[A-Za-z][A-Za-z0-9]*):(?:\s+(?::\s+)?(?P<old>.*?))?)$"
 )
 # authors mark lines with a leading `#` (and a trailing `<- …`: strip_comment) (formats.md § dsregcmd)
