@@ -125,9 +125,16 @@ def summary(results: list[Result]) -> dict[str, Any]:
     }
 
 
+_PER_FILE = "## Per file\n\n"
+
+
 def main(argv: list[str]) -> int:
     results = measure()
     s = summary(results)
+    if "--write" in argv:
+        doc = DOC.read_text(encoding="utf-8")
+        head = doc.split(_PER_FILE)[0]
+        DOC.write_text(f"{head}{_PER_FILE}{table(results)}\n", encoding="utf-8")
     print(table(results))
     print(json.dumps(s))
     for r in results:

@@ -14,7 +14,10 @@ sys.path.insert(0, str(ROOT / "bench"))
 import recognition  # noqa: E402
 
 # files of the set not recognised today, each with why (none may be read wrong instead)
-NOT_RECOGNISED: dict[str, str] = {}
+NOT_RECOGNISED: dict[str, str] = {
+    "dsregcmd-hu-machine-translated.md": "a machine translation ran over the output: the box titles are translated and "
+    "most label lines joined onto one; refused with a WRM001 rather than read by guesswork",
+}
 
 
 @pytest.fixture(scope="module")

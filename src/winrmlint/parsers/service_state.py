@@ -97,11 +97,14 @@ class _ScBlock:
     indent: int
     fields: list[_ScField] = field(default_factory=list)
     localised: bool = False  # opened by a translated label: its fields' labels may be in any case
+    after_blank: bool = False  # the line before was blank: an indented line there continues nothing
 
     def takes(self, text: str, number: int) -> bool:
         """Adds the line to this block if it belongs here."""
         if not text.strip():
+            self.after_blank = True
             return True  # Q&A pastes put blank lines between the lines of one block
+        after_blank, self.after_blank = self.after_blank, False
         header = _SC_HEADER.match(text)
         if header and not self.fields and _is_sc_key(header["key"]) and not _is_service_name_key(header["key"]):
             # `sc query` prints `DISPLAY_NAME:` under `SERVICE_NAME:`, before the indented fields
@@ -116,7 +119,7 @@ class _ScBlock:
         if sc_field and (_upper(sc_field["key"]) or self.localised or TABLE.says(sc_field["key"], *LABELS)):
             self.fields.append(_ScField(sc_field["key"].strip(), (sc_field["value"] or "").strip(), number))
             return True
-        if self.fields and (len(text) - len(text.lstrip()) > self.indent or _SC_CONTROLS.match(text)):
+        if self.fields and (_SC_CONTROLS.match(text) or (not after_blank and len(text) - len(text.lstrip()) > self.indent)):
             # STATE's `(STOPPABLE, NOT_PAUSABLE, …)` flags sit alone on the next line
             self._extend(text.strip(), " ")
             return True
