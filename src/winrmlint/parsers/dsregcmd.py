@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
@@ -103,7 +104,7 @@ def parse(source: SourceText) -> ParsedDump:
             continue
         match = _label(strip_comment(text), old=section is not None)
         if match is None:
-            dump.notes.append(Note(f"line not understood, skipped: `{text[:80]}`", source.at(number)))
+            dump.notes.append(Note(skipped.message(text), source.at(number)))
             continue
         label, value = match
         key = label.lower()

@@ -6,6 +6,7 @@ import re
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     FORMAT_LIST_LINE,
     clean_line,
@@ -65,7 +66,7 @@ def parse(source: SourceText) -> ParsedDump:
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
         elif text.strip() and not is_prompt(text) and not FORMAT_LIST_LINE.match(text):
-            dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(index + 1)))
+            dump.notes.append(Note(skipped.message(text), source.at(index + 1)))
         index += 1
     if not (_list_records(source, dump) or found):
         raise ParseError("no `Get-ExecutionPolicy -List` output found", first_content_line(source.lines))

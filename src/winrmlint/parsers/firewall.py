@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source, Value
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     FORMAT_LIST_LINE,
     Field,
@@ -191,7 +192,7 @@ class _Parser:
             self.cut = True
             self._note(f"elision skipped: {text.strip()}", number)
         elif text.strip():
-            self._note(f"unrecognised line skipped: {text.strip()}", number)
+            self._note(skipped.message(text), number)
 
     def _command(self, text: str, number: int) -> None:
         if self.netsh_unterminated:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     FORMAT_LIST_LINE,
     Field,
@@ -209,7 +210,7 @@ class _Parser:
         if self.sc is not None:
             if not (table_header or FORMAT_LIST_LINE.match(text) or _starts_structure(text)):
                 # a hand-typed line inside a block: the block's later fields still count
-                self._note(f"unrecognised line skipped: {text.strip()}", number)
+                self._note(skipped.message(text), number)
                 return index + 1
             self._close_sc()
         if self.list_start is not None and not table_header and not _starts_structure(text):
@@ -240,7 +241,7 @@ class _Parser:
             self.unknown.append((number, text))
             self._note(TABLE.skipped(text), number)
         elif not self.in_error:
-            self._note(f"unrecognised line skipped: {text.strip()}", number)
+            self._note(skipped.message(text), number)
         return index + 1
 
     # --- sc --------------------------------------------------------------------------------------
