@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers import skipped
+from winrmlint.parsers.strings.dsregcmd import TABLE
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
@@ -28,14 +29,8 @@ _LABEL = re.compile(
 # authors mark lines with a leading `#` (and a trailing `<- …`: strip_comment) (formats.md § dsregcmd)
 _LEADING_MARK = re.compile(r"^#+\s*")
 # section titles as dsregcmd prints them, for pastes that lost the box around them
-_TITLES = {
-    t.lower(): t
-    for t in (
-        "Device State", "Device Details", "Tenant Details", "User State", "SSO State",
-        "Diagnostic Data", "IE Proxy Config for Current User", "WinHttp Default Proxy Config",
-        "Ngc Prerequisite Check", "Work Account", "Pre-Join Tests", "Registration Details",
-    )
-}
+# (English on every Windows: strings/dsregcmd.py, with the sources that show it)
+_TITLES = {phrase.text.lower(): phrase.text for phrase in TABLE.phrases if phrase.key == "title"}
 _DEVICE_STATE = "Device State"
 # winrm-reference.md §5 [ENTRA-DSREG]: the three flags that make the join state
 _JOIN_FLAGS = {
@@ -166,4 +161,5 @@ DECLARATION = Format(
     command_words=("dsregcmd",),
     anchors=(*sorted(_TITLES), *sorted(_JOIN_FLAGS)),
     samples=Samples("dsregcmd"),
+    strings=TABLE,
 )
