@@ -149,3 +149,32 @@ def test_dsregcmd_before_1703_without_a_blank_before_the_colon() -> None:
     by_label = {r.path.rsplit("/", 1)[1]: r.value for r in dump.readings if r.path.startswith("dsregcmd/")}
     assert by_label["KeySignTest"] == "MUST Run elevated to test."
     assert by_label["AuthCodeUrl"] == "https://login.microsoftonline.com/contoso/oauth2/authorize"
+
+
+EXECUTION_POLICY_BY_INVOKE = """PS C:\\> Invoke-Command -ComputerName web01 { Get-ExecutionPolicy -List }
+
+        Scope ExecutionPolicy PSComputerName
+        ----- --------------- --------------
+MachinePolicy       Undefined web01
+   UserPolicy       Undefined web01
+      Process       Undefined web01
+  CurrentUser       Undefined web01
+ LocalMachine    RemoteSigned web01
+"""
+
+
+def test_execution_policy_with_the_pscomputername_column_of_invoke_command() -> None:
+    assert value(EXECUTION_POLICY_BY_INVOKE, "executionpolicy/LocalMachine") == "RemoteSigned"
+    two = EXECUTION_POLICY_BY_INVOKE.replace("RemoteSigned web01", "RemoteSigned web02")
+    fmt, dump, error = parse_file(SourceText.from_text("t.md", two))
+    assert fmt == "execution-policy" and error is not None and "2 computers (web01, web02)" in str(error)
+
+
+def test_execution_policy_flattened_onto_one_line() -> None:
+    text = "Get-ExecutionPolicy -List\n\nScope ExecutionPolicy ----- --------------- MachinePolicy Undefined UserPolicy Undefined Process Bypass CurrentUser Undefined LocalMachine RemoteSigned\n"
+    assert value(text, "executionpolicy/Process") == "Bypass"
+    assert value(text, "executionpolicy/LocalMachine") == "RemoteSigned"
+    _, dump = read(text)
+    assert [n.message for n in dump.notes] == [
+        "a `Get-ExecutionPolicy -List` table flattened onto one line: read as scope and policy pairs"
+    ]
