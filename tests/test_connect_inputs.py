@@ -182,3 +182,40 @@ def test_dns_answers_without_answers_is_refused() -> None:
 
     with pytest.raises(ParseError):
         dns_answers.parse(source("d.txt", "PS C:\\> Resolve-DnsName\n\nName : x\n"))
+
+
+# --- what a parser that reads records passes over is said (parsers/skipped.py) ---------------------
+
+
+def test_a_record_parser_notes_the_blocks_it_did_not_read() -> None:
+    text = PROFILE + "\nNote from the admin: the VPN adapter was down\n\n...\n"
+    dump = net_profile.parse(source("p.txt", text))
+    notes = [(n.location.line, n.message) for n in dump.notes]
+    assert (18, "not read (line 18), skipped: `Note from the admin: the VPN adapter was down`") in notes
+    assert (20, "elision skipped: ...") in notes
+    # the records, the prompt and the blank lines are no skipped text
+    assert len(notes) == 2
+
+
+def test_the_parsers_of_the_connect_inputs_say_what_they_skipped() -> None:
+    from winrmlint.parsers import dns_answers, firewall_profile, local_groups
+
+    stray = "\nsee ticket 4711 for the rest\n"
+    cases = {
+        local_groups: "Alias name     Administrators\nComment        Administrators have complete access\n\nMembers\n\n"
+        "-------------------------------------------------------------------------------\nAdministrator\n"
+        "CORP\\Domain Admins\nThe command completed successfully.\n",
+        dns_answers: "Name                   Type   TTL   Section    IPAddress\n----                   ----   ---   -------    ---------\n"
+        "web01.corp.contoso.com A      1200  Answer     10.0.0.21\n",
+        firewall_profile: "netsh advfirewall show currentprofile\n\nDomain Profile Settings:\n"
+        "----------------------------------------------------------------------\nState                                 ON\n"
+        "Firewall Policy                       BlockInbound,AllowOutbound\n\nLogging:\nLogAllowedConnections                 Disable\n\nOk.\n",
+        certificates: "Subject      : CN=web01.corp.contoso.com\nThumbprint   : 7A3F9C2E1B8D6A4F0E5C3B2A19F8E7D6C5B4A392\n"
+        "NotAfter     : 3/14/2099 9:12:44 AM\n",
+    }
+    for parser, text in cases.items():
+        clean = parser.parse(source("x.txt", text))
+        assert not [n for n in clean.notes if "skipped" in n.message], (parser.FORMAT, clean.notes)
+        noted = parser.parse(source("x.txt", text + stray))
+        skipped = [n.message for n in noted.notes if "skipped" in n.message]
+        assert skipped == [f"not read (line {text.count(chr(10)) + 2}), skipped: `see ticket 4711 for the rest`"], (parser.FORMAT, skipped)

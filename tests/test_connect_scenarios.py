@@ -124,3 +124,22 @@ def test_gpo_sourced_trusted_hosts_is_fixed_in_the_gpo() -> None:
     p = predict(attempt, f.client(f.find("JUMP01")), f.server(f.find("NAS03")), f.env)
     assert p.first is not None and p.first.outcome == "cannot-use-ip-address"
     assert any("Group Policy" in fix for fix in p.fixes)
+
+
+def test_a_certificate_cut_by_the_console_names_what_it_names_as_unknown(tmp_path: Path) -> None:
+    # the Subject cut inside its CN, no DnsNameList: whether it names the server is not known, not false
+    import shutil
+
+    edge = tmp_path / "edge"
+    shutil.copytree(ROOT / DATA["fleets"]["edge"], edge)
+    certs = edge / "TLS17" / "certificates.txt"
+    text = certs.read_text(encoding="utf-8")
+    text = text.replace("Subject              : CN=tls17.corp.contoso.com\n", "Subject              : CN=tls17.corp.cont...\n", 1)
+    text = text.replace("DnsNameList          : {tls17.corp.contoso.com}\n", "", 1)
+    certs.write_text(text, encoding="utf-8")
+    f = load([], str(edge))
+    attempt = parse_command(shlex.split("etsn tls17.corp.contoso.com -UseSSL", posix=False))[0]
+    p = predict(attempt, f.client(f.find("WSMANCL05")), f.server(f.find("TLS17")), f.env)
+    assert "tls-certificate-rejected" not in {j.outcome for j in p.blocking}
+    assert "12" in [j.step for j in p.unknown]
+    assert any("cut in the dump" in j.message for j in p.unknown if j.step == "12")

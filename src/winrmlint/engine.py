@@ -271,6 +271,7 @@ def parse_file(source: SourceText) -> tuple[str | None, ParsedDump | None, Parse
         return None, None, ParseError("not a recognised WinRM dump (no format matched its content)", 1)
     try:
         dump = parser.parse(source)
+        parsers.later_runs_first(dump, source)
         # a pasted console transcript's `Microsoft Windows [Version …]` banner tells the edition
         dump.readings.extend(banner_readings(source))
         return parser.FORMAT, dump, None
@@ -329,6 +330,12 @@ def _lint_bundle(
             lines -= len(source.lines)
             continue
         fmt, dump, error = parse_file(source)
+        other = source.other_reading() if error is not None else None
+        if other is not None:
+            # GBK bytes that read as nothing may be Big5 (a Traditional Chinese console's): kept if they read
+            other_fmt, other_dump, other_error = parse_file(other)
+            if other_error is None:
+                source, fmt, dump, error = other, other_fmt, other_dump, None
         if error is not None:
             prefix = f"{fmt}: " if fmt else ""
             files.append(ParsedFile(file.uri, fmt, f"{prefix}{error}", max(1, error.line)))

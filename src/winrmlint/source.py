@@ -14,7 +14,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
@@ -53,6 +53,9 @@ class SourceText:
     encoding: str
     guessed: bool = False
     remarks: tuple[tuple[int, str], ...] = ()
+    # another page the same bytes are valid text in, tried when the guessed page's text reads as
+    # nothing (GBK and Big5, which letters alone cannot tell apart): `other_reading()`
+    alternative: str | None = None
 
     @classmethod
     def from_text(cls, uri: str, text: str, encoding: str = "utf-8", guessed: bool = False,
@@ -73,7 +76,23 @@ class SourceText:
         if appended is not None:
             remarks.append((text.count("\n") + 1, f"an archive is appended to the text at byte {appended}: not read "
                                                     "(unpack it and lint its files, if they are dumps)"))
-        return cls.from_text(uri, text, encoding, guessed, tuple(remarks))
+        source = cls.from_text(uri, text, encoding, guessed, tuple(remarks))
+        # Big5 is not guessed (GBK, Cyrillic and other pages read most of its bytes as letters):
+        # it is the other reading of any guessed text that is valid Big5, tried if the guess reads as nothing
+        if guessed and _valid(data, encoding) and _valid(data, _BIG5):
+            source = replace(source, alternative=_BIG5)
+        return source
+
+    def other_reading(self) -> SourceText | None:
+        """The text as the bytes read in the `alternative` page (lossless: both pages read the
+        bytes without error), with a remark saying why; None when there is no alternative."""
+        if self.alternative is None:
+            return None
+        data = self.text.encode(self.encoding)
+        page = self.alternative
+        remark = (1, f"decoded as {page} ({_OTHER_PAGES[page]}): read as {self.encoding} ({_CODE_PAGES[self.encoding]}), "
+                     "the file's words matched nothing winrmlint knows; names with non-Latin letters may be misread")
+        return SourceText.from_text(self.uri, data.decode(page), page, True, (remark, *self.remarks[1:]))
 
     @property
     def text(self) -> str:
@@ -126,8 +145,9 @@ _CODE_PAGES = {
     "cp936": "Simplified Chinese, GBK",
     "cp949": "Korean",
 }
+_BIG5 = "cp950"
+_OTHER_PAGES = {_BIG5: "Traditional Chinese, Big5"}
 _WORD = re.compile(r"[^\W\d_]+")
-_HUMP = re.compile(r"[^\W\d_](?<=[a-zà-ÿа-яё])[A-ZÀ-ÞА-ЯЁ]")
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _SAMPLE_BYTES = 256 * 1024
 # typographic marks that 8-bit Western text holds; any other symbol or box-drawing character
@@ -176,11 +196,25 @@ def _plausibility(text: str) -> float:
         # (`ЛгЛг`), accented Latin letters in a row (`Èìÿ`, Cyrillic read as Western)
         if len(groups) > 1:
             score -= 2
-        if _HUMP.search(word):
+        if _hump(word):
             score -= 2
         if groups == {"L"}:
             score -= sum(len(run) - 1 for run in _NON_ASCII_RUN.findall(word))
     return score
+
+
+def _valid(data: bytes, page: str) -> bool:
+    try:
+        data.decode(page)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _hump(word: str) -> bool:
+    """A capital right after a small letter (`ЛгЛг`, `ParamŠtres`: cp850 bytes read as cp1252):
+    what a wrong page makes of a word, in any script."""
+    return any(a.islower() and b.isupper() for a, b in zip(word, word[1:]))
 
 
 def _appended_archive(data: bytes) -> int | None:

@@ -105,7 +105,7 @@ def test_malformed_values_and_scopes() -> None:
     assert readings(dump)[-1] == ("SystemWide", "Undefined", 8, LOCAL, True)
     assert notes(dump) == [
         (8, "unknown execution policy scope `SystemWide` kept"),
-        (9, "unrecognised line skipped: this was not printed by PowerShell"),
+        (9, "line not understood, skipped: `this was not printed by PowerShell`"),
     ]
     assert coverage_lines(dump) == {paths.EXECUTION_POLICY: 1}
 

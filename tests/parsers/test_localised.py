@@ -14,7 +14,7 @@ from samples import SAMPLES, coverage_lines, notes, sample
 from winrmlint import engine
 from winrmlint.model import paths
 from winrmlint.model.values import ParseError, Source
-from winrmlint.parsers import FORMATS, detect, firewall, reg_query, service_state, setspn, winhttp_proxy
+from winrmlint.parsers import FORMATS, detect, dsregcmd, firewall, reg_query, service_state, setspn, winhttp_proxy
 from winrmlint.parsers.strings import LANGUAGES, Phrase, Table
 
 TABLES = {fmt.name: fmt.strings for fmt in FORMATS if fmt.strings is not None}
@@ -28,8 +28,8 @@ def _example(phrase: Phrase) -> str:
 
 
 def test_the_localised_formats_declare_their_tables() -> None:
-    assert set(TABLES) == {"setspn", "winhttp-proxy", "reg-query", "service-state", "firewall-rules"}
-    for parser in (setspn, winhttp_proxy, reg_query, service_state, firewall):
+    assert set(TABLES) == {"setspn", "winhttp-proxy", "reg-query", "service-state", "firewall-rules", "dsregcmd-status"}
+    for parser in (setspn, winhttp_proxy, reg_query, service_state, firewall, dsregcmd):
         assert parser.DECLARATION.strings is not None and parser.DECLARATION.strings.phrases
 
 
@@ -53,6 +53,7 @@ def test_each_table_covers_several_languages_and_says_which_strings_are_unverifi
         "reg-query": every,
         "service-state": every,
         "firewall-rules": every,
+        "dsregcmd-status": ("en",),  # English on every Windows: its sources say so
     }
     unverified = {(name, p.language, p.text) for name, p in PHRASES if not p.verified}
     # strings no published source showed are marked, not passed off as real

@@ -259,7 +259,7 @@ def test_malformed_values_are_kept_invalid_and_bad_lines_are_notes():
         (3, "value `Orphan` before any key: skipped"),
         (9, "`CbtHardeningLevel` is not in force: its policy flag `CBTHardeningLevelStatus` is absent, not 1"),
         (10, "`IPv4Filter` is not in force: its policy flag `AllowAutoConfig` is absent, not 1"),
-        (12, "not registry syntax: skipped"),
+        (12, "not registry syntax, skipped: `AllowKerberos=dword:00000001`"),
         (16, "`DisableRunAs` was already given on line 15: the later value counts"),
         (18, "not a registry key (no hive such as HKEY_LOCAL_MACHINE): its values are skipped"),
         (19, "value `AllowBasic` under a key that is not readable: skipped"),

@@ -77,7 +77,7 @@ def test_sc_query_shifted_keeps_state_flags_in_raw() -> None:
     ]
     assert found(dump, "services/WinRM/WIN32_EXIT_CODE") == [("0  (0x0)", 7, True, "0  (0x0)")]
     assert found(dump, "services/WinRM/WAIT_HINT")[0][:2] == ("0x0", 10)
-    assert notes(dump) == [(1, "unrecognised line skipped: Output on the jump host:")]
+    assert notes(dump) == [(1, "line not understood, skipped: `Output on the jump host:`")]
 
 
 def test_sc_double_spaced_qa_paste() -> None:
@@ -126,7 +126,7 @@ def test_sc_malformed_values_are_kept_invalid() -> None:
     assert found(dump, paths.SERVICE_STATUS) == [("running", 4, False, "running")]
     # the line cut off mid-value is still read as printed
     assert found(dump, "services/WinRM/ERROR_CONTROL") == [("1   NOR", 6, True, "1   NOR")]
-    assert notes(dump) == [(5, "unrecognised line skipped: this line was typed by hand")]
+    assert notes(dump) == [(5, "line not understood, skipped: `this line was typed by hand`")]
 
 
 def test_get_service_format_list_51() -> None:
@@ -201,7 +201,7 @@ def test_table_rows_with_unknown_status_end_the_table() -> None:
     )
     dump = service_state.parse(source)
     assert [r.path for r in dump.readings if r.path.endswith("/Status")] == [paths.SERVICE_STATUS]
-    assert notes(dump) == [(4, "unrecognised line skipped: Broken   Wecsvc             Windows Event Collector")]
+    assert notes(dump) == [(4, "line not understood, skipped: `Broken   Wecsvc             Windows Event Collector`")]
 
 
 def test_fields_without_service_name_use_the_prompt() -> None:

@@ -128,7 +128,7 @@ def test_error_instead_of_settings_is_noted() -> None:
     dump = parse("garbage.txt")
     assert dump.readings == [] and coverage_lines(dump) == {}
     assert notes(dump) == [
-        (3, "unrecognised line skipped: Error writing proxy settings. (5) Access is denied."),
+        (3, "line not understood, skipped: `Error writing proxy settings. (5) Access is denied.`"),
         (1, "WinHTTP proxy settings cut short"),
     ]
 

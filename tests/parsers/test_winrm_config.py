@@ -182,7 +182,7 @@ def test_markdown_paste_shifted_with_blank_lines_and_a_tab():
     assert readings[f"{CFG}/winrs/MaxShellsPerUser"].location == at(name, 19)
     assert len(readings) == 7
     assert dump.coverage == {f"{CFG}/winrs": at(name, 5)}
-    assert notes(dump)[0] == (1, "line not understood, skipped: I ran this on the 2012 R2 box:")
+    assert notes(dump)[0] == (1, "line not understood, skipped: `I ran this on the 2012 R2 box:`")
 
 
 def test_broken_indentation_is_recovered_from_container_names():

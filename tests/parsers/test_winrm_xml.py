@@ -38,7 +38,10 @@ def test_pretty_config_reads_every_setting_at_its_element_line():
     assert readings[f"{CFG}/client/DefaultPorts/HTTP"].value == 5985
     assert readings[f"{CFG}/winrs/MaxShellsPerUser"].location == at(name, 59)
     assert dump.coverage == {CFG: at(name, 2)}
-    assert notes(dump) == [(1, "line outside the XML skipped"), (63, "line outside the XML skipped")]
+    assert notes(dump) == [
+        (1, "outside the XML, skipped: `PS C:\\Users\\admin> winrm get winrm/config -format:pretty`"),
+        (63, "outside the XML, skipped: `PS C:\\Users\\admin>`"),
+    ]
 
 
 def test_one_line_utf16_capture_with_declaration():

@@ -72,7 +72,7 @@ def test_blank_line_doubled_markdown_paste_with_an_elision_covers_nothing():
     assert readings[f"{HTTP}/Enabled"].location == at(name, 15)
     assert dump.coverage == {}
     assert notes(dump) == [
-        (1, "line not understood, skipped: Output on the DC:"), (13, "elision: values left out here")]
+        (1, "line not understood, skipped: `Output on the DC:`"), (13, "elision: values left out here")]
 
 
 def test_service_instance_reads_its_values_and_notes_nested_sections():

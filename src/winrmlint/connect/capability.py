@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from winrmlint.model import paths
-from winrmlint.model.host import Host, Setting
+from winrmlint.model.host import Host, Setting, cut_short
 from winrmlint.model.values import Source, SpnQuery
 from winrmlint.parsers import certificates, dns_answers, local_groups, net_profile
 from winrmlint.model import permissions, spn_directory
@@ -247,9 +247,14 @@ class CertCap:
     issuer: str
     not_after: str | None  # ISO date; None when unreadable
     at: Location
+    # the console cut the Subject or the DnsNameList (`CN=web01.corp.contoso.com, OU=Web Ser...`):
+    # what it names is not all there, so a name it lacks is unknown rather than absent, and so is self-signing
+    subject_cut: bool = False
 
     @property
     def self_signed(self) -> bool:
+        if self.subject_cut:
+            return False  # not known: the issuer cannot be compared with part of a subject
         return " ".join(self.subject.lower().split()) == " ".join(self.issuer.lower().split())
 
     def names(self) -> tuple[str, ...]:
@@ -404,6 +409,7 @@ def _certificates(host: Host) -> dict[str, CertCap] | None:
             issuer=str(issuer.value) if issuer else "",
             not_after=str(after.value) if after is not None and after.valid else None,
             at=(subject or setting).location,
+            subject_cut=any(cut_short(x) for x in (subject, names) if x is not None),
         )
     return found
 

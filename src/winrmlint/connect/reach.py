@@ -190,6 +190,10 @@ def tls(pair: Pair) -> Judgement | None:
     if "SkipCACheck" not in opts and cert.self_signed:
         problems.append("ca")
     if "SkipCNCheck" not in opts and not cert.covers(a.name):
+        if cert.subject_cut:
+            return Judgement("12", "TLS certificate", UNKNOWN,
+                             f"the certificate's Subject is cut in the dump (`{cert.subject}`): whether it names {a.name} is not known",
+                             cert_ev, fact=f"{s.name}'s certificate {cert.thumbprint}, its whole Subject", collect=_CERT_COLLECT)
         problems.append("cn")
     if cert.not_after is not None and cert.not_after < date.today().isoformat():
         problems.append("expired")

@@ -11,12 +11,13 @@ several formats is read part by part, each part by the parser of the command tha
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Protocol
 
-from winrmlint.model.values import Note, ParsedDump, ParseError
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers import (
     certificates,
     dns_answers,
@@ -32,6 +33,7 @@ from winrmlint.parsers import (
     service_state,
     session_configs,
     setspn,
+    table,
     winhttp_proxy,
     winrm_config,
     winrm_xml,
@@ -133,6 +135,54 @@ def _echoed_format(text: SourceText) -> ModuleType | None:
     typed = paste.prompt_command(content[0])
     parser = command_format(typed if typed is not None else content[0])
     return None if parser is None or command_format(content[1].strip()) else parser
+
+
+# `powershell.exe -command 'Get-PSSessionConfiguration'`: the command PowerShell is asked to run
+_WRAPPED_COMMAND = re.compile(r"^(?:powershell|pwsh)(?:\.exe)?\s+(?:-\w+\s+)*?-c(?:ommand)?\s+['\"]?", re.IGNORECASE)
+
+
+def _is_header(lines: tuple[str, ...], index: int) -> bool:
+    """A table header line: words, with a dashed underline as the next non-blank line."""
+    if not lines[index].strip() or table.is_underline(lines[index]):
+        return False
+    following = next((i for i in range(index + 1, min(len(lines), index + 3)) if lines[i].strip()), None)
+    return following is not None and table.is_underline(lines[following])
+
+
+def later_runs_first(dump: ParsedDump, source: SourceText) -> None:
+    """A transcript that runs a command twice (`show proxy`, `set proxy`, `show proxy`; a listing
+    before and after `Disable-PSRemoting`) shows the state it ended in: a setting read in two runs
+    is read from the later one. Runs are told apart by the command lines of the file (a prompt, or
+    a command that prints a format); readings of one run keep the parser's order, so a section
+    duplicated inside one output stays the disagreement it is."""
+    if len(dump.readings) < 2:
+        return
+    text = paste.prepare(source)
+    commands: dict[str, list[int]] = {}
+    headers: dict[str, list[int]] = {}
+    for index, line in enumerate(text.lines):
+        typed = paste.prompt_command(line)
+        command = _WRAPPED_COMMAND.sub("", typed if typed is not None else line.strip())
+        if command and len(command) <= 2000 and command_format(command) is not None:
+            commands.setdefault(" ".join(command.lower().strip("'\"").split()), []).append(text.line_of(index + 1))
+        elif _is_header(text.lines, index):
+            # a table printed again (its commands typed first, their outputs after) is a run too
+            headers.setdefault(line.strip(), []).append(text.line_of(index + 1))
+    # only the same command run again (or the same table printed again) starts a later run: two
+    # commands that show one setting each say it once, and the first says it
+    starts = sorted(n for lines in (*commands.values(), *headers.values()) if len(lines) > 1 for n in lines)
+    if len(starts) < 2:
+        return
+
+    def run(reading: Reading) -> int:
+        return bisect.bisect_right(starts, reading.location.line)
+
+    runs: dict[str, set[int]] = {}
+    for reading in dump.readings:
+        runs.setdefault(reading.path.lower(), set()).add(run(reading))
+    if any(len(seen) > 1 for seen in runs.values()):
+        dump.readings.sort(key=lambda r: -run(r))
+        dump.notes.append(Note(f"{len(starts)} runs of a command in one file: a setting shown by two runs is read from the later one", text.at(1)))
 
 
 # --- transcripts ------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
 from winrmlint.parsers.text import Field, field_value, first_output_line, format_list_records, is_prompt
+from winrmlint.parsers import skipped
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.parsers.table import find
@@ -110,6 +111,7 @@ def parse(source: SourceText) -> ParsedDump:
                 value, valid = raw.lower() == "true", raw.lower() in ("true", "false")
             dump.readings.append(Reading(f"{key}/{f.name}", value, source.at(f.line), raw=raw, valid=valid,
                                          truncated=f.truncated, origin=FORMAT))
+    skipped.unread_blocks(dump, source, {f.line for fields in records for f in fields.values()})
     return dump
 
 

@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import elision_notes, first_output_line, format_list_records, is_prompt
+from winrmlint.parsers import skipped
+from winrmlint.parsers.text import first_output_line, format_list_records, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.parsers.table import Table, find
@@ -90,7 +91,8 @@ def parse(source: SourceText) -> ParsedDump:
     if not facts:
         line = first_output_line(source.lines)
         raise ParseError("no Resolve-DnsName answer (A, AAAA or CNAME) and no 'DNS name does not exist'", line)
-    dump = ParsedDump(FORMAT, notes=elision_notes(source))
+    dump = ParsedDump(FORMAT)
+    skipped.unread_blocks(dump, source, {line for *_, line in facts})
     addresses: dict[str, list[tuple[str, int]]] = {}
     for name, kind, value, line in facts:
         dump.coverage.setdefault(f"{PREFIX}/{name}", source.at(line))

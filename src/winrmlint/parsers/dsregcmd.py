@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers import skipped
+from winrmlint.parsers.strings.dsregcmd import TABLE
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
@@ -18,18 +20,17 @@ _BORDER = re.compile(r"^\+-{3,}\+$")
 _BOXED_TITLE = re.compile(r"^\|\s*(?P<title>\S.*?)\s*\|$")
 # Right-aligned labels, colons aligned: `             AzureAdJoined : YES`. The space before the
 # colon tells a label from `https://…` or a time inside a value.
-_LABEL = re.compile(r"^(?P<label>[^:]*?\S)\s+:(?:\s+(?P<value>.*?))?$")
+# Windows 10 before 1703 printed `    AzureAdJoined: YES` (a one-word label, no space before the
+# colon, and `KeySignTest: : MUST Run elevated to test.`): read too, the label being one CamelCase word.
+_LABEL = re.compile(
+    r"^(?:(?P<label>[^:]*?[^\s:])\s+:(?:\s+(?P<value>.*?))?"
+    r"|\s*(?P<word>[A-Za-z][A-Za-z0-9]*):(?:\s+(?::\s+)?(?P<old>.*?))?)$"
+)
 # authors mark lines with a leading `#` (and a trailing `<- …`: strip_comment) (formats.md § dsregcmd)
 _LEADING_MARK = re.compile(r"^#+\s*")
 # section titles as dsregcmd prints them, for pastes that lost the box around them
-_TITLES = {
-    t.lower(): t
-    for t in (
-        "Device State", "Device Details", "Tenant Details", "User State", "SSO State",
-        "Diagnostic Data", "IE Proxy Config for Current User", "WinHttp Default Proxy Config",
-        "Ngc Prerequisite Check", "Work Account", "Pre-Join Tests", "Registration Details",
-    )
-}
+# (English on every Windows: strings/dsregcmd.py, with the sources that show it)
+_TITLES = {phrase.text.lower(): phrase.text for phrase in TABLE.phrases if phrase.key == "title"}
 _DEVICE_STATE = "Device State"
 # winrm-reference.md §5 [ENTRA-DSREG]: the three flags that make the join state
 _JOIN_FLAGS = {
@@ -51,6 +52,19 @@ class _Section:
     line: int
 
 
+def _label(text: str, old: bool = True) -> tuple[str, str] | None:
+    """A `label : value` line's label and value, else None; the older `Label: value` spelling only
+    when `old` (under a dsregcmd section title: elsewhere `Name: value` is any tool's line)."""
+    match = _LABEL.match(text)
+    if match is None:
+        return None
+    if match.group("word") is not None:
+        if not old:
+            return None
+        return match.group("word"), match.group("old") or ""
+    return match.group("label"), match.group("value") or ""
+
+
 @sniffed
 def sniff(source: SourceText) -> int:
     score = 0
@@ -59,9 +73,9 @@ def sniff(source: SourceText) -> int:
         boxed = _BOXED_TITLE.match(text)
         if boxed and boxed.group("title").lower() in _TITLES:
             return 95
-        label = _LABEL.match(text)
-        if label and label.group("label").lower() in _JOIN_FLAGS:
-            score = max(score, 90 if label.group("label").lower() == "azureadjoined" else 70)
+        label = _label(text)
+        if label and label[0].lower() in _JOIN_FLAGS:
+            score = max(score, 90 if label[0].lower() == "azureadjoined" else 70)
     return score
 
 
@@ -83,11 +97,11 @@ def parse(source: SourceText) -> ParsedDump:
             continue
         if prompt_command(raw) is not None or _COMMAND.match(text):
             continue
-        match = _LABEL.match(strip_comment(text))
+        match = _label(strip_comment(text), old=section is not None)
         if match is None:
-            dump.notes.append(Note(f"line not understood, skipped: `{text[:80]}`", source.at(number)))
+            dump.notes.append(Note(skipped.message(text), source.at(number)))
             continue
-        label, value = match.group("label"), match.group("value") or ""
+        label, value = match
         key = label.lower()
         if key in _JOIN_FLAGS and section is not None and section.title == _DEVICE_STATE:
             device_state.setdefault(key, section.line)
@@ -147,4 +161,5 @@ DECLARATION = Format(
     command_words=("dsregcmd",),
     anchors=(*sorted(_TITLES), *sorted(_JOIN_FLAGS)),
     samples=Samples("dsregcmd"),
+    strings=TABLE,
 )

@@ -6,6 +6,7 @@ import re
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     FORMAT_LIST_LINE,
     clean_line,
@@ -23,7 +24,10 @@ from winrmlint.source import SourceText
 FORMAT = "execution-policy"
 
 # Property and enum names are .NET identifiers, never localised, so the English header is structure.
-_HEADER = re.compile(r"^\s*Scope\s+ExecutionPolicy\s*$", re.IGNORECASE)
+# `Invoke-Command { Get-ExecutionPolicy -List }` adds the PSComputerName column
+_HEADER = re.compile(r"^\s*Scope\s+ExecutionPolicy(?:\s+PSComputerName)?\s*$", re.IGNORECASE)
+# the table flattened onto one line by a web page or a chat (`Scope ExecutionPolicy ----- ---… MachinePolicy Undefined …`)
+_FLAT = re.compile(r"\bScope\s+ExecutionPolicy\s+-{5}\s+-{15}(?P<rows>(?:\s+[A-Za-z]+\s+[A-Za-z]+){1,5})\s*$", re.IGNORECASE)
 # a row moved by hand off its columns: still two words
 _ROW = re.compile(r"^\s*(?P<scope>[A-Za-z]+)\s+(?P<policy>[A-Za-z]+)\s*$")
 _SCOPE_WORD = re.compile(r"^[A-Za-z]+$")
@@ -46,6 +50,8 @@ def sniff(source: SourceText) -> int:
     head = source.lines[:60]
     if any(_HEADER.match(line) for line in head):
         return 95
+    if any(_FLAT.search(line) for line in head):
+        return 90
     if any(_FL_SCOPE.match(line) for line in head) and any(_FL_POLICY.match(line) for line in head):
         return 90
     return 0
@@ -69,12 +75,37 @@ def parse(source: SourceText) -> ParsedDump:
             continue
         if is_elision(text):
             dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
-        elif text.strip() and not is_prompt(text) and not FORMAT_LIST_LINE.match(text):
-            dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(index + 1)))
+        elif text.strip() and not (is_prompt(text) or FORMAT_LIST_LINE.match(text) or _FLAT.search(text)
+                                   or DECLARATION.prints(text)):  # the command echoed bare is no stray line
+            dump.notes.append(Note(skipped.message(text), source.at(index + 1)))
         index += 1
+    if not found:
+        found = _flat(source, dump)
     if not (_list_records(source, dump) or found):
         raise ParseError("no `Get-ExecutionPolicy -List` output found", first_content_line(source.lines))
     return dump
+
+
+def _flat(source: SourceText, dump: ParsedDump) -> bool:
+    """The table flattened onto one line: its rows are pairs of words after the two runs of dashes."""
+    for number, line in enumerate(source.lines, 1):
+        match = _FLAT.search(line)
+        if match is None:
+            continue
+        words = match["rows"].split()
+        seen: set[str] = set()
+        for printed, policy in zip(words[::2], words[1::2]):
+            scope = _SCOPES.get(printed.lower())
+            if scope is None:
+                dump.notes.append(Note(f"unknown execution policy scope `{printed}` kept", source.at(number)))
+                scope = printed
+            dump.readings.append(_reading(source, scope, policy, number))
+            seen.add(scope)
+        dump.notes.append(Note("a `Get-ExecutionPolicy -List` table flattened onto one line: read as scope and policy pairs",
+                               source.at(number)))
+        _cover(source, seen, number, number, dump)
+        return True
+    return False
 
 
 def _policy_table(lines: tuple[str, ...], index: int) -> Table | None:
@@ -85,6 +116,7 @@ def _policy_table(lines: tuple[str, ...], index: int) -> Table | None:
 def _table(source: SourceText, table: Table, dump: ParsedDump) -> int:
     """Read the rows of the table; returns the index of the line after it."""
     seen: set[str] = set()
+    computers: set[str] = set()
     index, last = table.rows, table.rows
     while index < len(source.lines):
         text = clean_line(source.lines[index])
@@ -111,7 +143,14 @@ def _table(source: SourceText, table: Table, dump: ParsedDump) -> int:
             dump.readings.append(_reading(source, scope, policy, number))
             seen.add(scope)
             last = number
+            computer = table.cell(cells, "pscomputername") if cells else None
+            if computer is not None and computer.text:
+                computers.add(computer.text.lower())
         index += 1
+    if len(computers) > 1:
+        # Invoke-Command run on several computers: a bundle is one host's
+        raise ParseError(f"`Get-ExecutionPolicy -List` of {len(computers)} computers ({', '.join(sorted(computers))}) in one file: "
+                         "collect each host's file apart", table.first + 1)
     _cover(source, seen, table.first + 1, last, dump)
     return index
 

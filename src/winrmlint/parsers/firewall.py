@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source, Value
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     FORMAT_LIST_LINE,
     Field,
@@ -199,7 +200,7 @@ class _Parser:
             self.cut = True
             self._note(f"elision skipped: {text.strip()}", number)
         elif text.strip():
-            self._note(f"unrecognised line skipped: {text.strip()}", number)
+            self._note(skipped.message(text), number)
 
     def _command(self, text: str, number: int) -> None:
         if self.netsh_unterminated:
@@ -363,7 +364,9 @@ def _rule_table(lines: Sequence[str], index: int) -> Table | None:
     table = find(lines, index)
     if table is None or len(table.columns) < 2 or not table.has("name", "displayname"):
         return None
-    return table if table.has(*_TABLE_PROPERTIES) else None
+    # `ft DisplayName, Name`: a listing of which rules there are, named both ways
+    named_twice = table.has("name") and table.has("displayname")
+    return table if named_twice or table.has(*_TABLE_PROPERTIES) else None
 
 
 def _ends_block(text: str) -> bool:

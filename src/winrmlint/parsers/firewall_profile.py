@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
+from winrmlint.parsers import skipped
+from winrmlint.parsers.strings.firewall import TABLE as FIREWALL
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, prompt_command, sniffed
 from winrmlint.parsers.text import clean_line, is_prompt
@@ -24,6 +26,7 @@ PREFIX = "network/firewall-profile"
 PROFILES = {"domain": "Domain", "private": "Private", "public": "Public"}
 _TITLE = re.compile(r"^\s*(?P<profile>Domain|Private|Public) Profile Settings:\s*$", re.IGNORECASE)
 _STATE = re.compile(r"^\s*State\s+(?P<state>ON|OFF)\s*$", re.IGNORECASE)
+_LOGGING = re.compile(r"^\s*Logging:\s*$", re.IGNORECASE)
 _COMMAND = re.compile(r"netsh\s+advfirewall\s+show\s+(?P<which>\w+)", re.IGNORECASE)
 
 
@@ -41,6 +44,7 @@ def parse(source: SourceText) -> ParsedDump:
     dump = ParsedDump(FORMAT)
     current = False  # the last netsh command shown was `show currentprofile`
     profile: str | None = None
+    used: set[int] = set()  # what the blocks hold: their titles, and `Logging:`, which follows one
     for number, raw in enumerate(source.lines, 1):
         text = clean_line(raw)
         command = prompt_command(text) if is_prompt(text) else None
@@ -48,8 +52,13 @@ def parse(source: SourceText) -> ParsedDump:
         if shown is not None and (command is not None or text.lstrip().lower().startswith("netsh")):
             current = shown["which"].lower() == "currentprofile"
             profile = None
+            used.add(number)
+            continue
+        if _LOGGING.match(text) or FIREWALL.says(text.strip(), "ok"):
+            used.add(number)  # netsh's own lines around the blocks (`Ok.` in the server's language)
             continue
         if title := _TITLE.match(text):
+            used.add(number)
             profile = PROFILES[title["profile"].lower()]
             key = f"{PREFIX}/{profile}"
             if current:
@@ -62,6 +71,7 @@ def parse(source: SourceText) -> ParsedDump:
     if PREFIX not in dump.coverage:
         line = next((n for n, t in enumerate(source.lines, 1) if t.strip() and not is_prompt(t)), 1)
         raise ParseError("no `<Profile> Profile Settings:` block of netsh advfirewall", line)
+    skipped.unread_blocks(dump, source, used)
     return dump
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import elision_notes, first_output_line, is_prompt
+from winrmlint.parsers import skipped
+from winrmlint.parsers.text import first_output_line, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -65,12 +66,16 @@ def parse(source: SourceText) -> ParsedDump:
     if not blocks:
         line = first_output_line(source.lines)
         raise ParseError("no `net localgroup` listing (a group name, a dashed rule, its members)", line)
-    dump = ParsedDump(FORMAT, notes=elision_notes(source))
+    dump = ParsedDump(FORMAT)
+    used: set[int] = set()
     for group, line, members in blocks:
+        # the whole listing: its name, comment and members heading, then the members
+        used.update(range(line, (members[-1][1] if members else line) + 1))
         key = f"{PREFIX}/{group}"
         names = tuple(name for name, _ in members)
         dump.readings.append(Reading(f"{key}/Members", names, source.at(line), raw=", ".join(names), origin=FORMAT))
         dump.coverage.setdefault(key, source.at(line))
+    skipped.unread_blocks(dump, source, used)
     return dump
 
 

@@ -10,7 +10,8 @@ Property names and enum values are not localised; each record becomes
 from __future__ import annotations
 
 from winrmlint.model.values import ParsedDump, ParseError, Reading
-from winrmlint.parsers.text import elision_notes, field_value, first_output_line, format_list_records
+from winrmlint.parsers import skipped
+from winrmlint.parsers.text import field_value, first_output_line, format_list_records
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -42,7 +43,7 @@ def sniff(source: SourceText) -> int:
 
 @pasted
 def parse(source: SourceText) -> ParsedDump:
-    dump = ParsedDump(FORMAT, notes=elision_notes(source))
+    dump = ParsedDump(FORMAT)
     records = _records(source)
     if not records:
         line = first_output_line(source.lines)
@@ -58,6 +59,7 @@ def parse(source: SourceText) -> ParsedDump:
             name, name_line = fields["name"]
             dump.readings.append(Reading(f"{key}/Name", name, source.at(name_line), raw=name, origin=FORMAT))
         dump.coverage.setdefault(PREFIX, source.at(alias_line))
+    skipped.unread_blocks(dump, source, {line for fields in records for _, line in fields.values()})
     return dump
 
 

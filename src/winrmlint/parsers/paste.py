@@ -431,20 +431,35 @@ def _strip_line_numbers(work: _Work, content: list[int]) -> bool:
 
 def _strip_block_prefix(work: _Work, first: int, last: int) -> bool:
     lines = work.lines[first : last + 1]
-    many = last > first
+    # a code fence next to a quoted block is the page's, not quoted: it neither has nor breaks the prefix
+    marked = [index for index in range(first, last + 1) if not _FENCE.match(work.lines[index])]
+    many = len(marked) > 1
     for name, mark in (("> ", _QUOTE), ("[*] ", _TOOL_MARK)):
-        ends = _marker_ends(lines, mark) if many else None
+        ends = _marker_ends([work.lines[index] for index in marked], mark) if many else None
         if ends is not None:
-            for index, end in zip(range(first, last + 1), ends):
+            for index, end in zip(marked, ends):
                 work.lines[index] = work.lines[index][end:]
             work.note(f"the `{name.strip()}` prefix on every line of {work.span(first, last)} removed", first)
             return True
+    if many and _select_string_context(work, marked):
+        return True
     indent = _common_indent(lines)
     if indent:
         for index in range(first, last + 1):
             work.lines[index] = work.lines[index][len(indent) :]
         return True
     return False
+
+
+def _select_string_context(work: _Work, block: list[int]) -> bool:
+    """`… | Select-String -Context`: the matched lines start `> `, the lines around them two blanks."""
+    heads = [work.lines[index][:2] for index in block]
+    if "> " not in heads or "  " not in heads or not set(heads) <= {"> ", "  "}:
+        return False
+    for index in block:
+        work.lines[index] = work.lines[index][2:]
+    work.note(f"the `Select-String -Context` marks (`>` on matched lines) on {work.span(block[0], block[-1])} removed", block[0])
+    return True
 
 
 def _common_indent(lines: list[str]) -> str:

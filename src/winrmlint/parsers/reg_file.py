@@ -9,6 +9,7 @@ from winrmlint.model import registry_map
 from winrmlint.model.registry_map import Data, RegistryKey, RegistryValue
 from winrmlint.model.values import Note, ParsedDump, ParseError
 from winrmlint.parsers.text import is_elision, is_prompt
+from winrmlint.parsers import skipped
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -119,7 +120,7 @@ def parse(source: SourceText) -> ParsedDump:
         elif text.startswith("["):
             _key(reader, text, number)
         else:
-            reader.note("not registry syntax: skipped", number)
+            reader.note(skipped.message(text, "not registry syntax"), number)
             reader.unreadable.append(number)
             if reader.current:
                 reader.current.broken = True

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     FORMAT_LIST_LINE,
     Field,
@@ -97,11 +98,14 @@ class _ScBlock:
     indent: int
     fields: list[_ScField] = field(default_factory=list)
     localised: bool = False  # opened by a translated label: its fields' labels may be in any case
+    after_blank: bool = False  # the line before was blank: an indented line there continues nothing
 
     def takes(self, text: str, number: int) -> bool:
         """Adds the line to this block if it belongs here."""
         if not text.strip():
+            self.after_blank = True
             return True  # Q&A pastes put blank lines between the lines of one block
+        after_blank, self.after_blank = self.after_blank, False
         header = _SC_HEADER.match(text)
         if header and not self.fields and _is_sc_key(header["key"]) and not _is_service_name_key(header["key"]):
             # `sc query` prints `DISPLAY_NAME:` under `SERVICE_NAME:`, before the indented fields
@@ -116,7 +120,7 @@ class _ScBlock:
         if sc_field and (_upper(sc_field["key"]) or self.localised or TABLE.says(sc_field["key"], *LABELS)):
             self.fields.append(_ScField(sc_field["key"].strip(), (sc_field["value"] or "").strip(), number))
             return True
-        if self.fields and (len(text) - len(text.lstrip()) > self.indent or _SC_CONTROLS.match(text)):
+        if self.fields and (_SC_CONTROLS.match(text) or (not after_blank and len(text) - len(text.lstrip()) > self.indent)):
             # STATE's `(STOPPABLE, NOT_PAUSABLE, …)` flags sit alone on the next line
             self._extend(text.strip(), " ")
             return True
@@ -206,7 +210,7 @@ class _Parser:
         if self.sc is not None:
             if not (table_header or FORMAT_LIST_LINE.match(text) or _starts_structure(text)):
                 # a hand-typed line inside a block: the block's later fields still count
-                self._note(f"unrecognised line skipped: {text.strip()}", number)
+                self._note(skipped.message(text), number)
                 return index + 1
             self._close_sc()
         if self.list_start is not None and not table_header and not _starts_structure(text):
@@ -237,7 +241,7 @@ class _Parser:
             self.unknown.append((number, text))
             self._note(TABLE.skipped(text), number)
         elif not self.in_error:
-            self._note(f"unrecognised line skipped: {text.strip()}", number)
+            self._note(skipped.message(text), number)
         return index + 1
 
     # --- sc --------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Value
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     first_content_line,
     is_elision,
@@ -198,7 +199,7 @@ def _list_line(reader: _Reader, number: int, line: str) -> None:
         # a console or editor wrap: the rest of the value from column 0, cut anywhere
         last.pieces.append((line.strip(), "column0", len(line)))
         return
-    _note(reader, number, f"line not understood, skipped: `{line.strip()[:80]}`")
+    _note(reader, number, skipped.message(line))
 
 
 def _table(reader: _Reader, table: Table) -> int:

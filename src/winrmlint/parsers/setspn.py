@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from winrmlint.model.values import Note, ParsedDump, ParseError, SpnEntry, SpnQuery
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import first_content_line, is_elision, prompt_command, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
@@ -344,7 +345,7 @@ def _other_line(state: _State, number: int, text: str) -> None:
         _close_owner(state)
         _record_query(state, found=True)
     else:
-        _note(state, number, f"line not understood, skipped: `{text[:80]}`")
+        _note(state, number, skipped.message(text))
 
 
 def _failure(state: _State, number: int, text: str) -> None:

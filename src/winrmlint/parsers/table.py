@@ -122,11 +122,27 @@ def find(lines: Sequence[str], index: int) -> Table | None:
         return None
     dashes = lines[at].expandtabs(4).rstrip()
     columns = _columns(pieces, dashes)
+    if columns is None and len(pieces) == 1:
+        columns = _columns([_realigned(head, dashes)], dashes)
     if columns is None:
         return None
     evidence = _evidence(lines, at + 1)
     columns = tuple(_aligned(column, evidence) for column in columns)
     return Table(columns, index, at + 1, _bounds(columns, evidence))
+
+
+def _realigned(head: str, dashes: str) -> str:
+    """A one-line header whose indent was changed by hand (trimmed flush left, or shifted) while its
+    dashes kept theirs: when it has one label per run of dashes, each fitting its run, the labels are
+    put back over their dashes; otherwise the header is returned as it is."""
+    words = [w.group() for w in _WORD.finditer(head)]
+    runs = [m.span() for m in _DASH_RUN.finditer(dashes)]
+    if len(words) != len(runs) or any(len(w) > end - start for w, (start, end) in zip(words, runs)):
+        return head
+    placed = ""
+    for word, (start, _) in zip(words, runs):
+        placed = placed.ljust(start) + word
+    return placed
 
 
 def _next_content(lines: Sequence[str], index: int) -> int | None:

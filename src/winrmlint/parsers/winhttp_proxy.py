@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import clean_line, is_elision, is_prompt
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
@@ -69,17 +70,17 @@ def parse(source: SourceText) -> ParsedDump:
         elif _DIRECT.match(text) and (section is not None or TABLE.says(text, "direct")):
             section = section or _Section(None)
             if section.fields or section.direct is not None:
-                dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
+                dump.notes.append(Note(skipped.message(text, "after the proxy settings"), source.at(number)))
             else:
                 section.direct = (text.strip(), number)
         elif (match := _FIELD.match(text)) and (section is not None or _known_field(text, "proxy")):
             section = section or _Section(None)
             if section.direct is not None:
-                dump.notes.append(Note(f"line skipped after the proxy settings: {text.strip()}", source.at(number)))
+                dump.notes.append(Note(skipped.message(text, "after the proxy settings"), source.at(number)))
             else:
                 section.fields.append((match["key"], (match["value"] or "").strip(), number))
         else:
-            dump.notes.append(Note(f"unrecognised line skipped: {text.strip()}", source.at(number)))
+            dump.notes.append(Note(skipped.message(text), source.at(number)))
     _close(source, section, dump, unknown)
     if unknown and not dump.readings:
         raise ParseError(TABLE.unknown(unknown[0][1]), unknown[0][0])

@@ -8,6 +8,7 @@ from enum import Enum
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParseError, ParsedDump, Reading, Source
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import first_content_line, is_elision, is_prompt, strip_comment
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
@@ -293,7 +294,7 @@ class _Reader:
         elif self.swallow:
             self.last = None
         else:
-            self._note(f"line not understood, skipped: {line.content[:60]}", line.number)
+            self._note(skipped.message(line.content), line.number)
             self._mark_incomplete()
             self.last = None
 

@@ -19,6 +19,7 @@ from winrmlint.parsers.winrm_config import (
     remote_target,
     source_named,
 )
+from winrmlint.parsers import skipped
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, sniffed
 from winrmlint.source import SourceText
@@ -103,13 +104,13 @@ def _region(source: SourceText, dump: ParsedDump) -> _Region:
     for index, line in enumerate(lines[first:last + 1], start=first):
         if is_prompt(line) or is_elision(line):
             # a prompt between two documents, or a hand elision: blank it, keeping line numbers
-            dump.notes.append(Note("line outside the XML skipped", source.at(index + 1)))
+            skipped.note(dump, source, index + 1, line, "outside the XML")
             kept.append("")
         else:
             kept.append(line)
     for index, line in enumerate(lines):
         if (index < first or index > last) and line.strip():
-            dump.notes.append(Note("line outside the XML skipped", source.at(index + 1)))
+            skipped.note(dump, source, index + 1, line, "outside the XML")
     text = "\n".join(kept)
     doctype = _DOCTYPE.search(text)
     if doctype:

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 
 from winrmlint.model import catalog, paths
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading, Source
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     first_content_line,
     is_elision,
@@ -163,7 +164,7 @@ def _line(reader: _Reader, index: int) -> int:
     elif is_elision(text):
         reader.note(index + 1, f"elision `{text}` skipped")
     else:
-        reader.note(index + 1, f"line not understood, skipped: `{text[:80]}`")
+        reader.note(index + 1, skipped.message(text))
     return index + 1
 
 

@@ -6,6 +6,7 @@ import re
 
 from winrmlint.model import catalog
 from winrmlint.model.values import Note, ParseError, ParsedDump, Source
+from winrmlint.parsers import skipped
 from winrmlint.parsers.text import (
     Field,
     first_content_line,
@@ -89,7 +90,7 @@ def _note_other_lines(source: SourceText, dump: ParsedDump) -> bool:
             complete = False
         elif _FIELD.match(line) is None and not line[:1].isspace():
             # an indented line continues the previous value; one at column 0 is not ours
-            dump.notes.append(Note(f"line not understood, skipped: {line.strip()[:60]}", source.at(number)))
+            dump.notes.append(Note(skipped.message(line), source.at(number)))
     return complete
 
 

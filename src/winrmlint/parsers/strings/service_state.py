@@ -13,6 +13,7 @@ from winrmlint.parsers.strings.powershell import POSITION
 
 _FORMATS_MD = "../shared/formats.md § service state (read from published dumps)"
 _RU = "code:38021940779 (README transcript `D:\\pywin32service>sc query test` on a Russian Windows)"
+_RU_QC = "code:61075744347 (a published `sc.exe qc BelfProctor` on a Russian Windows; fixtures/published/recognition)"
 _ES = "code:70975072118 (a Python test's Spanish sc output); also code:69712684312, code:60545512785"
 _PT = "code:71477534545 (a TypeScript test: `Captured from pt-BR Windows 11`)"
 _DE = "code:68366849264 (a Python test: German sc, `labels are translated, the layout is not`)"
@@ -35,7 +36,7 @@ TABLE = Table(
         Phrase("SERVICE_NAME", "pt-BR", "NOME_DO_SERVIÇO", _PT),
         Phrase("SERVICE_NAME", "ru", "Имя_службы", _RU),
         Phrase("DISPLAY_NAME", "en", "DISPLAY_NAME", _FORMATS_MD),
-        Phrase("DISPLAY_NAME", "ru", "Выводимое_имя", "code:16083341496 (a Java program reading Russian sc output)", False),
+        Phrase("DISPLAY_NAME", "ru", "Выводимое_имя", _RU_QC + "; also code:16083341496 (a Java program reading Russian sc output)"),
         Phrase("TYPE", "en", "TYPE", _FORMATS_MD),
         Phrase("TYPE", "es", "TIPO", _ES),
         Phrase("TYPE", "pt-BR", "TIPO", _PT),
@@ -59,6 +60,8 @@ TABLE = Table(
         Phrase("CHECKPOINT", "ru", "Контрольная_точка", _RU),
         Phrase("WAIT_HINT", "en", "WAIT_HINT", _FORMATS_MD),
         Phrase("WAIT_HINT", "ru", "Ожидание", _RU),
+        Phrase("SERVICE_START_NAME", "en", "SERVICE_START_NAME", _FORMATS_MD),
+        Phrase("SERVICE_START_NAME", "ru", "Начальное_имя_службы", _RU_QC),
         # from the language-pack resources (see _MUI)
         Phrase('SERVICE_NAME', 'de', 'SERVICE_NAME', _MUI.format(lang='de-DE', file='sc.exe.mui', id=48)),
         Phrase('DISPLAY_NAME', 'de', 'DISPLAY_NAME', _MUI.format(lang='de-DE', file='sc.exe.mui', id=48)),
