@@ -81,8 +81,10 @@ _FORMATS_OF = {
 _ALTERNATIVES = "|".join(f"(?P<f{i}>{'|'.join(f.commands)})" for i, f in enumerate(FORMATS) if f.commands)
 _COMMANDS = re.compile(_ALTERNATIVES, re.IGNORECASE)
 # the same after an optional prompt, over a whole text: which formats its command lines print, in one
-# pass; led by a newline (not `^`), which the engine looks for as a literal instead of trying every offset
-_COMMAND_LINES = re.compile(rf"\n(?i:[ \t]*(?:{paste.PROMPTS})?[ \t]*(?:{_ALTERNATIVES}))")
+# pass; led by a newline (not `^`), which the engine looks for as a literal instead of trying every offset.
+# The blanks are possessive: neither a prompt nor a command starts with one, and giving them back
+# one by one made each indented line cost quadratic attempts (~20x the whole scan on winrm get output)
+_COMMAND_LINES = re.compile(rf"\n(?i:[ \t]*+(?:{paste.PROMPTS})?[ \t]*+(?:{_ALTERNATIVES}))")
 
 
 class Parser(Protocol):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from winrmlint.model.values import Note, ParsedDump, ParseError
+from winrmlint.parsers.strings import fold
 from winrmlint.source import Location, SourceText
 
 
@@ -116,13 +117,27 @@ ELISION = re.compile(
 ANNOTATION = re.compile(r"(?<=\S)[ \t]++(?:#|//|<-|-->|←).*$")
 _ANNOTATION_MARKS = tuple(f"{blank}{mark}" for blank in " \t" for mark in ("#", "//", "<-", "-->", "←"))
 
+# Cheap tests that come first, on every line of every parser: each is necessary for its pattern to
+# match, so a line failing it is answered without running the pattern. Every prompt ends in `>`,
+# `$ ` or `# `; an elision's first and last characters are a bracket, a dash, a dot or ellipsis, or
+# the first (last) letter of one of the words, compared as IGNORECASE compares (strings.fold)
+_PROMPT_MARKS = (">", "$", "#")
+_ELISION_ENDS = "-=~✂.…⋯⋮︙"
+_WORDS = _OMITTED_WORDS.split("|")
+_ELISION_FIRST = frozenset(fold("([<{（【" + _ELISION_ENDS + "".join(word[0] for word in _WORDS)))
+_ELISION_LAST = frozenset(fold(")]>}）】" + _ELISION_ENDS + "".join(word[-1] for word in _WORDS)))
+
 
 def is_prompt(line: str) -> bool:
+    if not any(mark in line for mark in _PROMPT_MARKS):
+        return False
     return bool(PROMPT.match(line) or _PROVIDER_PROMPT.match(line))
 
 
 def prompt_command(line: str) -> str | None:
     """The command typed after a prompt (`PS C:\\> setspn -Q x` → `setspn -Q x`); None if no prompt."""
+    if not any(mark in line for mark in _PROMPT_MARKS):
+        return None
     match = PROMPT.match(line) or _PROVIDER_PROMPT.match(line)
     return line[match.end() :].strip() if match else None
 
@@ -131,11 +146,16 @@ def is_elision(line: str) -> bool:
     # `(...)` holds a word or an ellipsis: `()` or `[]` alone is no elision; an elision line is short,
     # which also bounds the pattern's work on a hostile line
     text = line.strip()
-    return 0 < len(text) <= _MAX_MARK and text not in ("()", "[]", "<>", "{}") and bool(ELISION.match(text))
+    if not 0 < len(text) <= _MAX_MARK or text in ("()", "[]", "<>", "{}"):
+        return False
+    ends = fold(text[0] + text[-1])
+    return ends[0] in _ELISION_FIRST and ends[-1] in _ELISION_LAST and bool(ELISION.match(text))
 
 
 def strip_annotation(line: str) -> str:
     """The line without an author's annotation after its value (`150 --> wrong` reads 150)."""
+    if "#" not in line and "/" not in line and "<-" not in line and "-->" not in line and "←" not in line:
+        return line
     return ANNOTATION.sub("", line)
 
 

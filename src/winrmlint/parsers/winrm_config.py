@@ -108,12 +108,12 @@ def _lex(number: int, raw: str) -> _Line:
         return _Line(number, _Kind.ELISION, indent, width, stripped)
     if _COMMENT_LINE.match(stripped):
         return _Line(number, _Kind.COMMENT, indent, width, stripped)
-    errno = _ERRNO.match(stripped)
+    errno = _ERRNO.match(stripped) if "0x" in stripped else None
     if errno:
         return _Line(number, _Kind.ERRNO, indent, width, stripped, "", _fault_code(errno["hex"]))
     content = strip_comment(stripped)
     source = None
-    tag = _SOURCE_TAG.search(content)
+    tag = _SOURCE_TAG.search(content) if "]" in content else None
     if tag:
         source = source_named(tag["source"])
         content = content[: tag.start()].rstrip()

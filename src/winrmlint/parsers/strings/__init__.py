@@ -99,7 +99,7 @@ class Table:
             return Found((self.phrases + self.borrowed)[exact], {})
         if not lookup.variable:
             return None
-        folded = _fold(text)
+        folded = fold(text)
         for index, literal in lookup.variable:
             if literal not in folded:
                 continue
@@ -184,7 +184,7 @@ _EQUIVALENT = _equivalents()
 _DOTTED_I = str.maketrans({"\u0130": "i"})  # str.lower() gives `i` + a combining dot; re's lower case is `i`
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     """Text as IGNORECASE compares it, so that a literal of a phrase is a substring of every line its
     pattern matches (a necessary test, not a sufficient one)."""
     return text.translate(_DOTTED_I).lower().translate(_EQUIVALENT)
@@ -195,7 +195,7 @@ def _literal(text: str) -> str:
     loose punctuation, no placeholder), folded; "" when shorter than two."""
     body = text.strip().rstrip(".。!！:：… ")
     runs = [run for piece in re.split(r"\{\w+\}", body) for run in re.split("[" + re.escape("".join(_CHARS)) + "]", piece)]
-    longest = _fold(max(runs, key=lambda run: len(_fold(run)), default=""))
+    longest = fold(max(runs, key=lambda run: len(fold(run)), default=""))
     return longest if len(longest) >= 2 else ""
 
 
