@@ -55,7 +55,29 @@ def test_sarif_information_uri_is_the_project_url() -> None:
     assert sarif.document(run)["runs"][0]["tool"]["driver"]["informationUri"] == project.url()
 
 
+def test_url_comes_from_the_installed_metadata_file(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    # read from the first winrmlint-*.dist-info on sys.path, as importlib.metadata finds it
+    dist = tmp_path / "winrmlint-9.9.dist-info"
+    dist.mkdir()
+    (dist / "METADATA").write_text(
+        "Metadata-Version: 2.1\nName: winrmlint\nProject-URL: Homepage, https://example.org/fork\n\n"
+        "Project-URL: Homepage, https://example.org/body-not-headers\n",
+        encoding="utf-8",
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    project.url.cache_clear()
+    try:
+        assert project.url() == "https://example.org/fork"
+    finally:
+        project.url.cache_clear()
+
+
+def test_metadata_file_read_as_importlib_metadata_reads_it() -> None:
+    assert project._project_urls() == metadata.metadata("winrmlint").get_all("Project-URL")
+
+
 def test_url_comes_from_the_metadata(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(project, "_project_urls", lambda: None)
     meta = Message()
     meta["Project-URL"] = "Homepage, https://example.org/fork"
     monkeypatch.setattr(metadata, "metadata", lambda name: meta)
@@ -71,6 +93,7 @@ def test_url_without_metadata_falls_back(monkeypatch: pytest.MonkeyPatch) -> Non
     def missing(name: str) -> Message:
         raise metadata.PackageNotFoundError(name)
 
+    monkeypatch.setattr(project, "_project_urls", lambda: None)
     monkeypatch.setattr(metadata, "metadata", missing)
     project.url.cache_clear()
     try:

@@ -68,6 +68,20 @@ def test_fleet_rules_judge_summaries_as_they_judge_models(folder: Path) -> None:
     assert json_output.document(summaries) == json_output.document(models)
 
 
+def test_a_compacted_summary_equals_the_summary_and_shares_its_strings(fleet: Path) -> None:
+    import copy
+
+    first, second = (r.host for r in engine.lint([str(fleet)], rules=(), jobs=1, models=True).hosts[:2])
+    summaries = [summary.of(first, config=True), summary.of(second, config=True)]
+    before = copy.deepcopy(summaries)
+    for host in summaries:
+        summary.compact(host)
+    assert summaries == before
+    paths = [{key: key for key in host.settings} for host in summaries]
+    shared = set(paths[0]) & set(paths[1])
+    assert shared and all(paths[0][key] is paths[1][key] for key in shared)
+
+
 def test_a_summary_is_written_and_read_back_unchanged(fleet: Path) -> None:
     out = io.StringIO()
     engine.lint([str(fleet)], jobs=1, models=False, baseline="srv000001", summaries=out)

@@ -577,7 +577,8 @@ def _folder_tree(root: Path, base: Path, limits: Limits) -> _Node:
                     # one refusal, not one per file: the listing stops here
                     node.refused.append((uri, f"more than {limits.max_files} files: this one and the rest not read"))
                     break
-                if _claims_archive(str(path)) or is_archive(str(path)):
+                # (is_archive needs the zip's first bytes too: they are read once, here)
+                if _claims_archive(str(path)):
                     # a zip found while walking is a folder of its own: a host, or a part of one
                     name = display(entry.name)
                     node.folders.setdefault(f"{name}\x00zip", _zip_tree(path, uri, limits))

@@ -13,7 +13,7 @@ import json
 from collections.abc import Sequence
 from typing import Any, TextIO
 
-import sarif_om as om
+from winrmlint.output import om
 
 from winrmlint import __version__, project
 from winrmlint.connect import errors

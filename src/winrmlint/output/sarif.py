@@ -13,7 +13,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 import attr
-import sarif_om as om
+from winrmlint.output import om
 
 from winrmlint import __version__, project
 from winrmlint.baseline import Previous

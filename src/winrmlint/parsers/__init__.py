@@ -72,7 +72,30 @@ TRANSCRIPT = "transcript"
 HEAD_LINES = 200
 
 _ANCHOR_WORDS = sorted({a for f in FORMATS for a in f.anchors}, key=lambda a: (-len(a), a))
-_ANCHORS = re.compile("|".join(re.escape(a) for a in _ANCHOR_WORDS))
+
+
+def _longest_first(words: list[str], depth: int = 3) -> str:
+    """One pattern of `words` that matches, at each place, the longest of them there (as their
+    alternation longest first does), with those sharing a first character grouped under it, `depth`
+    characters deep: the engine then tries a few alternatives at each offset instead of all 142
+    (about 3x faster a file)."""
+    if depth == 0 or len(words) == 1:
+        return "|".join(re.escape(w) for w in sorted(words, key=lambda a: (-len(a), a)))
+    groups: dict[str, list[str]] = {}
+    for word in words:
+        groups.setdefault(word[0], []).append(word[1:])
+    parts = []
+    for first, rests in sorted(groups.items()):
+        longer = [rest for rest in rests if rest]
+        inner = _longest_first(longer, depth - 1) if longer else ""
+        if "" not in rests:
+            parts.append(f"{re.escape(first)}(?:{inner})")
+        else:  # the word ends here: tried after every longer one
+            parts.append(re.escape(first) + (f"(?:{inner})?" if inner else ""))
+    return "|".join(parts)
+
+
+_ANCHORS = re.compile(_longest_first(_ANCHOR_WORDS))
 # a found word stands for every anchor inside it (the scan reports the longest at each place)
 _FORMATS_OF = {
     word: frozenset(i for i, f in enumerate(FORMATS) if any(a in word for a in f.anchors)) for word in _ANCHOR_WORDS
@@ -83,8 +106,10 @@ _FORMATS_OF = {
 _ALTERNATIVES = "|".join(f"(?P<f{i}>{'|'.join(f.commands)})" for i, f in enumerate(FORMATS) if f.commands)
 _COMMANDS = re.compile(_ALTERNATIVES, re.IGNORECASE)
 # the same after an optional prompt, over a whole text: which formats its command lines print, in one
-# pass; led by a newline (not `^`), which the engine looks for as a literal instead of trying every offset
-_COMMAND_LINES = re.compile(rf"\n(?i:[ \t]*(?:{paste.PROMPTS})?[ \t]*(?:{_ALTERNATIVES}))")
+# pass; led by a newline (not `^`), which the engine looks for as a literal instead of trying every offset.
+# The blanks are possessive: neither a prompt nor a command starts with one, and giving them back
+# one by one made each indented line cost quadratic attempts (~20x the whole scan on winrm get output)
+_COMMAND_LINES = re.compile(rf"\n(?i:[ \t]*+(?:{paste.PROMPTS})?[ \t]*+(?:{_ALTERNATIVES}))")
 
 
 class Parser(Protocol):

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from winrmlint.model.values import Note, ParsedDump, ParseError
+from winrmlint.parsers.strings import fold
 from winrmlint.source import Location, SourceText
 
 
@@ -116,13 +117,29 @@ ELISION = re.compile(
 ANNOTATION = re.compile(r"(?<=\S)[ \t]++(?:#|//|<-|-->|←).*$")
 _ANNOTATION_MARKS = tuple(f"{blank}{mark}" for blank in " \t" for mark in ("#", "//", "<-", "-->", "←"))
 
+# Cheap tests that come first, on every line of every parser: each is necessary for its pattern to
+# match, so a line failing it is answered without running the pattern. Every prompt ends in `>`,
+# `$ ` or `# `; an elision's first and last characters are a bracket, a dash, a dot or ellipsis, or
+# the first (last) letter of one of the words, compared as IGNORECASE compares (strings.fold)
+_ELISION_ENDS = "-=~✂.…⋯⋮︙"
+_WORDS = _OMITTED_WORDS.split("|")
+_ELISION_FIRST = frozenset(fold("([<{（【" + _ELISION_ENDS + "".join(word[0] for word in _WORDS)))
+_ELISION_LAST = frozenset(fold(")]>}）】" + _ELISION_ENDS + "".join(word[-1] for word in _WORDS)))
+# an ASCII character folds to its lower case: those two tests as set lookups, without folding
+_ELISION_FIRST_ASCII = frozenset(c for c in map(chr, range(128)) if fold(c) in _ELISION_FIRST)
+_ELISION_LAST_ASCII = frozenset(c for c in map(chr, range(128)) if fold(c) in _ELISION_LAST)
+
 
 def is_prompt(line: str) -> bool:
+    if ">" not in line and "$" not in line and "#" not in line:
+        return False
     return bool(PROMPT.match(line) or _PROVIDER_PROMPT.match(line))
 
 
 def prompt_command(line: str) -> str | None:
     """The command typed after a prompt (`PS C:\\> setspn -Q x` → `setspn -Q x`); None if no prompt."""
+    if ">" not in line and "$" not in line and "#" not in line:
+        return None
     match = PROMPT.match(line) or _PROVIDER_PROMPT.match(line)
     return line[match.end() :].strip() if match else None
 
@@ -131,11 +148,23 @@ def is_elision(line: str) -> bool:
     # `(...)` holds a word or an ellipsis: `()` or `[]` alone is no elision; an elision line is short,
     # which also bounds the pattern's work on a hostile line
     text = line.strip()
-    return 0 < len(text) <= _MAX_MARK and text not in ("()", "[]", "<>", "{}") and bool(ELISION.match(text))
+    if not 0 < len(text) <= _MAX_MARK or text in ("()", "[]", "<>", "{}"):
+        return False
+    first, last = text[0], text[-1]
+    if first.isascii() and last.isascii():
+        if first not in _ELISION_FIRST_ASCII or last not in _ELISION_LAST_ASCII:
+            return False
+    else:
+        ends = fold(first + last)
+        if ends[0] not in _ELISION_FIRST or ends[-1] not in _ELISION_LAST:
+            return False
+    return bool(ELISION.match(text))
 
 
 def strip_annotation(line: str) -> str:
     """The line without an author's annotation after its value (`150 --> wrong` reads 150)."""
+    if "#" not in line and "/" not in line and "<-" not in line and "-->" not in line and "←" not in line:
+        return line
     return ANNOTATION.sub("", line)
 
 
