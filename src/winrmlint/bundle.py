@@ -35,6 +35,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
+from winrmlint.source import valid_text
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -183,11 +185,7 @@ def _claims_archive(path: str) -> bool:
 def display(text: str) -> str:
     """A file name as reports can carry it: bytes that are not UTF-8 (kept by Python as lone
     surrogates) become `\xff`, so that no output ever fails to encode a hostile name."""
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogatepass")
-    return raw.decode("utf-8", "backslashreplace")
+    return valid_text(text)
 
 
 @dataclass
