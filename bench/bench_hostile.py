@@ -1,6 +1,7 @@
 """Peak memory and time of `winrmlint lint` on hostile inputs at and past the default limits.
 
     python bench/bench_hostile.py            # prints one line per input: seconds, peak MiB, outcome
+    python bench/bench_hostile.py --lines    # each parser's CPU seconds on a 1 MB line of each hostile shape
 
 Each input is generated into a temporary folder and linted in a fresh process; peak memory is
 that process's VmHWM (getrusage's ru_maxrss would carry the parent's peak over exec on Linux).
@@ -89,5 +90,26 @@ def main() -> None:
             print(f"{name:42} {size / MIB:9.1f}M {seconds:8.2f} {result['peak_kib'] / 1024:9.1f}  {outcome[:90]}")
 
 
+def lines(size: int = 1_000_000) -> None:
+    """Each parser's CPU time (sniff and parse, best of two) on a line of each hostile shape of
+    tests/test_hostile_scale.py, at `size` characters: the slowest parsers first."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+    from test_hostile_scale import LONG_LINES, TRAPS, cpu_seconds
+
+    from winrmlint import parsers
+
+    for parser in parsers.PARSERS:
+        cpu_seconds(parser, "Config\nx\n")  # its patterns compiled
+    rows = sorted(
+        ((cpu_seconds(parser, "Config\n" + shape(size) + "\n"), name, parser.FORMAT)
+         for name, shape in {**TRAPS, **LONG_LINES}.items() for parser in parsers.PARSERS),
+        reverse=True,
+    )
+    print(f"{len(rows)} parser x shape pairs at {size:,} characters; CPU seconds, slowest first")
+    for seconds, name, fmt in rows[:12]:
+        print(f"{seconds:6.3f}  {name:22} {fmt}")
+    print(f"median {rows[len(rows) // 2][0]:.3f} s; max {rows[0][0]:.3f} s ({rows[0][2]} on {rows[0][1]})")
+
+
 if __name__ == "__main__":
-    main()
+    lines() if sys.argv[1:2] == ["--lines"] else main()

@@ -222,6 +222,27 @@ def test_the_same_bundle_reached_twice_is_linted_once(tmp_path: Path) -> None:
         assert result.exit_code == 1, (fmt, result.output)
 
 
+def test_two_hosts_with_the_same_bytes_in_like_named_folders_are_two_hosts(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_discovery.py: `web00/collected/` and `web01/collected/` holding the
+    same untouched defaults were taken for one host and its copy, and web01 was dropped without
+    a word; a copy is one found under the same name (a folder and its zip), manifest included."""
+    fleet = tmp_path / "fleet"
+    for host in ("web00", "web01"):
+        (fleet / host / "collected").mkdir(parents=True)
+        shutil.copy(CLEAN / "winrm-config.txt", fleet / host / "collected" / "winrm-config.txt")
+    run = engine.lint([str(fleet)], jobs=1)
+    assert [r.host.bundle for r in run.hosts] == [f"{fleet}/web00/collected", f"{fleet}/web01/collected"]
+    # a zip of one of them beside it is still its copy, linted once
+    zip_folder(fleet / "web01.zip", {"collected/winrm-config.txt": (CLEAN / "winrm-config.txt").read_bytes()})
+    assert len(engine.lint([str(fleet)], jobs=1).hosts) == 2
+    # two hosts that differ only by their manifests are two hosts
+    for site, host in (("a", "web00"), ("b", "web01")):
+        shutil.copytree(CLEAN, tmp_path / site / "srv")
+        (tmp_path / site / "srv" / "winrmlint.json").write_text(f'{{"host": "{host}"}}')
+    run = engine.lint([str(tmp_path / "a" / "srv"), str(tmp_path / "b" / "srv")], jobs=1)
+    assert [r.host.name for r in run.hosts] == ["web00", "web01"]
+
+
 def test_files_that_are_plainly_not_dumps_make_no_host(tmp_path: Path) -> None:
     """`lint .` in a repository root: its README, sources and configuration are no host."""
     repo = tmp_path / "repo"

@@ -193,3 +193,57 @@ def test_a_file_swapped_for_a_fifo_or_a_link_after_listing_is_refused_not_read(t
         "dsregcmd.txt": "not read: file was replaced after it was listed",
     }
     assert not any(r.value == 1 for r in run.hosts[0].host.get("winrm/config/MaxEnvelopeSizekb").readings)
+
+
+# ------------------------------------------------- JSON input: its escapes are input too
+
+
+def test_lone_surrogates_escaped_in_a_manifest_cannot_break_any_report(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_output.py: JSON can escape a lone surrogate (`"\\ud800"`), which a
+    manifest's suppression carried into SARIF and `parse`: the UTF-8 writer raised mid-report."""
+    host = bundle(tmp_path)
+    (host / "winrmlint.json").write_text('{"notes": "a\\ud800b\\udfff", "suppressions": '
+                                         '[{"rule": "WRM101", "justification": "x\\udbff"}]}')
+    for args in (["lint", "-f", "json"], ["lint", "-f", "sarif", "--include-suppressed"], ["lint", "-f", "html"],
+                 ["parse", "-f", "json"], ["parse", "-f", "jsonl"]):
+        out = tmp_path / "out"
+        result = runner.invoke(cli.app, [*args, "-o", str(out), str(host)])
+        assert result.exit_code in (0, 1), (args, result.output)
+        written = out.read_bytes().decode("utf-8")  # strict: a lone surrogate cannot be UTF-8
+        if args[0] == "parse" or "--include-suppressed" in args:
+            # the justification is shown as the bytes its surrogate stands for
+            assert re.search(r"x\\+xed\\+xaf\\+xbf", written), written
+        if args[-1] != "html":
+            for line in written.splitlines() if args[-1] == "jsonl" else [written]:
+                json.loads(line)
+
+
+def test_a_hostile_baseline_can_neither_break_the_sarif_nor_plant_a_link(tmp_path: Path) -> None:
+    """A baseline is input: a PR can edit a committed one. Its absent results were written with
+    their message and URI as found (a link, a lone surrogate, a space or `%` no URI may hold)."""
+    host = bundle(tmp_path)
+    baseline = tmp_path / "baseline.sarif"
+    baseline.write_text(json.dumps({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "winrmlint"}}, "results": [{
+        "ruleId": "WRM302", "level": "warning", "message": {"text": "see [here](https://evil.example)"},
+        "partialFingerprints": {"winrmlint/v1": "0" * 32},
+        "locations": [{"physicalLocation": {"artifactLocation": {"uri": "a b/100%/x.txt"}, "region": {"startLine": 3}}}],
+        "properties": {"host": "web01", "path": "x"}}]}]}).replace("x.txt", "x\\ud800.txt"))
+    out = tmp_path / "out.sarif"
+    result = runner.invoke(cli.app, ["lint", "-f", "sarif", "-o", str(out), "--baseline", str(baseline), str(host)])
+    assert result.exit_code == 1, result.output
+    doc = json.loads(out.read_bytes().decode("utf-8"))
+    assert_valid_sarif(doc)
+    absent = [r for r in doc["runs"][0]["results"] if r.get("baselineState") == "absent"]
+    assert absent[0]["message"]["text"] == "see \\[here\\](https://evil.example)"
+    assert absent[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "a%20b/100%25/x%5Cxed%5Cxa0%5Cx80.txt"
+
+
+def test_json_from_outside_holds_only_valid_text_keys_and_depth_included() -> None:
+    from winrmlint.source import json_text
+
+    deep = "[" * 500 + '"\\udc80"' + "]" * 500  # nested past what a recursive walk would take
+    assert json_text('{"a\\ud800": ["\\udfff", {"x": "\\ud83d\\ude00 ok"}]}') == {"a\\xed\\xa0\\x80": ["\\xed\\xbf\\xbf", {"x": "\U0001f600 ok"}]}
+    value = json_text(deep)
+    for _ in range(500):
+        value = value[0]
+    assert value == "\\x80"

@@ -86,8 +86,9 @@ def test_github_escaping_keeps_hostile_text_inside_one_command() -> None:
     assert name == "warning"
     assert parse_command(github.annotation(Item(replace(hostile, level=Level.NOTE))))[0] == "notice"
     assert props["file"] == "fleet/evil,title=WRM000:x/winrm-config.txt" and props["title"] == "WRM301"
-    # control characters were made visible before escaping: the data holds no line break of the dump
-    assert data.splitlines()[0] == "100% `*`\\x0d\\x0a::set-env name=PATH::/tmp\\x0a##[group]x"
+    # control characters were made visible before escaping: the data holds no line break of the
+    # dump, and no `##[command]` (the runner acts on it anywhere in a line)
+    assert data.splitlines()[0] == "100% `*`\\x0d\\x0a::set-env name=PATH::/tmp\\x0a#\\x23[group]x"
     assert data.splitlines()[1] == "Fix: Set-Item WSMan:\\localhost\\Client\\TrustedHosts -Value 'a,b'"
     assert "%3A" in line and "%2C" in line and "%25" in line
 

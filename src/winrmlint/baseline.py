@@ -7,10 +7,12 @@ different message or level) and `absent` (in the baseline only).
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from winrmlint.output.escape import sarif_plain
+from winrmlint.source import json_text
 
 FINGERPRINT = "winrmlint/v1"
 
@@ -36,7 +38,7 @@ class Previous:
 def load(path: Path) -> dict[str, Previous]:
     """The baseline's results by fingerprint, from a winrmlint SARIF or JSON file."""
     try:
-        doc = json.loads(path.read_bytes().decode("utf-8-sig"))
+        doc = json_text(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
         # `--baseline HOST` named WRM802's golden host before it moved to --golden
         raise BaselineError(f"baseline {path}: no such file (a golden host for WRM802 is now --golden {path})") from None
@@ -78,7 +80,7 @@ def _from_sarif(path: Path, doc: dict[str, Any]) -> dict[str, Previous]:
                     fingerprint=fingerprint,
                     code=result["ruleId"],
                     level=result.get("level", "warning"),
-                    message=result["message"]["text"],
+                    message=sarif_plain(result["message"]["text"]),
                     uri=where["artifactLocation"]["uri"],
                     line=where.get("region", {}).get("startLine", 1),
                     host=props.get("host", ""),

@@ -35,6 +35,8 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, BinaryIO
 from urllib.parse import quote
 
+from winrmlint.source import valid_text
+
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
@@ -183,11 +185,7 @@ def _claims_archive(path: str) -> bool:
 def display(text: str) -> str:
     """A file name as reports can carry it: bytes that are not UTF-8 (kept by Python as lone
     surrogates) become `\xff`, so that no output ever fails to encode a hostile name."""
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:
-        raw = text.encode("utf-8", "surrogatepass")
-    return raw.decode("utf-8", "backslashreplace")
+    return valid_text(text)
 
 
 @dataclass
@@ -206,6 +204,9 @@ class Bundle:
     manifest: BundleFile | None = None
     role: str = "host"
     key: str = ""  # the real path of the bundle's root: one bundle reached twice is linted once
+    # the name of the folder or zip the host was found as, which may wrap the bundle's root
+    # (`WEB01/collected/…`): a copy of a host (its zip beside its folder) is found by it
+    given: str = ""
 
 
 def discover(paths: list[str], limits: Limits = Limits(), cwd: str | None = None) -> list[Bundle]:
@@ -376,7 +377,7 @@ class _Walk:
         own = node.name.lower()
         return {f.uri.rsplit("/", 1)[-1].lower().replace(own, "") for f in node.all_files() if _kind(f) == "candidate"}
 
-    def bundles(self, node: _Node, name: str, explicit: bool = False) -> list[Bundle]:
+    def bundles(self, node: _Node, name: str, explicit: bool = False, given: str = "") -> list[Bundle]:
         manifest = _manifest(node)
         parts = self.parts(node)
         if manifest is None and self.several_hosts(node):
@@ -385,7 +386,7 @@ class _Walk:
             return [*found, *([fleet] if fleet.files or fleet.refused else [])]
         if manifest is None and len(parts) == 1 and not self.dumps(node):
             # a folder around one folder (or zip): the host is the one inside, by its own name
-            return self.bundles(parts[0], parts[0].name)
+            return self.bundles(parts[0], parts[0].name, given=given or name)
         files = [f for f in node.all_files() if f is not manifest and self.readable(f)]
         refused = node.all_refused()
         if not refused and manifest is None and not any(_kind(f) == "candidate" for f in files):
@@ -394,7 +395,8 @@ class _Walk:
                 return []
             hint = " (a document is read beside dumps, or when named: `winrmlint lint NOTE.md`)" if files else ""
             files, refused = [], [(node.uri, f"holds no file that could be a dump{hint}")]
-        return [Bundle(name=name, root=node.uri, files=files, refused=refused, manifest=manifest, key=node.key)]
+        return [Bundle(name=name, root=node.uri, files=files, refused=refused, manifest=manifest, key=node.key,
+                       given=given or name)]
 
     def _fleet_input(self, node: _Node, name: str) -> Bundle:
         """A fleet's own files: domain-wide reports are read; other dumps there are nobody's."""
@@ -451,7 +453,10 @@ def _once(bundles: list[Bundle], limits: Limits) -> list[Bundle]:
                 continue
             seen.add(bundle.key)
         if bundle.role == "host" and bundle.files:
-            shape = (bundle.name.lower(), tuple(sorted((_relative(f, bundle).lower(), f.size) for f in bundle.files)))
+            # two hosts can hold the same bytes (untouched defaults) in folders of one name
+            # (`WEB01/collected/`, `WEB02/collected/`): a copy is one found under the same name
+            files = [*bundle.files, *([bundle.manifest] if bundle.manifest else [])]
+            shape = ((bundle.given or bundle.name).lower(), tuple(sorted((_relative(f, bundle).lower(), f.size) for f in files)))
             if any(_same_bytes(bundle, other, limits) for other in copies.get(shape, [])):
                 continue
             copies.setdefault(shape, []).append(bundle)
@@ -466,7 +471,8 @@ def _relative(file: BundleFile, bundle: Bundle) -> str:
 def _same_bytes(a: Bundle, b: Bundle, limits: Limits) -> bool:
     def digest(bundle: Bundle) -> str:
         sha = hashlib.sha256()
-        for file in sorted(bundle.files, key=lambda f: _relative(f, bundle).lower()):
+        files = [*bundle.files, *([bundle.manifest] if bundle.manifest else [])]
+        for file in sorted(files, key=lambda f: _relative(f, bundle).lower()):
             try:
                 sha.update(hashlib.sha256(file.read(limits)).digest())
             except (OSError, InputRefused):

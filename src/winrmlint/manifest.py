@@ -8,7 +8,7 @@ from functools import cache
 
 from winrmlint.model import paths
 from winrmlint.model.values import ParsedDump, ParseError, Reading, Value
-from winrmlint.source import SourceText
+from winrmlint.source import SourceText, json_text
 
 FORMAT = "bundle-manifest"
 _KEY_LINE = re.compile(r'^\s*(?:[{,]\s*)?"(\w+)"\s*:')
@@ -29,7 +29,7 @@ def _validator():
 def parse(source: SourceText) -> ParsedDump:
     """Validate the manifest against its published schema and turn it into readings."""
     try:
-        data = json.loads(source.text)
+        data = json_text(source.text)
     except json.JSONDecodeError as err:
         raise ParseError(f"manifest is not JSON: {err.msg}", err.lineno) from None
     except (RecursionError, ValueError):

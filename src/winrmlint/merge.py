@@ -15,6 +15,7 @@ from winrmlint import engine, summary
 from winrmlint.findings import Finding
 from winrmlint.rules import BY_CODE
 from winrmlint.rules.base import Profile
+from winrmlint.source import json_text
 
 
 class MergeError(Exception):
@@ -67,6 +68,6 @@ def merge(paths: Sequence[str]) -> engine.RunResult:
 
 def _json(path: str, number: int, line: str) -> Any:
     try:
-        return json.loads(line)
+        return json_text(line)
     except (json.JSONDecodeError, RecursionError) as err:
         raise MergeError(f"{path}:{number}: not JSON ({type(err).__name__})") from None

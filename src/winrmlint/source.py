@@ -16,10 +16,59 @@ import unicodedata
 import zipfile
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import Any
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 # Control characters other than tab, CR, LF and form feed: text dumps never hold them.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+# a UTF-16 surrogate on its own: Python keeps a file name's bytes that are not UTF-8 as one
+# (U+DC80-U+DCFF), and JSON's `"\ud800"` escape makes one; no UTF-8 output can write it
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+def valid_text(text: str) -> str:
+    """`text` as every output can write it: each lone surrogate becomes the escapes of the bytes
+    it stands for (a file name's `\\xff`; `\\xed\\xa0\\x80` for JSON's `\\ud800`), the rest as is."""
+    if text.isascii() or not _LONE_SURROGATE.search(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "backslashreplace")
+
+
+def json_text(text: str | bytes) -> Any:
+    """`json.loads` for JSON from outside (a manifest, a baseline, summaries to merge): every
+    string in it, keys too, is valid text (`valid_text`), so that none can break a report."""
+    import json
+
+    data = json.loads(text)
+    raw = text if isinstance(text, str) else text.decode("utf-8", "replace")
+    if not _SURROGATE_ESCAPE.search(raw):
+        return data
+    return _valid_strings(data)
+
+
+def _valid_strings(data: Any) -> Any:
+    """`data` with `valid_text` applied to every string (iterative: JSON's depth is not trusted)."""
+    top: list[Any] = [data]
+    stack: list[tuple[Any, Any]] = [(top, 0)]
+    while stack:
+        parent, key = stack.pop()
+        value = parent[key]
+        if isinstance(value, str):
+            parent[key] = valid_text(value)
+        elif isinstance(value, list):
+            stack.extend((value, i) for i in range(len(value)))
+        elif isinstance(value, dict):
+            fixed = {valid_text(k) if isinstance(k, str) else k: v for k, v in value.items()}
+            parent[key] = fixed
+            stack.extend((fixed, k) for k in fixed)
+    return top[0]
 
 
 @dataclass(frozen=True, order=True, slots=True)

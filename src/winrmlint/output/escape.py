@@ -34,7 +34,13 @@ _COMMAND_ANYWHERE = re.compile(r"##\[")
 
 def neutralise(text: str) -> str:
     """`text` with no line that GitHub's runner would read as a workflow command."""
-    return _COMMAND_ANYWHERE.sub("#\\\\x23[", _COMMAND_START.sub(r"\1\\x3a", text))
+    return inline(_COMMAND_START.sub(r"\1\\x3a", text))
+
+
+def inline(text: str) -> str:
+    """`text` with no `##[command]`, which the runner acts on anywhere in a line: for text inside
+    a line that starts with a workflow command of our own (a GitHub annotation's message)."""
+    return _COMMAND_ANYWHERE.sub("#\\\\x23[", text)
 
 
 class _Guarded(io.TextIOBase):
@@ -59,6 +65,12 @@ def sarif_text(text: str) -> str:
     `[x](https://…)` or `[x](1)` is never read as an embedded link."""
     # only a backslash before a bracket needs doubling: Windows paths keep theirs
     return re.sub(r"(\\*)([\[\]])", lambda m: m.group(1) * 2 + "\\" + m.group(2), text)
+
+
+def sarif_plain(text: str) -> str:
+    """The text a SARIF `message.text` stands for: `sarif_text` undone (a baseline's messages are
+    compared with this run's, and written again escaped)."""
+    return re.sub(r"(\\+)([\[\]])", lambda m: m.group(1)[: len(m.group(1)) // 2] + m.group(2), text)
 
 
 _PROSE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")

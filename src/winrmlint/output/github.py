@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from winrmlint.output.escape import safe
+from winrmlint.output.escape import inline, safe
 from winrmlint.engine import RunResult
 from winrmlint.output.report import of, Item, Report
 
@@ -27,10 +27,11 @@ def escape_property(text: str) -> str:
 def annotation(item: Item) -> str:
     """One workflow command for one finding: its own message, then its fix on the next line."""
     f = item.finding
-    lines = [safe(f.message)] + ([f"Fix: {safe(f.fix)}"] if f.fix else [])
+    # terminal-safe, and no `##[command]` inside: the runner acts on it anywhere in the line
+    lines = [inline(safe(f.message))] + ([f"Fix: {inline(safe(f.fix))}"] if f.fix else [])
     properties = ",".join(
         f"{key}={escape_property(value)}"
-        for key, value in (("file", safe(f.location.uri)), ("line", str(max(1, f.location.line))), ("title", f.code))
+        for key, value in (("file", inline(safe(f.location.uri))), ("line", str(max(1, f.location.line))), ("title", f.code))
     )
     return f"::{_COMMAND[f.level.value]} {properties}::{escape_data(chr(10).join(lines))}"
 

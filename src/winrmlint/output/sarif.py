@@ -8,6 +8,7 @@ would take its rule's level in some consumers and `warning` in others.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -114,18 +115,26 @@ def result(item: Item, rule_index: int, artifact_index: dict[str, int]) -> om.Re
     )
 
 
+# what RFC 3986 allows in a URI reference besides letters and digits (`%` kept: the baseline's
+# URI is one already when a SARIF baseline wrote it)
+_URI_CHARACTERS = "-._~:/?#[]@!$&'()*+,;=%"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def absent_result(previous: Previous, rule_index: int | None, artifact_index: dict[str, int]) -> om.Result:
     """A baseline result this run no longer has: `kind: pass` (nothing is wrong any more), level none."""
+    uri = quote(_LONE_PERCENT.sub("%25", previous.uri), safe=_URI_CHARACTERS)
     return om.Result(
         rule_id=previous.code,
         rule_index=-1 if rule_index is None else rule_index,
         kind="pass",
         level="none",
-        message=om.Message(text=previous.message),
+        # the baseline is input like any other: its text is escaped as this run's, its URI made one
+        message=om.Message(text=sarif_text(previous.message)),
         locations=[
             om.Location(
                 physical_location=om.PhysicalLocation(
-                    artifact_location=om.ArtifactLocation(uri=previous.uri, uri_base_id=None if ":" in previous.uri else SRCROOT),
+                    artifact_location=om.ArtifactLocation(uri=uri, uri_base_id=None if ":" in uri else SRCROOT),
                     region=om.Region(start_line=max(1, previous.line)),
                 )
             )
