@@ -98,10 +98,6 @@ def sniff(source: SourceText) -> int:
     return 0
 
 
-# `Get-NetFirewallRule … | Format-Table DisplayName, Name`: the header of a listing of names alone
-_NAMES_ONLY = re.compile(r"^\s*(?:DisplayName\s+Name|Name\s+DisplayName)\s*$", re.IGNORECASE)
-
-
 @pasted
 def parse(source: SourceText) -> ParsedDump:
     return _Parser(source).run()
@@ -139,10 +135,6 @@ class _Parser:
             raise ParseError(TABLE.unknown(self.unknown[0][1]), self.unknown[0][0])
         if not self.recognised:
             line = self.dump.notes[0].location.line if self.dump.notes else 1
-            names_only = next((n for n, raw in enumerate(self.source.lines, start=1) if _NAMES_ONLY.match(raw)), None)
-            if names_only is not None:
-                raise ParseError("a table of rule names only (`DisplayName`, `Name`): it does not show whether a rule "
-                                 "is enabled, for which profiles, or from which addresses", names_only)
             raise ParseError("no firewall rules found", line)
         for rule in self.rules:
             self._emit(rule)
@@ -301,6 +293,9 @@ class _Parser:
     def _table(self, table: Table) -> int:
         """Each row is a rule record; a row whose Name (or DisplayName) the table cut names no rule."""
         lines, index = self.source.lines, table.rows
+        if table.names <= {"name", "displayname"}:  # `ft DisplayName, Name`: WRM509 and WRM510 are not judged
+            self._note("a table of rule names only: it does not show whether a rule is enabled, for which "
+                       "profiles, or from which addresses", index)
         while index < len(lines) and lines[index].strip() and not is_prompt(lines[index]):
             number = index + 1
             cells = table.cells(clean_line(lines[index]))

@@ -211,6 +211,11 @@ def active_profiles(host: Host) -> ActiveProfiles:
     return ActiveProfiles(public, others, off)
 
 
+def addresses_shown(host: Host) -> bool:
+    # a listing of rule names alone (`ft DisplayName, Name`) has no address to judge
+    return any(remote_addresses(fw) is not None for fw in firewall_rules(host))
+
+
 def public_http_scopes(host: Host) -> Iterator[tuple[FirewallRule, Setting, list[str]]]:
     """The Public-profile WinRM HTTP rules whose remote addresses a dump shows, with those addresses."""
     for fw in firewall_rules(host):
@@ -221,7 +226,7 @@ def public_http_scopes(host: Host) -> Iterator[tuple[FirewallRule, Setting, list
 
 @rule(
     code="WRM509", name="firewall-public-local-subnet", level="note", kind="breaks", needs=(paths.FIREWALL,),
-    docs=(TROUBLE,),
+    evaluable=addresses_shown, docs=(TROUBLE,),
 )
 def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM HTTP firewall rule for the Public profile admits only the local subnet.
@@ -326,7 +331,7 @@ def firewall_public_local_subnet(host: Host, ctx: Context) -> Iterator[Finding]:
 
 @rule(
     code="WRM510", name="firewall-public-any-address", level="warning", kind="exposure", needs=(paths.FIREWALL,),
-    docs=(TROUBLE,), security_severity=5.3,
+    evaluable=addresses_shown, docs=(TROUBLE,), security_severity=5.3,
 )
 def firewall_public_any_address(host: Host, ctx: Context) -> Iterator[Finding]:
     """The WinRM HTTP firewall rule for the Public profile admits any remote address.
