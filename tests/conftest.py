@@ -23,6 +23,12 @@ def invoke(*args: str):
     return CliRunner().invoke(app, list(args), catch_exceptions=False)
 
 
+def lint_json(target: str, *args: str) -> tuple[int, dict]:
+    """`winrmlint lint target --isolated --format json *args`: the exit code and the report."""
+    result = invoke("lint", target, "--isolated", "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-goldens", action="store_true", help="rewrite golden files instead of comparing")
 
