@@ -1,4 +1,4 @@
-"""Shared test setup: the `--update-goldens` switch and the official SARIF schema."""
+"""Shared test setup: the `--update-goldens` switch, the official SARIF schema and the CLI run in-process."""
 
 from __future__ import annotations
 
@@ -8,9 +8,25 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
+
+from winrmlint.cli import app
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
+# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
+LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
+
+
+def invoke(*args: str):
+    """`winrmlint *args`, letting an exception through as a traceback rather than an exit code."""
+    return CliRunner().invoke(app, list(args), catch_exceptions=False)
+
+
+def lint_json(target: str, *args: str) -> tuple[int, dict]:
+    """`winrmlint lint target --isolated --format json *args`: the exit code and the report."""
+    result = invoke("lint", target, "--isolated", "--format", "json", *args)
+    return result.exit_code, json.loads(result.stdout)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

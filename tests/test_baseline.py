@@ -7,19 +7,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import FIXTURES, assert_valid_sarif
-from winrmlint.cli import app
+from conftest import FIXTURES, LOWERED, assert_valid_sarif, invoke
 
-# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
-LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 SELECT = ("--isolated", "-s", "WRM1", "-s", "WRM7")
-runner = CliRunner()
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def edit(bundle: Path, old: str, new: str) -> None:

@@ -9,24 +9,14 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT, assert_valid_sarif
+from conftest import FIXTURES, LOWERED, ROOT, assert_valid_sarif, invoke
 from winrmlint import __version__
-from winrmlint.cli import app
 from winrmlint.rules import RULES
 
 CLEAN = FIXTURES / "bundles" / "srv-clean-2022"
 LEGACY = FIXTURES / "bundles" / "web01-legacy"
-# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
-LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 MODEL_SCHEMA = json.loads((ROOT / "schemas" / "host-model.schema.json").read_text())
-
-runner = CliRunner()
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def test_version() -> None:

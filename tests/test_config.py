@@ -7,20 +7,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import FIXTURES, ROOT
-from winrmlint.cli import app
+from conftest import FIXTURES, LOWERED, ROOT, invoke
 from winrmlint.rules import quotas
 
 CONFIGS = FIXTURES / "config"
-# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
-LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
-runner = CliRunner()
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def codes(stdout: str) -> list[str]:

@@ -6,21 +6,14 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from conftest import FIXTURES
+from conftest import FIXTURES, invoke
 from winrmlint import explain
-from winrmlint.cli import app
 from winrmlint.outcomes import BY_ID
 from winrmlint.rules import RULES
 
 ERRORS = FIXTURES / "errors"
 SCENARIOS = FIXTURES / "scenarios"
-runner = CliRunner()
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def explained(*args: str) -> dict:

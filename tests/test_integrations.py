@@ -46,17 +46,28 @@ def run_step(name: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedP
                           capture_output=True, timeout=120)
 
 
-@pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash")
-def test_action_lint_step_writes_sarif_annotates_and_keeps_the_exit_code(tmp_path: Path) -> None:
+def action_checkout(tmp_path: Path, **inputs: str) -> tuple[Path, Path, dict[str, str]]:
+    """A repository holding web01's bundle, winrmlint where the install step puts it, and the
+    lint step's environment with `inputs`: (workspace, the GITHUB_OUTPUT file, environment)."""
     runner_temp = tmp_path / "runner"
-    (runner_temp / "winrmlint" / "bin").mkdir(parents=True)
-    # the installed console script of this checkout stands for the one the install step makes
-    (runner_temp / "winrmlint" / "bin" / "winrmlint").symlink_to(Path(sys.executable).parent / "winrmlint")
-    workspace = tmp_path / "repo"
-    shutil.copytree(LEGACY, workspace / "bundles" / "web01")
     outputs = tmp_path / "github_output"
     env = {"RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(outputs), "PATHS": "bundles", "SARIF": "winrmlint.sarif",
-           "ANNOTATIONS": "true", "BASELINE": "", "FAIL_ON": "", "FAIL_ON_NEW": "false", "CONFIG": ""}
+           "FAIL_ON": "", "CONFIG": "", **inputs}
+    installed(env).parent.mkdir(parents=True)
+    # the installed console script of this checkout stands for the one the install step makes
+    installed(env).symlink_to(Path(sys.executable).parent / "winrmlint")
+    workspace = tmp_path / "repo"
+    shutil.copytree(LEGACY, workspace / "bundles" / "web01")
+    return workspace, outputs, env
+
+
+def installed(env: dict[str, str]) -> Path:
+    return Path(env["RUNNER_TEMP"]) / "winrmlint" / "bin" / "winrmlint"
+
+
+@pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash")
+def test_action_lint_step_writes_sarif_annotates_and_keeps_the_exit_code(tmp_path: Path) -> None:
+    workspace, outputs, env = action_checkout(tmp_path, ANNOTATIONS="true", BASELINE="", FAIL_ON_NEW="false")
     done = run_step("lint", env, workspace)
     assert done.returncode == 0, done.stderr  # the report is uploaded before the run fails
     assert outputs.read_text() == "exit-code=1\n"
@@ -78,16 +89,9 @@ def test_action_lint_step_writes_sarif_annotates_and_keeps_the_exit_code(tmp_pat
 
 @pytest.mark.skipif(shutil.which("bash") is None, reason="the action's steps are bash")
 def test_action_with_a_baseline_uploads_the_plain_report_and_gates_on_new(tmp_path: Path) -> None:
-    runner_temp = tmp_path / "runner"
-    (runner_temp / "winrmlint" / "bin").mkdir(parents=True)
-    (runner_temp / "winrmlint" / "bin" / "winrmlint").symlink_to(Path(sys.executable).parent / "winrmlint")
-    workspace = tmp_path / "repo"
-    shutil.copytree(LEGACY, workspace / "bundles" / "web01")
-    subprocess.run([str(runner_temp / "winrmlint" / "bin" / "winrmlint"), "lint", "--exit-zero", "--format",
-                    "sarif=main.sarif", "bundles"], cwd=workspace, check=True, capture_output=True)
-    outputs = tmp_path / "github_output"
-    env = {"RUNNER_TEMP": str(runner_temp), "GITHUB_OUTPUT": str(outputs), "PATHS": "bundles", "SARIF": "winrmlint.sarif",
-           "ANNOTATIONS": "false", "BASELINE": "main.sarif", "FAIL_ON": "", "FAIL_ON_NEW": "true", "CONFIG": ""}
+    workspace, outputs, env = action_checkout(tmp_path, ANNOTATIONS="false", BASELINE="main.sarif", FAIL_ON_NEW="true")
+    subprocess.run([str(installed(env)), "lint", "--exit-zero", "--format", "sarif=main.sarif", "bundles"],
+                   cwd=workspace, check=True, capture_output=True)
     done = run_step("lint", env, workspace)
     assert done.returncode == 0, done.stderr
     assert outputs.read_text() == "exit-code=0\n"  # nothing new since main

@@ -9,10 +9,8 @@ from pathlib import Path
 
 import junitparser
 import pytest
-from typer.testing import CliRunner
 
-from conftest import FIXTURES, assert_valid_sarif
-from winrmlint.cli import app
+from conftest import FIXTURES, assert_valid_sarif, invoke
 from winrmlint.findings import Finding, Level
 from winrmlint.output import FORMATS, github, writer
 from winrmlint.output.report import Item
@@ -20,15 +18,10 @@ from winrmlint.source import Location
 
 LEGACY = FIXTURES / "bundles" / "web01-legacy"
 CLEAN = FIXTURES / "bundles" / "srv-clean-2022"
-runner = CliRunner()
 WRM102_FIX = (
     'cmd: `winrm set winrm/config/service @{AllowUnencrypted="false"}`, '
     "PowerShell: `winrm set winrm/config/service '@{AllowUnencrypted=\"false\"}'`"
 )
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 # GitHub's runner (ActionCommand.TryParseV2): `::name props::data`, properties split at commas,

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
-
-from typer.testing import CliRunner
-
-from conftest import FIXTURES
-from winrmlint.cli import app
+from conftest import FIXTURES, lint_json
 
 RULES = FIXTURES / "rules" / "WRM602"
-runner = CliRunner()
 
 
 def lint(target: str) -> tuple[int, list[dict]]:
-    result = runner.invoke(app, ["lint", target, "--isolated", "--format", "json", "--select", "WRM602"],
-                           catch_exceptions=False)
-    return result.exit_code, [f for h in json.loads(result.stdout)["hosts"] for f in h["findings"]]
+    code, doc = lint_json(target, "--select", "WRM602")
+    return code, [f for h in doc["hosts"] for f in h["findings"]]
 
 
 def test_named_principals_beyond_the_default_are_a_note_that_does_not_fail_the_gate():

@@ -4,6 +4,8 @@ cis-l2."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from conftest import FIXTURES
@@ -51,7 +53,20 @@ REMOTE_SHELL_IDS = {"server-2012r2-winrm3": "CIS 18.10.90.1 (L2)", "server-2008r
 
 
 def lint(name: str, profile: str = "default") -> engine.RunResult:
-    return engine.lint([str(PRISTINE / name)], rules=engine.select_rules(profile=profile), profile=profile)
+    return lint_folder(PRISTINE / name, profile)
+
+
+def lint_folder(folder: Path, profile: str = "default") -> engine.RunResult:
+    return engine.lint([str(folder)], rules=engine.select_rules(profile=profile), profile=profile)
+
+
+def server_2022_with(folder: Path, old: str, new: str) -> Path:
+    """`folder` holding the pristine Server 2022 `winrm get` with its first `old` made `new`."""
+    text = (PRISTINE / "server-2022" / "winrm-config.txt").read_text(encoding="utf-8")
+    edited = text.replace(old, new, 1)
+    assert edited != text
+    (folder / "winrm-config.txt").write_text(edited, encoding="utf-8")
+    return folder
 
 
 def test_every_version_has_a_pristine_host() -> None:
@@ -91,11 +106,8 @@ def test_cis_cites_its_numbering(name: str) -> None:
 
 
 def test_a_policy_pushed_secure_value_satisfies_the_benchmark(tmp_path) -> None:
-    text = (PRISTINE / "server-2022" / "winrm-config.txt").read_text(encoding="utf-8")
-    text = text.replace("            Basic = true\n", '            Basic = false [Source="GPO"]\n', 1)
-    assert "[Source=" in text
-    (tmp_path / "winrm-config.txt").write_text(text, encoding="utf-8")
-    run = engine.lint([str(tmp_path)], rules=engine.select_rules(profile="stig"), profile="stig")
+    host = server_2022_with(tmp_path, "            Basic = true\n", '            Basic = false [Source="GPO"]\n')
+    run = lint_folder(host, "stig")
     assert "WRM201" not in {f.code for f in run.findings}
     assert "WRM202" in {f.code for f in run.findings}
 
@@ -126,12 +138,7 @@ def test_level_2_items_stay_out_of_cis_level_1() -> None:
 
 
 def test_a_policy_disabled_remote_shell_satisfies_cis_level_2(tmp_path) -> None:
-    text = (PRISTINE / "server-2022" / "winrm-config.txt").read_text(encoding="utf-8")
-    text = text.replace("AllowRemoteShellAccess = true", 'AllowRemoteShellAccess = false [Source="GPO"]', 1)
-    assert "false [Source=" in text
-    (tmp_path / "winrm-config.txt").write_text(text, encoding="utf-8")
-    codes = {f.code for f in engine.lint([str(tmp_path)], rules=engine.select_rules(profile="cis-l2"),
-                                         profile="cis-l2").findings}
-    assert "WRM508" not in codes
+    host = server_2022_with(tmp_path, "AllowRemoteShellAccess = true", 'AllowRemoteShellAccess = false [Source="GPO"]')
+    assert "WRM508" not in {f.code for f in lint_folder(host, "cis-l2").findings}
     # the same dump in the default profile: the refused shell is what WRM508 reports there
-    assert "WRM508" in {f.code for f in engine.lint([str(tmp_path)], rules=engine.select_rules()).findings}
+    assert "WRM508" in {f.code for f in lint_folder(host).findings}

@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-import json
 
-from typer.testing import CliRunner
-
-from conftest import FIXTURES
-from winrmlint.cli import app
+from conftest import FIXTURES, lint_json
 
 RULES = FIXTURES / "rules"
-runner = CliRunner()
-
-
-def lint_json(target: str, *args: str) -> tuple[int, dict]:
-    result = runner.invoke(app, ["lint", target, "--isolated", "--format", "json", *args], catch_exceptions=False)
-    return result.exit_code, json.loads(result.stdout)
 
 
 def codes(doc: dict) -> list[str]:

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import json
 import re
 
-from typer.testing import CliRunner
-
-from conftest import FIXTURES
-from winrmlint.cli import app
+from conftest import FIXTURES, lint_json
 from winrmlint.model.host import Host, Setting
 from winrmlint.model import paths
 from winrmlint.model.values import Reading, Source
@@ -16,14 +12,8 @@ from winrmlint.rules.spn import account_name
 from winrmlint.source import Location
 
 RULES = FIXTURES / "rules"
-runner = CliRunner()
 # a DN after `setspn -D <spn>`: setspn takes a logon name
 _DN_AFTER_D = re.compile(r"setspn -D \S+ \"?CN=")
-
-
-def lint_json(target: str, *args: str) -> tuple[int, dict]:
-    result = runner.invoke(app, ["lint", target, "--isolated", "--format", "json", *args], catch_exceptions=False)
-    return result.exit_code, json.loads(result.stdout)
 
 
 def findings(doc: dict, code: str) -> list[dict]:

@@ -6,21 +6,11 @@ import json
 import shutil
 from pathlib import Path
 
-from typer.testing import CliRunner
-
-from conftest import FIXTURES, assert_valid_sarif
-from winrmlint.cli import app
+from conftest import FIXTURES, LOWERED, assert_valid_sarif, invoke
 
 CONFIGS = FIXTURES / "config"
 SITE = CONFIGS / "site.winrmlint.toml"
-# web01 on a modern WinRM with its 2.0-era quotas kept by hand: the quota and timeout rules fire
-LOWERED = FIXTURES / "hosts" / "web01-lowered-quotas"
 WEB02 = CONFIGS / "hosts" / "web02"
-runner = CliRunner()
-
-
-def invoke(*args: str):
-    return runner.invoke(app, list(args), catch_exceptions=False)
 
 
 def findings(stdout: str) -> list[dict]:

@@ -71,24 +71,31 @@ def atomic(path: Path) -> Iterator[TextIO]:
             yield stream
             stream.flush()
             os.fsync(stream.fileno())
-        _commit(temporary, path)
     except OSError as err:
-        with suppress(OSError):
-            os.unlink(temporary)
+        _discard(temporary)
         raise WriteError(target, err) from None
     except BaseException as stop:
         # the CLI's exit with a verdict (0: clean, 1: findings) comes after a whole report
         if getattr(stop, "exit_code", None) in (0, 1) or (isinstance(stop, SystemExit) and stop.code in (0, 1, None)):
-            try:
-                _commit(temporary, path)
-            except OSError as err:
-                with suppress(OSError):
-                    os.unlink(temporary)
-                raise WriteError(target, err) from None
-            raise
-        with suppress(OSError):
-            os.unlink(temporary)
+            _commit_or_discard(temporary, path)
+        else:
+            _discard(temporary)
         raise
+    _commit_or_discard(temporary, path)
+
+
+def _commit_or_discard(temporary: str, path: Path) -> None:
+    """`_commit`, or on failure no temporary file left behind and a `WriteError`."""
+    try:
+        _commit(temporary, path)
+    except OSError as err:
+        _discard(temporary)
+        raise WriteError(str(path), err) from None
+
+
+def _discard(temporary: str) -> None:
+    with suppress(OSError):
+        os.unlink(temporary)
 
 
 def _commit(temporary: str, path: Path) -> None:
