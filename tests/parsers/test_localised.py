@@ -433,3 +433,43 @@ def test_netsh_german_verbose_rule_set_by_group_policy_cp850() -> None:
     assert read["RemoteAddress"].value == "10.0.0.0/8" and read["LocalAddress"].value == "Any"  # `Lokales IP`, `Remote-IP`
     assert {r.source for r in read.values()} == {Source.GPO}
     assert coverage_lines(dump) == {"firewall": 2}
+
+
+def _as_one_alternation(table: Table, keys: tuple[str, ...], text: str) -> tuple[Phrase, dict[str, str]] | None:
+    """What a lookup found when each key set was one alternation of all its variable phrases (the
+    lookup compiles one phrase at a time, tried only where a line holds its longest fixed run)."""
+    from winrmlint.parsers.strings import _normal, _regex
+
+    text = text.strip()
+    every = table.phrases + table.borrowed
+    chosen = [(i, p) for i, p in enumerate(every) if p.key in keys]
+    exact: dict[str, int] = {}
+    for i, p in chosen:
+        if "{" not in p.text:
+            exact.setdefault(_normal(p.text), i)
+    if _normal(text) in exact:
+        return every[exact[_normal(text)]], {}
+    pattern = re.compile("|".join(f"(?P<p{i}>{_regex(p.text, i)})" for i, p in chosen if "{" in p.text), re.IGNORECASE)
+    match = pattern.fullmatch(text)
+    if match is None or match.lastgroup is None:
+        return None
+    index = int(match.lastgroup[1:])
+    suffix = f"_{index}"
+    parts = {n[: -len(suffix)]: v for n, v in match.groupdict().items() if v is not None and n.endswith(suffix) and n != f"p{index}"}
+    return every[index], parts
+
+
+@pytest.mark.parametrize("name", sorted(TABLES))
+def test_a_lookup_finds_what_one_alternation_of_the_phrases_finds(name: str) -> None:
+    """Lines from the format's samples and every phrase of the table (filled in, in upper
+    case, with the IGNORECASE look-alikes ı, ſ and K of i, s and k) read the same either way."""
+    table = TABLES[name]
+    folder = SAMPLES / next(f.samples.folder for f in FORMATS if f.name == name)
+    lines = {line for path in folder.rglob("*") if path.is_file() for line in path.read_text("utf-8", "replace").splitlines()}
+    for phrase in table.phrases + table.borrowed:
+        text = _example(phrase)
+        lines |= {text, text.upper(), text.replace("i", "ı").replace("s", "ſ").replace("k", "\u212a"), text[:-3]}
+    keys = table.keys()
+    for line in sorted(lines):
+        found = table.find(line, *keys)
+        assert (None if found is None else (found.phrase, found.parts)) == _as_one_alternation(table, keys, line), line
