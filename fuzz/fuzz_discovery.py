@@ -94,7 +94,8 @@ def host_plans(draw: st.DrawFn, name: str, groups: int) -> HostPlan:
     if container == "folder":
         plan.links = draw(st.lists(st.sampled_from(LINKS), unique=True, max_size=2))
         plan.note = draw(st.booleans())
-        plan.copy_zip = not plan.links and draw(st.booleans())  # a copy of what the folder holds
+        # a zip of what the folder holds (a zipped part would be a zip in a zip, refused: no copy)
+        plan.copy_zip = not plan.links and not plan.zip_part and draw(st.booleans())
     plan.given_again = draw(st.integers(0, 4)) == 0
     return plan
 

@@ -7,6 +7,7 @@ import json
 import shutil
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from conftest import FIXTURES
@@ -32,6 +33,9 @@ def test_oem_code_pages_are_recognised_from_the_bytes_and_the_guess_is_noted() -
         "setspn-de-cp850.txt": ("cp850", "CN=svc-iis-web04,OU=Dienstkonten Schäfer,OU=Tier1,DC=corp,DC=contoso,DC=com"),
         "setspn-ru-cp866.txt": ("cp866", "CN=APP07,OU=Серверы,DC=corp,DC=contoso,DC=com"),
         "sc-qc-ja-cp932.txt": ("cp932", "Windows リモート管理 (WS-Management)"),
+        # Windows' own words (setspn.exe.mui), as cmd.exe redirects them
+        "setspn-de-mui-cp850.txt": ("cp850", "Registrierte Dienstprinzipalnamen (SPN) für CN=WEB05,OU=Webserver Büro Köln,"),
+        "setspn-ru-mui-cp866.txt": ("cp866", "Зарегистрирован ServicePrincipalNames для CN=APP08,OU=Серверы приложений,"),
     }
     for name, (page, text) in expected.items():
         source = SourceText.from_bytes(name, (ENCODINGS / name).read_bytes())
@@ -49,7 +53,10 @@ def test_oem_code_pages_are_recognised_from_the_bytes_and_the_guess_is_noted() -
 def test_one_account_read_in_two_encodings_is_one_account(tmp_path: Path) -> None:
     """The same `setspn` output redirected by cmd.exe (OEM) and by PowerShell (UTF-8 / UTF-16):
     read in the wrong page, one account looked like two (a false duplicate SPN, WRM402)."""
-    for oem, other in (("setspn-de-cp850.txt", ENCODINGS / "setspn-de-utf8.txt"), ("setspn-ru-cp866.txt", RU_UTF16)):
+    pairs = (("setspn-de-cp850.txt", ENCODINGS / "setspn-de-utf8.txt"), ("setspn-ru-cp866.txt", RU_UTF16),
+             ("setspn-de-mui-cp850.txt", ENCODINGS / "setspn-de-mui-utf16.txt"),
+             ("setspn-ru-mui-cp866.txt", ENCODINGS / "setspn-ru-mui-utf16.txt"))
+    for oem, other in pairs:
         fleet = tmp_path / oem
         (fleet / "a").mkdir(parents=True)
         (fleet / "b").mkdir()
@@ -104,3 +111,13 @@ def test_line_separators_in_values_never_split_a_jsonl_line(tmp_path: Path) -> N
     assert len(records) == len(lint(bundle, rules=()).hosts[0].host.settings)
     trusted = next(r for r in records if r["path"] == "winrm/config/client/TrustedHosts")
     assert "a\u2028b\u0085c\u2029d" in json.dumps(trusted["value"], ensure_ascii=False)
+
+
+@pytest.mark.parametrize("name", ["setspn-de-mui-cp850.txt", "setspn-de-mui-utf16.txt",
+                                  "setspn-ru-mui-cp866.txt", "setspn-ru-mui-utf16.txt"])
+def test_windows_own_german_and_russian_setspn_words_are_read_in_either_encoding(name: str) -> None:
+    """setspn.exe.mui's de-DE and ru-RU strings: the queries' verdicts, the listing's account."""
+    host = lint(ENCODINGS / name).hosts[0].host
+    verdicts = {(q.spn.split("/")[0], q.found) for q in host.spn_queries}
+    assert verdicts == {("WSMAN", True), ("HTTP", False)}, name
+    assert len({e.account for e in host.spns}) == 1 and len(host.spns) == 8, name

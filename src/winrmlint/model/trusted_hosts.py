@@ -10,7 +10,6 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import urlsplit
 
 from winrmlint.model.host import Host, Setting
@@ -146,10 +145,25 @@ def parse(value: str) -> tuple[Entry, ...]:
     return tuple(Entry(text, flaw(text) if text else Flaw("is empty", ())) for text in entries(value))
 
 
-@cache
-def _pattern(entry: str) -> re.Pattern[str]:
-    # `*` stands for any run of characters, anywhere in the entry; Windows names ignore case
-    return re.compile("".join(".*" if c == "*" else re.escape(c) for c in entry), re.IGNORECASE)
+def _glob_matches(entry: str, name: str) -> bool:
+    """Whether `name` is what `entry` says, `*` standing for any run of characters, case
+    ignored as Windows names do. Each part between stars is found leftmost in turn (which is
+    enough with `*` alone): linear in the name, where the regex `.*a.*a…` that did this before
+    backtracked exponentially in the stars (10 stars against 40 letters: 170 s)."""
+    first, *middle = entry.lower().split("*")
+    text = name.lower()
+    if not middle:
+        return text == first
+    last = middle.pop()
+    if len(text) < len(first) + len(last) or not text.startswith(first) or not text.endswith(last):
+        return False
+    at, end = len(first), len(text) - len(last)
+    for part in middle:
+        found = text.find(part, at, end)
+        if found < 0:
+            return False
+        at = found + len(part)
+    return True
 
 
 def _bare(target: str) -> str:
@@ -168,6 +182,6 @@ def matches(value: str, target: str) -> Entry | None:
     for entry in parse(value):
         if not entry.valid:
             continue
-        if _pattern(_bare(entry.text)).fullmatch(wanted):
+        if _glob_matches(_bare(entry.text), wanted):
             return entry
     return None

@@ -13,6 +13,7 @@ What a reader has to undo (formats.md, "PowerShell tables as printed"):
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -127,7 +128,8 @@ def find(lines: Sequence[str], index: int) -> Table | None:
     if columns is None:
         return None
     evidence = _evidence(lines, at + 1)
-    columns = tuple(_aligned(column, evidence) for column in columns)
+    words = [_Words(line) for line in evidence]
+    columns = tuple(_aligned(column, words) for column in columns)
     return Table(columns, index, at + 1, _bounds(columns, evidence))
 
 
@@ -151,10 +153,14 @@ def _next_content(lines: Sequence[str], index: int) -> int | None:
 
 def _columns(pieces: list[str], dashes: str) -> tuple[Column, ...] | None:
     runs = [match.span() for match in _DASH_RUN.finditer(dashes)]
+    starts = [start for start, _ in runs]
     # every word of every header line stands within a column's dashes: a title line above a table is no header
     for piece in pieces:
         for word in _WORD.finditer(piece):
-            if not any(start <= word.start() and word.end() <= end for start, end in runs):
+            # the one run that can hold it starts at or before it (runs are in order: a search,
+            # not a scan of every run for every word, which made a wide header quadratic)
+            at = bisect_right(starts, word.start()) - 1
+            if at < 0 or word.end() > runs[at][1]:
                 return None
     columns = []
     for start, end in runs:
@@ -182,15 +188,30 @@ def _evidence(lines: Sequence[str], index: int) -> list[str]:
     return found
 
 
-def _aligned(column: Column, evidence: list[str]) -> Column:
+class _Words:
+    """A row's words, in order, as spans: the words under a column are found by bisection."""
+
+    def __init__(self, line: str) -> None:
+        spans = [match.span() for match in _WORD.finditer(line)]
+        self.starts = [start for start, _ in spans]
+        self.ends = [end for _, end in spans]
+
+    def over(self, start: int, end: int) -> tuple[int, int] | None:
+        """The first word's start and the last word's end of the words reaching into
+        `start:end`, or None: words do not overlap, so their ends are in order too."""
+        first, last = bisect_right(self.ends, start), bisect_left(self.starts, end) - 1
+        return (self.starts[first], self.ends[last]) if first <= last else None
+
+
+def _aligned(column: Column, rows: list[_Words]) -> Column:
     """Right-aligned when more rows end their cell under the dashes' end without starting at their
     start than the other way round (a cell exactly as wide as the label says nothing)."""
     right = left = 0
-    for line in evidence:
-        over = [w for w in _WORD.finditer(line) if w.start() < column.end and column.start < w.end()]
-        if not over:
+    for words in rows:
+        over = words.over(column.start, column.end)
+        if over is None:
             continue
-        starts, ends = over[0].start() == column.start, over[-1].end() == column.end
+        starts, ends = over[0] == column.start, over[1] == column.end
         right += ends and not starts
         left += starts and not ends
     return Column(column.name, column.start, column.end, right > left, column.cut) if right > left else column
