@@ -78,3 +78,11 @@ def test_a_localised_state_squeezed_to_one_space_is_read() -> None:
     found = rows(firewall_profile.parse(SourceText("x.txt", text, "utf-8")))
     assert found[f"{P}/Domain/State"][0] == "OFF"
 
+
+def test_a_state_value_of_another_language_is_not_read() -> None:
+    """German `Status` with French `Actif`: no language prints that line, so it is not taken as ON."""
+    text = ("Domänenprofil-Einstellungen:", "-" * 70, "Status    Actif", "")
+    dump = firewall_profile.parse(SourceText("x.txt", text, "utf-8"))
+    assert f"{P}/Domain/State" not in rows(dump)
+    assert [(n.location.line, n.message) for n in dump.notes] == [
+        (3, "`Status    Actif` is no netsh advfirewall show currentprofile line in a language winrmlint knows: skipped")]

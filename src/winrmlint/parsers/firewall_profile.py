@@ -17,6 +17,7 @@ import re
 
 from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers import skipped
+from winrmlint.parsers.strings import Table
 from winrmlint.parsers.strings.firewall import PROFILE_KEYS
 from winrmlint.parsers.strings.firewall import PROFILE_TABLE as STRINGS
 from winrmlint.parsers.formats import Format, Samples
@@ -27,6 +28,12 @@ from winrmlint.source import SourceText
 FORMAT = "firewall-profile"
 PREFIX = "network/firewall-profile"
 _TITLES = tuple(PROFILE_KEYS)
+# the `State` label and its values, one small table per language: a label is read only with a value
+# of its own language (German `Status` with French `Actif` is no state)
+_STATES = tuple(
+    Table(STRINGS.display, tuple(p for p in STRINGS.phrases if p.language == language and p.key in ("State", "ON", "OFF")))
+    for language in STRINGS.languages
+)
 _DASHES = re.compile(r"^\s*-{20,}\s*$")
 # a block's first setting: a label, two spaces or more, a value (no `Label:` of a rule listing)
 _SETTING = re.compile(r"^\s*[^\s:：][^:：]*?\s{2,}\S[^:：]*$")
@@ -46,8 +53,9 @@ def _state(text: str) -> tuple[str, str] | None:
     stripped = text.strip()
     for split in re.finditer(r"\s+", stripped):
         label, value = stripped[: split.start()], stripped[split.end():]
-        if STRINGS.says(label, "State") and (found := STRINGS.find(value, "ON", "OFF")) is not None:
-            return found.key, value
+        for table in _STATES:
+            if table.says(label, "State") and (found := table.find(value, "ON", "OFF")) is not None:
+                return found.key, value
     return None
 
 
@@ -100,6 +108,11 @@ def parse(source: SourceText) -> ParsedDump:
         elif profile is not None and (state := _state(text)) is not None:
             value, raw = state
             dump.readings.append(Reading(f"{PREFIX}/{profile}/State", value, source.at(number), raw=raw, origin=FORMAT))
+            profile = None
+        elif profile is not None and number >= 2 and _DASHES.match(lines[number - 2]) and _SETTING.match(text):
+            # the block's first setting, where netsh prints `State`, in words the table does not read
+            dump.notes.append(Note(STRINGS.skipped(text), source.at(number)))
+            used.add(number)
             profile = None
         elif _shaped(lines, number - 1):
             unknown.append((number, text))
