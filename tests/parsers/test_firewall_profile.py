@@ -86,3 +86,17 @@ def test_a_state_value_of_another_language_is_not_read() -> None:
     assert f"{P}/Domain/State" not in rows(dump)
     assert [(n.location.line, n.message) for n in dump.notes] == [
         (3, "`Status    Actif` is no netsh advfirewall show currentprofile line in a language winrmlint knows: skipped")]
+
+
+def test_german_allprofiles_reads_each_state_and_no_active_profile() -> None:
+    text = (
+        "C:\\>netsh advfirewall show allprofiles", "",
+        "Domänenprofil-Einstellungen:", "-" * 70, "Status                                   EIN", "",
+        "Öffentliches Profil-Einstellungen:", "-" * 70, "Status                                   AUS", "",
+        "OK.", "",
+    )  # fmt: skip
+    dump = firewall_profile.parse(SourceText("x.txt", text, "utf-8"))
+    found = rows(dump)
+    assert found[f"{P}/Domain/State"][:2] == ("ON", 5) and found[f"{P}/Public/State"][:2] == ("OFF", 9)
+    assert not any(path.endswith("/Active") for path in found)
+    assert not dump.notes
