@@ -41,3 +41,62 @@ def test_allprofiles_shows_states_but_no_active_profile() -> None:
 def test_without_a_profile_block_it_refuses() -> None:
     with pytest.raises(ParseError):
         firewall_profile.parse(SourceText("x.txt", ("Ok.", ""), "utf-8"))
+
+
+# --- the server's language (strings/firewall.py, PROFILE_TABLE): samples written by us from
+# Windows' own resources (authfwcfg.dll.mui, netsh.exe.mui), in each language's console code page
+
+LOCALISED = [
+    ("currentprofile_de_domain_on_cp850.txt", "Domain", "ON", "EIN"),
+    ("currentprofile_fr_private_off_cp850.txt", "Private", "OFF", "Inactif"),
+    ("currentprofile_es_public_on_cp850.txt", "Public", "ON", "ACTIVAR"),
+    ("currentprofile_it_domain_off_cp850.txt", "Domain", "OFF", "OFF"),
+    ("currentprofile_pt_br_public_off_cp850.txt", "Public", "OFF", "Desligado"),
+    ("currentprofile_ru_domain_on_cp866.txt", "Domain", "ON", "ВКЛЮЧИТЬ"),
+    ("currentprofile_ja_public_on_cp932.txt", "Public", "ON", "オン"),
+    ("currentprofile_ko_public_off_cp949.txt", "Public", "OFF", "사용 안 함"),
+    ("currentprofile_zh_cn_domain_on_cp936.txt", "Domain", "ON", "启用"),
+    ("currentprofile_zh_tw_private_on.txt", "Private", "ON", "開啟"),
+]
+
+
+@pytest.mark.parametrize(("name", "profile", "state", "printed"), LOCALISED, ids=[row[0] for row in LOCALISED])
+def test_localised_currentprofile(name: str, profile: str, state: str, printed: str) -> None:
+    source = S.load(name)
+    assert parsers.detect(source).FORMAT == firewall_profile.FORMAT
+    dump = firewall_profile.parse(source)
+    found = rows(dump)
+    assert found[f"{P}/{profile}/Active"][:2] == (True, 3)
+    assert found[f"{P}/{profile}/State"][:2] == (state, 5)
+    assert [r.raw for r in dump.readings if r.path.endswith("/State")] == [printed]
+    assert {path for path in found} == {f"{P}/{profile}/Active", f"{P}/{profile}/State"}
+    assert not dump.notes  # the title, `Logging:` and the closing `OK` are all known: nothing skipped
+
+
+def test_a_localised_state_squeezed_to_one_space_is_read() -> None:
+    text = ("Profil de domaine".join(["Paramètres ", " :"]), "-" * 70, "État Inactif", "")
+    found = rows(firewall_profile.parse(SourceText("x.txt", text, "utf-8")))
+    assert found[f"{P}/Domain/State"][0] == "OFF"
+
+
+def test_a_state_value_of_another_language_is_not_read() -> None:
+    """German `Status` with French `Actif`: no language prints that line, so it is not taken as ON."""
+    text = ("Domänenprofil-Einstellungen:", "-" * 70, "Status    Actif", "")
+    dump = firewall_profile.parse(SourceText("x.txt", text, "utf-8"))
+    assert f"{P}/Domain/State" not in rows(dump)
+    assert [(n.location.line, n.message) for n in dump.notes] == [
+        (3, "`Status    Actif` is no netsh advfirewall show currentprofile line in a language winrmlint knows: skipped")]
+
+
+def test_german_allprofiles_reads_each_state_and_no_active_profile() -> None:
+    text = (
+        "C:\\>netsh advfirewall show allprofiles", "",
+        "Domänenprofil-Einstellungen:", "-" * 70, "Status                                   EIN", "",
+        "Öffentliches Profil-Einstellungen:", "-" * 70, "Status                                   AUS", "",
+        "OK.", "",
+    )  # fmt: skip
+    dump = firewall_profile.parse(SourceText("x.txt", text, "utf-8"))
+    found = rows(dump)
+    assert found[f"{P}/Domain/State"][:2] == ("ON", 5) and found[f"{P}/Public/State"][:2] == ("OFF", 9)
+    assert not any(path.endswith("/Active") for path in found)
+    assert not dump.notes

@@ -14,7 +14,9 @@ from samples import SAMPLES, coverage_lines, notes, sample
 from winrmlint import engine
 from winrmlint.model import paths
 from winrmlint.model.values import ParseError, Source
-from winrmlint.parsers import FORMATS, detect, dsregcmd, firewall, reg_query, service_state, setspn, winhttp_proxy
+from winrmlint.parsers import (
+    FORMATS, detect, dsregcmd, firewall, firewall_profile, reg_query, service_state, setspn, winhttp_proxy,
+)
 from winrmlint.parsers.strings import LANGUAGES, Phrase, Table
 
 TABLES = {fmt.name: fmt.strings for fmt in FORMATS if fmt.strings is not None}
@@ -28,8 +30,9 @@ def _example(phrase: Phrase) -> str:
 
 
 def test_the_localised_formats_declare_their_tables() -> None:
-    assert set(TABLES) == {"setspn", "winhttp-proxy", "reg-query", "service-state", "firewall-rules", "dsregcmd-status"}
-    for parser in (setspn, winhttp_proxy, reg_query, service_state, firewall, dsregcmd):
+    assert set(TABLES) == {"setspn", "winhttp-proxy", "reg-query", "service-state", "firewall-rules", "dsregcmd-status",
+                           "firewall-profile"}
+    for parser in (setspn, winhttp_proxy, reg_query, service_state, firewall, dsregcmd, firewall_profile):
         assert parser.DECLARATION.strings is not None and parser.DECLARATION.strings.phrases
 
 
@@ -53,6 +56,7 @@ def test_each_table_covers_several_languages_and_says_which_strings_are_unverifi
         "reg-query": every,
         "service-state": every,
         "firewall-rules": every,
+        "firewall-profile": every,  # authfwcfg.dll's and netsh.exe's resources, as firewall-rules' are
         "dsregcmd-status": ("en",),  # English on every Windows: its sources say so
     }
     unverified = {(name, p.language, p.text) for name, p in PHRASES if not p.verified}
@@ -220,6 +224,8 @@ UNKNOWN = [
     ("reg_query", "unknown_language_pl.txt", reg_query, 2, "reg query output"),
     ("service_state", "sc_unknown_language_uk.txt", service_state, 3, "sc output"),
     ("firewall", "netsh_unknown_language_pl.txt", firewall, 2, "netsh advfirewall output"),
+    ("firewall_profile", "currentprofile_unknown_language_pl.txt", firewall_profile, 3,
+     "netsh advfirewall show currentprofile output"),
 ]
 
 

@@ -1,7 +1,10 @@
 """Parser for `netsh advfirewall show currentprofile` (and `show allprofiles`, `show publicprofile`…):
 which Windows Firewall profile is active, and whether its firewall is on.
 
-Each block opens with `<Profile> Profile Settings:` and a dashed line, then `State  ON|OFF`.
+Each block opens with `<Profile> Profile Settings:` and a dashed line, then `State  ON|OFF`, all
+in the server's language: the titles, the `State` label, its values and `Logging:` are read through
+`strings/firewall.py` (PROFILE_TABLE). A block of that shape whose title the table lacks is a
+language winrmlint does not know: noted, and a file of nothing else is refused as such.
 Only `show currentprofile` prints the active profiles, and only its echoed command line tells it
 from `show allprofiles` (same blocks, every profile): a block is read as active only after that
 command line. Readings: `network/firewall-profile/<Domain|Private|Public>/State` (`ON`, `OFF`) and
@@ -12,9 +15,11 @@ from __future__ import annotations
 
 import re
 
-from winrmlint.model.values import ParsedDump, ParseError, Reading
+from winrmlint.model.values import Note, ParsedDump, ParseError, Reading
 from winrmlint.parsers import skipped
-from winrmlint.parsers.strings.firewall import TABLE as FIREWALL
+from winrmlint.parsers.strings import Table
+from winrmlint.parsers.strings.firewall import PROFILE_KEYS
+from winrmlint.parsers.strings.firewall import PROFILE_TABLE as STRINGS
 from winrmlint.parsers.formats import Format, Samples
 from winrmlint.parsers.paste import pasted, prompt_command, sniffed
 from winrmlint.parsers.text import clean_line, is_prompt
@@ -22,20 +27,54 @@ from winrmlint.source import SourceText
 
 FORMAT = "firewall-profile"
 PREFIX = "network/firewall-profile"
-# the profile word of a block title, as netsh prints it in English (the key of its readings)
-PROFILES = {"domain": "Domain", "private": "Private", "public": "Public"}
-_TITLE = re.compile(r"^\s*(?P<profile>Domain|Private|Public) Profile Settings:\s*$", re.IGNORECASE)
-_STATE = re.compile(r"^\s*State\s+(?P<state>ON|OFF)\s*$", re.IGNORECASE)
-_LOGGING = re.compile(r"^\s*Logging:\s*$", re.IGNORECASE)
+_TITLES = tuple(PROFILE_KEYS)
+# the `State` label and its values, one small table per language: a label is read only with a value
+# of its own language (German `Status` with French `Actif` is no state)
+_STATES = tuple(
+    Table(STRINGS.display, tuple(p for p in STRINGS.phrases if p.language == language and p.key in ("State", "ON", "OFF")))
+    for language in STRINGS.languages
+)
+_DASHES = re.compile(r"^\s*-{20,}\s*$")
+# a block's first setting: a label, two spaces or more, a value (no `Label:` of a rule listing)
+_SETTING = re.compile(r"^\s*[^\s:：][^:：]*?\s{2,}\S[^:：]*$")
 _COMMAND = re.compile(r"netsh\s+advfirewall\s+show\s+(?P<which>\w+)", re.IGNORECASE)
+
+
+def _profile(text: str) -> str | None:
+    """The profile (`Domain`, `Private`, `Public`) whose block title the line is, in any known language."""
+    found = STRINGS.find(text, *_TITLES)
+    return PROFILE_KEYS[found.key] if found is not None else None
+
+
+def _state(text: str) -> tuple[str, str] | None:
+    """`ON` or `OFF`, and the value as printed, when the line is the `State` setting in a known
+    language (label and value may hold spaces, `상태  사용 안 함`; a paste may have squeezed the
+    padding to one space)."""
+    stripped = text.strip()
+    for split in re.finditer(r"\s+", stripped):
+        label, value = stripped[: split.start()], stripped[split.end():]
+        for table in _STATES:
+            if table.says(label, "State") and (found := table.find(value, "ON", "OFF")) is not None:
+                return found.key, value
+    return None
+
+
+def _shaped(lines: list[str], index: int) -> bool:
+    """netsh's block shape at `index`: a title, a dashed line, a `label   value` setting."""
+    if index + 2 >= len(lines) or not lines[index].strip() or not _DASHES.match(lines[index + 1]):
+        return False
+    return bool(_SETTING.match(lines[index + 2])) and not _DASHES.match(lines[index])
 
 
 @sniffed
 def sniff(source: SourceText) -> int:
-    lines = source.lines[:80]
+    lines = [clean_line(line) for line in source.lines[:80]]
     for index, line in enumerate(lines):
-        if _TITLE.match(clean_line(line)) and any(_STATE.match(clean_line(n)) for n in lines[index + 1:index + 4]):
+        if _profile(line) and any(_state(n) for n in lines[index + 1:index + 4]):
             return 93
+    # the shape in a language the table lacks: recognised, to be refused by name (parse)
+    if any(_shaped(lines, index) for index in range(len(lines))):
+        return 40
     return 0
 
 
@@ -45,6 +84,8 @@ def parse(source: SourceText) -> ParsedDump:
     current = False  # the last netsh command shown was `show currentprofile`
     profile: str | None = None
     used: set[int] = set()  # what the blocks hold: their titles, and `Logging:`, which follows one
+    unknown: list[tuple[int, str]] = []  # block titles in a language the table lacks
+    lines = [clean_line(raw) for raw in source.lines]
     for number, raw in enumerate(source.lines, 1):
         text = clean_line(raw)
         command = prompt_command(text) if is_prompt(text) else None
@@ -54,20 +95,31 @@ def parse(source: SourceText) -> ParsedDump:
             profile = None
             used.add(number)
             continue
-        if _LOGGING.match(text) or FIREWALL.says(text.strip(), "ok"):
+        if STRINGS.says(text, "logging", "ok"):
             used.add(number)  # netsh's own lines around the blocks (`Ok.` in the server's language)
             continue
-        if title := _TITLE.match(text):
+        if (named := _profile(text)) is not None:
             used.add(number)
-            profile = PROFILES[title["profile"].lower()]
+            profile = named
             key = f"{PREFIX}/{profile}"
             if current:
                 dump.readings.append(Reading(f"{key}/Active", True, source.at(number), raw=text.strip(), origin=FORMAT))
             dump.coverage.setdefault(PREFIX, source.at(number))
-        elif profile is not None and (state := _STATE.match(text)):
-            value = state["state"].upper()
-            dump.readings.append(Reading(f"{PREFIX}/{profile}/State", value, source.at(number), raw=value, origin=FORMAT))
+        elif profile is not None and (state := _state(text)) is not None:
+            value, raw = state
+            dump.readings.append(Reading(f"{PREFIX}/{profile}/State", value, source.at(number), raw=raw, origin=FORMAT))
             profile = None
+        elif profile is not None and number >= 2 and _DASHES.match(lines[number - 2]) and _SETTING.match(text):
+            # the block's first setting, where netsh prints `State`, in words the table does not read
+            dump.notes.append(Note(STRINGS.skipped(text), source.at(number)))
+            used.add(number)
+            profile = None
+        elif _shaped(lines, number - 1):
+            unknown.append((number, text))
+            dump.notes.append(Note(STRINGS.skipped(text), source.at(number)))
+            used.add(number)
+    if PREFIX not in dump.coverage and unknown:
+        raise ParseError(STRINGS.unknown(unknown[0][1]), unknown[0][0])
     if PREFIX not in dump.coverage:
         line = next((n for n, t in enumerate(source.lines, 1) if t.strip() and not is_prompt(t)), 1)
         raise ParseError("no `<Profile> Profile Settings:` block of netsh advfirewall", line)
@@ -82,6 +134,7 @@ DECLARATION = Format(
     module=__name__,
     commands=(r"netsh(?:\.exe)?\s+advfirewall\s+show\s+(?:currentprofile|allprofiles|domainprofile|privateprofile|publicprofile)\b",),
     command_words=("advfirewall",),
-    anchors=("profile settings:",),
+    anchors=("profile settings:", "advfirewall", "----------"),
     samples=Samples("firewall_profile"),
+    strings=STRINGS,
 )
