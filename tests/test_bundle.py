@@ -243,6 +243,21 @@ def test_two_hosts_with_the_same_bytes_in_like_named_folders_are_two_hosts(tmp_p
     assert [r.host.name for r in run.hosts] == ["web00", "web01"]
 
 
+def test_a_zip_of_a_folder_that_holds_a_zip_of_its_registry_files_is_its_copy(tmp_path: Path) -> None:
+    """Found by fuzz/fuzz_discovery.py: `web03/` (its registry files zipped inside it) and the
+    `web03.zip` made of it hold the same bytes at other paths, and web03 was linted twice."""
+    fleet = fleet_of(tmp_path, srv01=CLEAN)
+    config, policy = (CLEAN / "winrm-config.txt").read_bytes(), (LEGACY / "registry.reg").read_bytes()
+    (fleet / "web03" / "winrm").mkdir(parents=True)
+    (fleet / "web03" / "winrm" / "winrm-config.txt").write_bytes(config)
+    zip_folder(fleet / "web03" / "registry.zip", {"registry/registry.reg": policy})
+    zip_folder(fleet / "web03.zip", {"winrm/winrm-config.txt": config, "registry/registry.reg": policy})
+    assert hosts_of(engine.lint([str(fleet)], jobs=1)) == ["srv01", "web03"]
+    # near miss: a zip of that name holding other bytes is not a copy, and both are linted
+    zip_folder(fleet / "web03.zip", {"winrm/winrm-config.txt": config, "registry/registry.reg": policy + b"\r\n"})
+    assert hosts_of(engine.lint([str(fleet)], jobs=1)) == ["srv01", "web03", "web03.zip"]
+
+
 def test_files_that_are_plainly_not_dumps_make_no_host(tmp_path: Path) -> None:
     """`lint .` in a repository root: its README, sources and configuration are no host."""
     repo = tmp_path / "repo"

@@ -454,9 +454,11 @@ def _once(bundles: list[Bundle], limits: Limits) -> list[Bundle]:
             seen.add(bundle.key)
         if bundle.role == "host" and bundle.files:
             # two hosts can hold the same bytes (untouched defaults) in folders of one name
-            # (`WEB01/collected/`, `WEB02/collected/`): a copy is one found under the same name
+            # (`WEB01/collected/`, `WEB02/collected/`): a copy is one found under the same name.
+            # Its files are compared by their bytes alone: a zip made of a folder that holds a zip
+            # of its registry files has them at other paths (`registry.zip/…` and `registry/…`)
             files = [*bundle.files, *([bundle.manifest] if bundle.manifest else [])]
-            shape = ((bundle.given or bundle.name).lower(), tuple(sorted((_relative(f, bundle).lower(), f.size) for f in files)))
+            shape = ((bundle.given or bundle.name).lower(), tuple(sorted(f.size for f in files)))
             if any(_same_bytes(bundle, other, limits) for other in copies.get(shape, [])):
                 continue
             copies.setdefault(shape, []).append(bundle)
@@ -464,20 +466,15 @@ def _once(bundles: list[Bundle], limits: Limits) -> list[Bundle]:
     return kept
 
 
-def _relative(file: BundleFile, bundle: Bundle) -> str:
-    return file.uri[len(bundle.root) :] if file.uri.startswith(bundle.root) else file.uri
-
-
 def _same_bytes(a: Bundle, b: Bundle, limits: Limits) -> bool:
     def digest(bundle: Bundle) -> str:
-        sha = hashlib.sha256()
-        files = [*bundle.files, *([bundle.manifest] if bundle.manifest else [])]
-        for file in sorted(files, key=lambda f: _relative(f, bundle).lower()):
+        digests = []
+        for file in [*bundle.files, *([bundle.manifest] if bundle.manifest else [])]:
             try:
-                sha.update(hashlib.sha256(file.read(limits)).digest())
+                digests.append(hashlib.sha256(file.read(limits)).digest())
             except (OSError, InputRefused):
-                sha.update(b"unreadable" + file.key.encode("utf-8", "surrogateescape"))
-        return sha.hexdigest()
+                digests.append(b"unreadable" + file.key.encode("utf-8", "surrogateescape"))
+        return hashlib.sha256(b"".join(sorted(digests))).hexdigest()
 
     return digest(a) == digest(b)
 
