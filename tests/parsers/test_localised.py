@@ -256,6 +256,19 @@ def test_the_refusal_is_a_wrm001_naming_file_line_and_language(tmp_path: Path) -
     assert any(f.format == "winhttp-proxy" and f.error is None for f in run.files)
 
 
+@pytest.mark.parametrize(("folder", "name", "parser", "line", "what"), UNKNOWN, ids=[u[0] for u in UNKNOWN])
+def test_the_wrm001_fix_says_how_to_collect_it_readably(tmp_path: Path, folder: str, name: str, parser: object,
+                                                        line: int, what: str) -> None:
+    """Not "collect it again unedited": the same text would be refused again. The console's language,
+    or a PowerShell command whose property names are English on every Windows, where one exists."""
+    shutil.copy(SAMPLES / folder / name, tmp_path / name)
+    (wrm001,) = [f for f in engine.lint([str(tmp_path / name)]).findings if f.code == "WRM001"]
+    assert "display language is one of them" in wrm001.fix
+    assert "the command that made it" not in wrm001.fix
+    if folder in ("service_state", "firewall_profile"):
+        assert "Get-Service WinRM" in wrm001.fix or "Get-NetConnectionProfile" in wrm001.fix
+
+
 def test_reg_query_absent_value_wrapped_by_german_powershell() -> None:
     """The README's `Save latfp.txt 'reg query …'` on a German Windows PowerShell 5.1: reg's German
     message inside a NativeCommandError record whose position line is German too (`In Zeile:1

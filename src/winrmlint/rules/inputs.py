@@ -28,6 +28,19 @@ _COMMANDS = {
     "pssession-configuration": "`Get-PSSessionConfiguration | Format-List *`",
     "wsman-drive": "`Get-ChildItem WSMan:\\localhost\\Service` (one container a command, its header line kept)",
     "wsman-instance-list": "`Get-WSManInstance winrm/config/listener -Enumerate`",
+    "firewall-profile": "`netsh advfirewall show currentprofile`",
+    "net-connection-profile": "`Get-NetConnectionProfile`",
+    "certificate-list": ("`Get-ChildItem Cert:\\LocalMachine\\My | Format-List Subject,DnsNameList,Thumbprint,Issuer,NotBefore,"
+                         "NotAfter,EnhancedKeyUsageList,HasPrivateKey`"),
+    "net-localgroup": "`net localgroup Administrators` (and `net localgroup \"Remote Management Users\"`)",
+    "dns-answers": "`Resolve-DnsName <name>`",
+}
+# a localised console tool's output in a language its string table lacks: the PowerShell command
+# that shows the same facts with property names that are English on every Windows, where one exists
+_UNLOCALISED = {
+    "firewall-profile": "`Get-NetConnectionProfile` (which network is Public)",
+    "firewall-rules": _COMMANDS["firewall-rules"],
+    "service-state": "`Get-Service WinRM | Format-List *`",
 }
 _PLAIN_TEXT_FIX = (
     "Collect it again as text: redirect the command's output (`> file.txt`, or `Out-File -Encoding utf8`) "
@@ -114,6 +127,11 @@ def _advice(format: str | None, error: str) -> str:
     if format is None:
         return _WHOLE_FIX
     command = _COMMANDS.get(format, "the command that made it")
+    if "in a language winrmlint does not know" in error:  # strings.Table.unknown's words
+        other = f"collect {_UNLOCALISED[format]} instead, " if format in _UNLOCALISED else ""
+        return (f"winrmlint reads this output in the languages it names: {other}or run {command} in a "
+                "console whose display language is one of them (a page translated by a machine is not the "
+                "tool's output: paste the original)")
     if format == "registry-export" and "no registry key" in error:
         return (f"The values came without their `[HKEY_…]` key line: export the whole key, {command}, "
                 "instead of copying values out of regedit")
