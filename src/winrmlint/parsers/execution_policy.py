@@ -95,17 +95,22 @@ def _flat(source: SourceText, dump: ParsedDump) -> bool:
         words = match["rows"].split()
         seen: set[str] = set()
         for printed, policy in zip(words[::2], words[1::2]):
-            scope = _SCOPES.get(printed.lower())
-            if scope is None:
-                dump.notes.append(Note(f"unknown execution policy scope `{printed}` kept", source.at(number)))
-                scope = printed
-            dump.readings.append(_reading(source, scope, policy, number))
-            seen.add(scope)
+            seen.add(_row(source, printed, policy, number, dump))
         dump.notes.append(Note("a `Get-ExecutionPolicy -List` table flattened onto one line: read as scope and policy pairs",
                                source.at(number)))
         _cover(source, seen, number, number, dump)
         return True
     return False
+
+
+def _row(source: SourceText, printed: str, policy: str, number: int, dump: ParsedDump) -> str:
+    """One scope's reading, its scope as printed kept (and noted) when it is no scope Windows has."""
+    scope = _SCOPES.get(printed.lower())
+    if scope is None:
+        dump.notes.append(Note(f"unknown execution policy scope `{printed}` kept", source.at(number)))
+        scope = printed
+    dump.readings.append(_reading(source, scope, policy, number))
+    return scope
 
 
 def _policy_table(lines: tuple[str, ...], index: int) -> Table | None:
@@ -136,12 +141,7 @@ def _table(source: SourceText, table: Table, dump: ParsedDump) -> int:
         else:
             printed = scope_cell.text if scope_cell else row["scope"] if row else ""
             policy = policy_cell.text if policy_cell else row["policy"] if row else ""
-            scope = _SCOPES.get(printed.lower())
-            if scope is None:
-                dump.notes.append(Note(f"unknown execution policy scope `{printed}` kept", source.at(number)))
-                scope = printed
-            dump.readings.append(_reading(source, scope, policy, number))
-            seen.add(scope)
+            seen.add(_row(source, printed, policy, number, dump))
             last = number
             computer = table.cell(cells, "pscomputername") if cells else None
             if computer is not None and computer.text:
