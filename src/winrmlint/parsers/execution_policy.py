@@ -74,7 +74,7 @@ def parse(source: SourceText) -> ParsedDump:
             index = _loose_rows(source, index, dump)
             continue
         if is_elision(text):
-            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
+            dump.notes.append(Note(skipped.elision(text), source.at(index + 1)))
         elif text.strip() and not (is_prompt(text) or FORMAT_LIST_LINE.match(text) or _FLAT.search(text)
                                    or DECLARATION.prints(text)):  # the command echoed bare is no stray line
             dump.notes.append(Note(skipped.message(text), source.at(index + 1)))
@@ -135,7 +135,7 @@ def _table(source: SourceText, table: Table, dump: ParsedDump) -> int:
         if not text.strip():
             pass
         elif is_elision(text):
-            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
+            dump.notes.append(Note(skipped.elision(text), source.at(number)))
         elif is_prompt(text) or (row is None and scope_cell is None):
             break
         else:
@@ -170,7 +170,7 @@ def _loose_rows(source: SourceText, index: int, dump: ParsedDump) -> int:
         if not text.strip():
             pass
         elif is_elision(text):
-            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(index + 1)))
+            dump.notes.append(Note(skipped.elision(text), source.at(index + 1)))
         elif row is None or row["scope"].lower() not in _SCOPES:
             break
         else:

@@ -190,7 +190,7 @@ class _Parser:
     def _skip(self, text: str, number: int) -> None:
         if is_elision(text):
             self.cut = True
-            self._note(f"elision skipped: {text.strip()}", number)
+            self._note(skipped.elision(text), number)
         elif text.strip():
             self._note(skipped.message(text), number)
 

@@ -220,7 +220,7 @@ class _Parser:
         if is_prompt(text):
             self._command(text)
         elif is_elision(text):
-            self._note(f"elision skipped: {text.strip()}", number)
+            self._note(skipped.elision(text), number)
         elif sc_line := _SC_LINE.match(text):
             self._sc_status(sc_line["text"], number)
         elif _ps_error_line(text) or _PS_CATEGORY.search(text):

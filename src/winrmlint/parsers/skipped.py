@@ -4,6 +4,7 @@ A parser that reads a file only in part says which lines it did not read, so tha
 parse` and the JSON output show how the text was read and a reader can tell a fact the file lacks
 from one winrmlint passed over. Every parser says it through this module:
 
+- `elision(text)`: the note for an author's elision line (`...`, `[snip]`);
 - `message(text, why)`: the note for one line the parser met and did not use (`line not
   understood, skipped: `…``), for parsers that keep their own note list;
 - `note(dump, source, number, text, why)`: the same, added to a dump (an elision line is noted as
@@ -36,10 +37,14 @@ def message(text: str, why: str = "line not understood") -> str:
     return f"{why}, skipped: `{shown}`"
 
 
+def elision(text: str) -> str:
+    return f"elision skipped: {text.strip()}"
+
+
 def note(dump: ParsedDump, source: SourceText, number: int, text: str, why: str = "line not understood") -> None:
     """Note one line (1-based `number`) that the parser did not read."""
     if is_elision(text):
-        dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
+        dump.notes.append(Note(elision(text), source.at(number)))
     else:
         dump.notes.append(Note(message(text, why), source.at(number)))
 
@@ -63,7 +68,7 @@ def unread_blocks(dump: ParsedDump, source: SourceText, used: Collection[int], w
 
     for number, line in enumerate(source.lines, 1):
         if is_elision(line):
-            dump.notes.append(Note(f"elision skipped: {line.strip()}", source.at(number)))
+            dump.notes.append(Note(elision(line), source.at(number)))
         if not line.strip() or is_prompt(line):
             close()
         elif not _UNDERLINE.match(line):

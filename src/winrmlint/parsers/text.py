@@ -9,7 +9,6 @@ from dataclasses import dataclass
 # prompts, elisions and annotations are read in one place for every parser (paste.py)
 from winrmlint.parsers.paste import PROMPT, is_elision, is_prompt, prompt_command  # noqa: F401
 from winrmlint.parsers.paste import strip_annotation as strip_comment
-from winrmlint.model.values import Note
 from winrmlint.source import SourceText
 
 
@@ -100,13 +99,3 @@ def _is_cut(value: str) -> bool:
     # PowerShell cuts lists as `{a, b, c, d...}`: the closing brace follows the ellipsis
     stripped = value.rstrip().removesuffix("}").rstrip()
     return stripped.endswith("...") or stripped.endswith("…")
-
-
-def elision_notes(source: SourceText) -> list[Note]:
-    """A note for every elision line, for parsers that read records and pass over what lies between:
-    what the author cut is said, never passed over in silence."""
-    return [
-        Note(f"elision skipped: {line.strip()}", source.at(number))
-        for number, line in enumerate(source.lines, 1)
-        if is_elision(line)
-    ]

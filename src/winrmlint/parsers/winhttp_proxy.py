@@ -63,7 +63,7 @@ def parse(source: SourceText) -> ParsedDump:
         if not text.strip() or is_prompt(text):
             continue
         if is_elision(text):
-            dump.notes.append(Note(f"elision skipped: {text.strip()}", source.at(number)))
+            dump.notes.append(Note(skipped.elision(text), source.at(number)))
         elif _TITLE.match(text) or TABLE.says(text, "title"):  # Russian ends its title with `.`
             _close(source, section, dump, unknown)
             section = _Section(number)
