@@ -36,6 +36,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 CLEAN = ROOT / "fixtures" / "bundles" / "srv-clean-2022"
 LEGACY = ROOT / "fixtures" / "bundles" / "web01-legacy"
@@ -270,18 +272,7 @@ def check(plan: FleetPlan) -> None:
 
 
 def _campaign(examples: int) -> None:
-    from hypothesis import HealthCheck, given, settings
-
-    count = 0
-
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(fleet_plans())
-    def campaign(plan: FleetPlan) -> None:
-        nonlocal count
-        count += 1
-        check(plan)
-
-    campaign()
+    count = harness.campaign(fleet_plans(), check, examples)
     print(f"discovery campaign: {count} fleets linted, no invariant broken")
 
 
@@ -289,13 +280,4 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["--hypothesis"]:
         _campaign(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
     else:
-        import atheris
-        from hypothesis import HealthCheck, given, settings
-
-        @settings(deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(fleet_plans())
-        def target(plan: FleetPlan) -> None:
-            check(plan)
-
-        atheris.Setup(sys.argv, target.hypothesis.fuzz_one_input)
-        atheris.Fuzz()
+        harness.atheris_main(fleet_plans(), check)

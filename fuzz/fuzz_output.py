@@ -37,6 +37,8 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
 LEGACY = ROOT / "fixtures" / "bundles" / "web01-legacy"
 FORMATS = ("text", "json", "sarif", "github", "junit", "gitlab", "html")
@@ -316,43 +318,22 @@ def check_findings(made: list) -> None:
         check_outputs({name: stream.getvalue().encode("utf-8")})
 
 
+def _made_up() -> st.SearchStrategy[list]:
+    return st.deferred(lambda: findings(base_run().hosts[0].host.bundle))
+
+
 def _campaign(examples: int) -> None:
-    from hypothesis import HealthCheck, given, settings
-
-    count = 0
-    quick = settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-
-    @quick
-    @given(bundles())
-    def real(plan: dict) -> None:
-        nonlocal count
-        count += 1
-        check_bundle(plan)
-
-    @quick
-    @given(st.deferred(lambda: findings(base_run().hosts[0].host.bundle)))
-    def made_up(made: list) -> None:
-        nonlocal count
-        count += 1
-        check_findings(made)
-
-    made_up()
-    real()
+    count = harness.campaign(_made_up(), check_findings, examples) + harness.campaign(bundles(), check_bundle, examples)
     print(f"output campaign: {count} reports written in every format, no invariant broken")
+
+
+def _check_case(case: tuple) -> None:
+    check_bundle(case[1]) if case[0] == "bundle" else check_findings(case[1])
 
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--hypothesis"]:
         _campaign(int(sys.argv[2]) if len(sys.argv) > 2 else 200)
     else:
-        import atheris
-        from hypothesis import HealthCheck, given, settings
-
-        @settings(deadline=None, database=None, suppress_health_check=list(HealthCheck))
-        @given(st.one_of(bundles().map(lambda p: ("bundle", p)),
-                         st.deferred(lambda: findings(base_run().hosts[0].host.bundle)).map(lambda f: ("findings", f))))
-        def target(case: tuple) -> None:
-            check_bundle(case[1]) if case[0] == "bundle" else check_findings(case[1])
-
-        atheris.Setup(sys.argv, target.hypothesis.fuzz_one_input)
-        atheris.Fuzz()
+        harness.atheris_main(st.one_of(bundles().map(lambda p: ("bundle", p)), _made_up().map(lambda f: ("findings", f))),
+                             _check_case)

@@ -90,8 +90,9 @@ def _atheris(argv: list[str]) -> None:
 
 
 def _hypothesis(examples: int) -> None:
-    from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
+
+    import harness
 
     global manifest, parsers, parse_file, ParsedFile, build_host, ParseError, sarif, text, RULES, Context, DecodeError, SourceText
     (manifest, parsers, parse_file, ParsedFile, build_host, ParseError, sarif, text, RULES, Context, DecodeError,
@@ -121,16 +122,8 @@ def _hypothesis(examples: int) -> None:
                 lines = lines[:i]
         return "".join(lines).encode(draw(st.sampled_from(["utf-8", "utf-16"])), "surrogatepass")
 
-    count = 0
-
-    @settings(max_examples=examples, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-    @given(st.one_of(mutated(), st.binary(max_size=4096), st.text(max_size=2048).map(lambda t: t.encode("utf-8", "surrogatepass"))))
-    def campaign(data: bytes) -> None:
-        nonlocal count
-        count += 1
-        one_input(data)
-
-    campaign()
+    inputs = st.one_of(mutated(), st.binary(max_size=4096), st.text(max_size=2048).map(lambda t: t.encode("utf-8", "surrogatepass")))
+    count = harness.campaign(inputs, one_input, examples)
     print(f"hypothesis campaign: {count} inputs tried, no crash")
 
 
